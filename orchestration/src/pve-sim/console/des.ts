@@ -14,14 +14,16 @@ const IP = [
 const FP = IP.map((_, i) => IP.indexOf(i + 1) + 1);
 /** Expansion: each 4-bit group with its neighbours' edge bits, wrapping around. */
 const E = Array.from({ length: 48 }, (_, i) => ((4 * Math.floor(i / 6) + (i % 6) + 31) % 32) + 1);
-const P = [16, 7, 20, 21, 29, 12, 28, 17, 1, 15, 23, 26, 5, 18, 31, 10, 2, 8, 24, 14, 32, 27, 3, 9, 19, 13, 30, 6, 22, 11, 4, 25];
+const P = [
+  16, 7, 20, 21, 29, 12, 28, 17, 1, 15, 23, 26, 5, 18, 31, 10, 2, 8, 24, 14, 32, 27, 3, 9, 19, 13, 30, 6, 22, 11, 4, 25,
+];
 const PC1 = [
-  57, 49, 41, 33, 25, 17, 9, 1, 58, 50, 42, 34, 26, 18, 10, 2, 59, 51, 43, 35, 27, 19, 11, 3, 60, 52, 44, 36, 63, 55, 47,
-  39, 31, 23, 15, 7, 62, 54, 46, 38, 30, 22, 14, 6, 61, 53, 45, 37, 29, 21, 13, 5, 28, 20, 12, 4,
+  57, 49, 41, 33, 25, 17, 9, 1, 58, 50, 42, 34, 26, 18, 10, 2, 59, 51, 43, 35, 27, 19, 11, 3, 60, 52, 44, 36, 63, 55,
+  47, 39, 31, 23, 15, 7, 62, 54, 46, 38, 30, 22, 14, 6, 61, 53, 45, 37, 29, 21, 13, 5, 28, 20, 12, 4,
 ];
 const PC2 = [
-  14, 17, 11, 24, 1, 5, 3, 28, 15, 6, 21, 10, 23, 19, 12, 4, 26, 8, 16, 7, 27, 20, 13, 2, 41, 52, 31, 37, 47, 55, 30, 40,
-  51, 45, 33, 48, 44, 49, 39, 56, 34, 53, 46, 42, 50, 36, 29, 32,
+  14, 17, 11, 24, 1, 5, 3, 28, 15, 6, 21, 10, 23, 19, 12, 4, 26, 8, 16, 7, 27, 20, 13, 2, 41, 52, 31, 37, 47, 55, 30,
+  40, 51, 45, 33, 48, 44, 49, 39, 56, 34, 53, 46, 42, 50, 36, 29, 32,
 ];
 const SHIFTS = [1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 1];
 /** S-boxes, each 4 rows of 16 written as one hex string per box (row-major). */
@@ -68,7 +70,14 @@ const feistel = (right: Bits, subkey: Bits): Bits => {
   const mixed = xor(permute(right, E), subkey);
   const substituted: Bits = [];
   for (let box = 0; box < 8; box++) {
-    const [b1, b2, b3, b4, b5, b6] = mixed.slice(box * 6, box * 6 + 6) as [number, number, number, number, number, number];
+    const [b1, b2, b3, b4, b5, b6] = mixed.slice(box * 6, box * 6 + 6) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const value = S_BOXES[box]?.[(b1 * 2 + b6) * 16 + (b2 * 8 + b3 * 4 + b4 * 2 + b5)] ?? 0;
     substituted.push((value >> 3) & 1, (value >> 2) & 1, (value >> 1) & 1, value & 1);
   }

@@ -61,4 +61,14 @@ export interface ConsoleBrokerOptions {
   screen: (target: ConsoleTarget) => string[];
   /** Milliseconds clock, injectable for the connect-window tests. */
   now?: () => number;
+  /** The guest's hostname for the terminal prompt; default `vm<vmid>` / `ct<vmid>`. */
+  hostname?: (target: ConsoleTarget) => string;
+  /** The `cert` PEM vncproxy returns; default a fixed self-signed CA certificate. */
+  cert?: string;
+  /**
+   * The console's worker ended, so the API side can finish its `vncproxy` task: `'OK'` when the
+   * WebSocket closed, `'connection timed out'` when nobody connected within 10 s, otherwise the
+   * error text (the task's exitstatus).
+   */
+  onSessionEnd?: (upid: string, exitstatus: string) => void;
 }
