@@ -1,0 +1,102 @@
+// How the client trusts a Proxmox server. Proxmox nodes usually present a certificate signed by the
+// cluster's own CA (pve-root-ca.pem), so there are three modes:
+//  - caPem: normal chain verification against that CA (plus hostname check);
+//  - fingerprint: pin the SHA-256 fingerprint of the node's certificate (what the GUI shows);
+//  - insecureSkipVerify: no verification at all, only when asked for explicitly, with a warning.
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import { ProxmoxError } from './errors.js';
+
+export interface ProxmoxTlsOptions {
+  /** PEM of the CA that signed the node certificates (`/etc/pve/pve-root-ca.pem`). */
+  caPem?: string;
+  /** SHA-256 fingerprint of the server certificate, `AA:BB:...` (colons and case are ignored). */
+  fingerprint?: string;
+  /** Turns verification off. Never a default; every client built with it logs a warning. */
+  insecureSkipVerify?: boolean;
+}
+
+export interface TlsLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/** `aa:bb:..` / `AABB..` → `AA:BB:..`; throws on anything that is not 32 hex bytes. */
+export function normalizeFingerprint(fp: string): string {
+  const hex = fp.replace(/[:\s]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) {
+    throw new Error(`invalid SHA-256 fingerprint '${fp}' (expected 32 hex bytes, e.g. AA:BB:...)`);
+  }
+  return hex.match(/../g)!.join(':');
+}
+
+export function fingerprintsEqual(a: string, b: string): boolean {
+  return normalizeFingerprint(a) === normalizeFingerprint(b);
+}
+
+/**
+ * An https.Agent that accepts exactly the certificate with the pinned fingerprint. Chain verification
+ * is off (the pinned certificate is usually signed by a CA the client does not have), so the check
+ * runs on `secureConnect`; the socket is corked until then, so no request byte (and no credential)
+ * reaches a server that fails the check.
+ */
+class PinnedAgent extends https.Agent {
+  constructor(private readonly pinned: string) {
+    // No TLS session cache: a resumed session must not skip the certificate check.
+    super({ keepAlive: true, maxCachedSessions: 0 });
+  }
+
+  override createConnection(options: tls.ConnectionOptions): Duplex {
+    const socket = tls.connect({ ...options, rejectUnauthorized: false, session: undefined });
+    socket.cork();
+    socket.once('secureConnect', () => {
+      const presented = socket.getPeerCertificate()?.fingerprint256;
+      if (presented && normalizeFingerprint(presented) === this.pinned) {
+        socket.uncork();
+        return;
+      }
+      socket.destroy(
+        ProxmoxError.tls(`certificate fingerprint ${presented ?? '(none)'} does not match the pinned ${this.pinned}`),
+      );
+    });
+    // http.Agent#createSocket calls its callback itself when a socket is returned synchronously.
+    return socket;
+  }
+}
+
+export interface TlsSetup {
+  agent: https.Agent;
+  /** got `https` options. */
+  https: { rejectUnauthorized: boolean; certificateAuthority?: string };
+  mode: 'ca' | 'fingerprint' | 'insecure' | 'system';
+}
+
+/** Builds the agent and got TLS options for one client. Call once per client. */
+export function buildTls(opts: ProxmoxTlsOptions, logger: TlsLogger, url: string): TlsSetup {
+  if (opts.insecureSkipVerify) {
+    logger.warn(
+      { url },
+      'TLS verification of the Proxmox server is OFF (insecureSkipVerify: true); anyone on the path can read the API token. Configure caPem or fingerprint instead.',
+    );
+    return {
+      agent: new https.Agent({ keepAlive: true, rejectUnauthorized: false }),
+      https: { rejectUnauthorized: false },
+      mode: 'insecure',
+    };
+  }
+  if (opts.fingerprint) {
+    return {
+      agent: new PinnedAgent(normalizeFingerprint(opts.fingerprint)),
+      https: { rejectUnauthorized: false },
+      mode: 'fingerprint',
+    };
+  }
+  if (opts.caPem) {
+    return {
+      agent: new https.Agent({ keepAlive: true }),
+      https: { rejectUnauthorized: true, certificateAuthority: opts.caPem },
+      mode: 'ca',
+    };
+  }
+  return { agent: new https.Agent({ keepAlive: true }), https: { rejectUnauthorized: true }, mode: 'system' };
+}
