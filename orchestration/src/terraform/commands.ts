@@ -50,12 +50,25 @@ export const destroyArgv = (binary: string, f: CommandFlags = {}): string[] => [
   lock(f),
 ];
 
+/**
+ * Selects the machine's workspace (its state row in the pg backend), creating it on first use.
+ * Needed because `init` with TF_WORKSPACE naming a missing workspace fails once the schema holds others.
+ */
+export const workspaceSelectArgv = (binary: string, workspace: string): string[] => [
+  binary,
+  'workspace',
+  'select',
+  '-or-create=true',
+  workspace,
+];
+
 export const outputArgv = (binary: string): string[] => [binary, 'output', '-no-color', '-json'];
 
 export interface TerraformEnvInput {
   /** PATH, HOME and friends for the child; nothing else of the parent's environment is passed. */
   base: NodeJS.ProcessEnv;
-  workspace: string;
+  /** Unset for `init` and `workspace select`, which run before the workspace exists. */
+  workspace?: string;
   stateConnStr: string;
   proxmox: { endpoint: string; apiToken: string; insecure?: boolean };
   pluginCacheDir?: string;
@@ -73,13 +86,13 @@ export function terraformEnv(input: TerraformEnvInput): NodeJS.ProcessEnv {
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
     CHECKPOINT_DISABLE: '1',
-    // The pg backend keys states by workspace name: one per machine in one shared schema.
-    TF_WORKSPACE: input.workspace,
     PG_CONN_STR: input.stateConnStr,
     PROXMOX_VE_ENDPOINT: input.proxmox.endpoint,
     PROXMOX_VE_API_TOKEN: input.proxmox.apiToken,
     PROXMOX_VE_INSECURE: input.proxmox.insecure ? 'true' : 'false',
   });
+  // The pg backend keys states by workspace name: one per machine in one shared schema.
+  if (input.workspace) env.TF_WORKSPACE = input.workspace;
   if (input.pluginCacheDir) env.TF_PLUGIN_CACHE_DIR = input.pluginCacheDir;
   return env;
 }

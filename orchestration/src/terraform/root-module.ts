@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Ipv4Config, LxcSpec, MachineSpec, VmSpec } from './machine-spec.js';
 
 export interface RootModuleOptions {
@@ -6,6 +6,11 @@ export interface RootModuleOptions {
   modulesDir: string;
   /** PostgreSQL schema holding this platform's Terraform states (the pg backend creates it). */
   stateSchema: string;
+  /**
+   * Where main.tf.json is written. Module sources are made relative to it: Terraform treats only
+   * `./` and `../` paths as local modules and would copy an absolute one like a remote package.
+   */
+  workspaceDir?: string;
 }
 
 /** The root module's JSON (`main.tf.json`). Terraform's JSON syntax: `${...}` strings are expressions. */
@@ -108,13 +113,20 @@ export function buildRootModule(spec: MachineSpec, options: RootModuleOptions): 
       required_version: '>= 1.5.0',
       backend: { pg: { schema_name: options.stateSchema } },
     },
-    module: { [MACHINE_MODULE]: { source: join(options.modulesDir, kind), ...inputs } } as RootModule['module'],
+    module: { [MACHINE_MODULE]: { source: moduleSource(options, kind), ...inputs } } as RootModule['module'],
     output: {
       vmid: { value: `\${module.${MACHINE_MODULE}.vmid}`, description: 'VMID/CTID' },
       node: { value: `\${module.${MACHINE_MODULE}.node}`, description: 'Node the guest runs on' },
       addresses: { value: `\${module.${MACHINE_MODULE}.addresses}`, description: 'Guest addresses { ipv4, ipv6 }' },
     },
   };
+}
+
+function moduleSource(options: RootModuleOptions, kind: MachineSpec['kind']): string {
+  const absolute = join(options.modulesDir, kind);
+  if (!options.workspaceDir) return absolute;
+  const rel = relative(options.workspaceDir, absolute).split(sep).join('/');
+  return rel.startsWith('../') ? rel : `./${rel}`;
 }
 
 /** Terraform workspace (state name in the pg backend) of a machine. */

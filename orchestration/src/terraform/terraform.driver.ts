@@ -6,10 +6,11 @@ import {
   initArgv,
   outputArgv,
   planArgv,
+  workspaceSelectArgv,
   terraformEnv,
   type CommandFlags,
 } from './commands.js';
-import { TerraformStream, type ChangeSummary, type OutputValue } from './json-stream.js';
+import { TerraformStream, type ChangeSummary, type Diagnostic, type OutputValue } from './json-stream.js';
 import type { MachineSpec } from './machine-spec.js';
 import { CommandError, findOnPath, runCommand } from './process.js';
 import type { ProgressCallback } from './progress.js';
@@ -27,6 +28,8 @@ export interface TerraformConfig {
   proxmox: { endpoint: string; apiToken: string; insecure?: boolean };
   /** Base environment for the child (PATH, HOME, ...). Defaults to the parent's. */
   env?: NodeJS.ProcessEnv;
+  /** Extra variables for the child (TF_LOG, a provider mirror's TF_CLI_CONFIG_FILE, ...). */
+  extraEnv?: Record<string, string>;
   /** Shared provider cache so each workspace does not download bpg/proxmox again. */
   pluginCacheDir?: string;
   flags?: CommandFlags;
@@ -77,13 +80,21 @@ export class TerraformDriver {
   async write(spec: MachineSpec): Promise<string> {
     const dir = this.workspaceDir(spec.machineId);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const root = buildRootModule(spec, { modulesDir: this.config.modulesDir, stateSchema: this.config.state.schema });
+    const root = buildRootModule(spec, {
+      modulesDir: this.config.modulesDir,
+      stateSchema: this.config.state.schema,
+      workspaceDir: dir,
+    });
     await writeFile(join(dir, 'main.tf.json'), `${JSON.stringify(root, null, 2)}\n`, { mode: 0o600 });
     return dir;
   }
 
+  /** `init`, then select (or create) the machine's workspace. */
   async init(machineId: string, options: RunOptions = {}): Promise<void> {
-    await this.run('init', machineId, (bin) => initArgv(bin, this.config.flags), options);
+    await this.run('init', machineId, (bin) => initArgv(bin, this.config.flags), options, { workspace: false });
+    await this.run('init', machineId, (bin) => workspaceSelectArgv(bin, workspaceName(machineId)), options, {
+      workspace: false,
+    });
   }
 
   async plan(machineId: string, options: RunOptions & { destroy?: boolean } = {}): Promise<PlanResult> {
@@ -148,16 +159,24 @@ export class TerraformDriver {
     return findOnPath(this.config.binary, env.PATH);
   }
 
-  private processOptions(command: keyof typeof DEFAULT_TIMEOUTS, machineId: string, options: RunOptions) {
+  private processOptions(
+    command: keyof typeof DEFAULT_TIMEOUTS,
+    machineId: string,
+    options: RunOptions,
+    { workspace = true }: { workspace?: boolean } = {},
+  ) {
     return {
       cwd: this.workspaceDir(machineId),
-      env: terraformEnv({
-        base: this.config.env ?? process.env,
-        workspace: workspaceName(machineId),
-        stateConnStr: this.config.state.connStr,
-        proxmox: this.config.proxmox,
-        pluginCacheDir: this.config.pluginCacheDir,
-      }),
+      env: {
+        ...terraformEnv({
+          base: this.config.env ?? process.env,
+          workspace: workspace ? workspaceName(machineId) : undefined,
+          stateConnStr: this.config.state.connStr,
+          proxmox: this.config.proxmox,
+          pluginCacheDir: this.config.pluginCacheDir,
+        }),
+        ...this.config.extraEnv,
+      },
       signal: options.signal,
       timeoutMs: this.config.timeouts?.[command] ?? DEFAULT_TIMEOUTS[command],
       graceMs: this.config.graceMs,
@@ -169,12 +188,13 @@ export class TerraformDriver {
     machineId: string,
     argv: (binary: string) => string[],
     options: RunOptions,
+    env: { workspace?: boolean } = {},
   ): Promise<TerraformStream> {
     const stream = new TerraformStream(`terraform.${command}`);
     const bin = await this.binary();
     try {
       await runCommand(argv(bin), {
-        ...this.processOptions(command, machineId, options),
+        ...this.processOptions(command, machineId, options, env),
         onStdoutLine: (line) => {
           const event = stream.push(line);
           if (event) options.onProgress?.(event);
@@ -186,10 +206,15 @@ export class TerraformDriver {
       const first = stream.firstError;
       throw err.withDetails(
         { diagnostics: stream.diagnostics, summary: stream.summary ?? null },
-        first ? `${first.summary}${first.address ? ` (${first.address})` : ''}` : undefined,
+        first ? describeDiagnostic(first) : undefined,
       );
     }
   }
+}
+
+function describeDiagnostic(d: Diagnostic): string {
+  const text = `${d.summary}${d.address ? ` (${d.address})` : ''}${d.detail ? `: ${d.detail}` : ''}`.replace(/\s+/g, ' ');
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
 function outputValues(outputs: Record<string, OutputValue> | undefined): Record<string, unknown> {

@@ -14,7 +14,8 @@ variable "vm_id" {
   default     = null
 
   validation {
-    condition     = var.vm_id == null || (var.vm_id >= 100 && var.vm_id <= 999999999)
+    # Terraform evaluates both sides of ||, so null is handled with a conditional.
+    condition     = var.vm_id == null ? true : var.vm_id >= 100 && var.vm_id <= 999999999
     error_message = "vm_id must be between 100 and 999999999."
   }
 }

@@ -14,7 +14,8 @@ variable "vm_id" {
   default     = null
 
   validation {
-    condition     = var.vm_id == null || (var.vm_id >= 100 && var.vm_id <= 999999999)
+    # Terraform evaluates both sides of ||, so null is handled with a conditional.
+    condition     = var.vm_id == null ? true : var.vm_id >= 100 && var.vm_id <= 999999999
     error_message = "vm_id must be between 100 and 999999999."
   }
 }
@@ -151,8 +152,9 @@ variable "cloud_init" {
   })
 
   validation {
-    condition     = can(regex("^[a-z_][a-z0-9_-]{0,31}$", var.cloud_init.username))
-    error_message = "cloud_init.username must be a POSIX user name."
+    # Linux user names are lowercase by convention; Windows (cloudbase-init) uses Administrator.
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.-]{0,31}$", var.cloud_init.username))
+    error_message = "cloud_init.username must be a user name: letters, digits, _, . or -, at most 32 characters."
   }
 
   validation {
