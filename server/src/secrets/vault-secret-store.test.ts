@@ -1,0 +1,260 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseSecretsConfig } from './create-secret-store.js';
+import { isSecretError, type SecretErrorCode } from './secret-store.js';
+import { VaultSecretStore, type VaultSecretStoreOptions } from './vault-secret-store.js';
+import { startVaultTestServer, type VaultTestServer } from './vault-test-server.js';
+import { defineSecretStoreContract } from './test/secret-store.contract.js';
+
+const KV_POLICY = [
+  { path: 'secret/data/pvepaas/*', capabilities: ['create', 'read', 'update', 'delete'] as const },
+  { path: 'secret/metadata/pvepaas/*', capabilities: ['read', 'list', 'delete'] as const },
+  { path: 'secret/destroy/pvepaas/*', capabilities: ['update'] as const },
+].map((rule) => ({ ...rule, capabilities: [...rule.capabilities] }));
+
+async function expectCode(promise: Promise<unknown>, code: SecretErrorCode): Promise<Error> {
+  const error = await promise.then(
+    () => new Error('expected a failure'),
+    (e: unknown) => e as Error,
+  );
+  expect(isSecretError(error), String(error)).toBe(true);
+  expect((error as { code?: string }).code).toBe(code);
+  return error;
+}
+
+const count = (server: VaultTestServer, path: string) => server.requests.filter((r) => r.path === path).length;
+
+defineSecretStoreContract('Vault driver (AppRole) against the Vault test server', async () => {
+  const server = await startVaultTestServer({ port: 0 });
+  server.setPolicy('pvepaas', KV_POLICY);
+  const { roleId, secretId } = server.createAppRole('pvepaas', ['pvepaas']);
+  const store = new VaultSecretStore({ address: server.url, auth: { method: 'approle', roleId, secretId } });
+  return { store, cleanup: () => server.close() };
+});
+
+defineSecretStoreContract('Vault driver (token, custom mount and prefix) against the Vault test server', async () => {
+  const server = await startVaultTestServer({ port: 0, kvMounts: ['kv-paas'] });
+  const store = new VaultSecretStore({
+    address: server.url,
+    auth: { method: 'token', token: server.rootToken },
+    mount: 'kv-paas',
+    prefix: 'tenant-a/platform',
+  });
+  return { store, cleanup: () => server.close() };
+});
+
+const realVault = process.env.VAULT_ADDR;
+if (realVault) {
+  defineSecretStoreContract(`Vault driver against the real Vault at ${realVault}`, async () => {
+    const config = parseSecretsConfig(process.env);
+    if (config.driver !== 'vault') throw new Error('VAULT_ADDR is set but the Vault configuration did not parse');
+    // Run under a throwaway prefix so a shared Vault keeps nothing of ours.
+    const prefix = `${config.vault.prefix ?? 'pvepaas/'}contract-tests/`;
+    return { store: new VaultSecretStore({ ...config.vault, prefix }) };
+  });
+} else {
+  console.warn(
+    'secrets: the SecretStore contract did NOT run against a real Vault, because VAULT_ADDR is not set ' +
+      '(set VAULT_ADDR plus VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID to run it).',
+  );
+  it.skip('SecretStore contract against a real Vault: not run, VAULT_ADDR is not set', () => {});
+}
+
+describe('Vault driver: authentication and renewal', () => {
+  let server: VaultTestServer;
+  const stores: VaultSecretStore[] = [];
+  const open = (options: Omit<VaultSecretStoreOptions, 'address'>) => {
+    const store = new VaultSecretStore({ address: server.url, retryDelayMs: 200, ...options });
+    stores.push(store);
+    return store;
+  };
+  beforeAll(async () => {
+    server = await startVaultTestServer({ port: 0 });
+    server.setPolicy('pvepaas', KV_POLICY);
+  });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+    server.unseal();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('logs in with AppRole once, lazily, and shares the login between concurrent calls', async () => {
+    const { roleId, secretId } = server.createAppRole('lazy', ['pvepaas']);
+    const logins = count(server, '/v1/auth/approle/login');
+    const store = open({ auth: { method: 'approle', roleId, secretId } });
+    expect(count(server, '/v1/auth/approle/login')).toBe(logins);
+    await Promise.all([store.write('lazy/a', { v: '1' }), store.write('lazy/b', { v: '2' }), store.list('lazy')]);
+    expect(count(server, '/v1/auth/approle/login')).toBe(logins + 1);
+  });
+
+  it('renews the token at about 2/3 of its lease and keeps working past the original TTL', async () => {
+    const { roleId, secretId } = server.createAppRole('renewing', ['pvepaas'], { tokenTtl: 3, tokenMaxTtl: 60 });
+    const store = open({ auth: { method: 'approle', roleId, secretId } });
+    const logins = count(server, '/v1/auth/approle/login');
+    const renewals = count(server, '/v1/auth/token/renew-self');
+    await store.write('renew/x', { v: '1' });
+    await sleep(1500);
+    expect(count(server, '/v1/auth/token/renew-self')).toBe(renewals);
+    await sleep(1200); // ~2.7 s: renewed at ~2 s
+    expect(count(server, '/v1/auth/token/renew-self')).toBe(renewals + 1);
+    await sleep(1500); // ~4.2 s: the first lease (3 s) is over; the renewed token still works
+    expect((await store.read('renew/x'))?.data).toEqual({ v: '1' });
+    expect(count(server, '/v1/auth/approle/login')).toBe(logins + 1);
+  });
+
+  it('logs in again when renewal is capped by the max TTL', async () => {
+    const { roleId, secretId } = server.createAppRole('capped', ['pvepaas'], { tokenTtl: 3, tokenMaxTtl: 4 });
+    const store = open({ auth: { method: 'approle', roleId, secretId } });
+    const logins = count(server, '/v1/auth/approle/login');
+    await store.write('capped/x', { v: '1' });
+    // renew at 2 s returns a lease of ~2 s (capped), so the driver logs in again at ~3.3 s.
+    await sleep(3900);
+    expect(count(server, '/v1/auth/approle/login')).toBe(logins + 2);
+    await sleep(600); // past the first token's max TTL
+    expect((await store.read('capped/x'))?.data).toEqual({ v: '1' });
+    expect(count(server, '/v1/auth/approle/login')).toBe(logins + 2);
+  });
+
+  it('logs in again when renewal fails (token revoked)', async () => {
+    const { roleId, secretId } = server.createAppRole('revoked', ['pvepaas'], { tokenTtl: 2, tokenMaxTtl: 60 });
+    const store = open({ auth: { method: 'approle', roleId, secretId } });
+    const logins = count(server, '/v1/auth/approle/login');
+    await store.write('revoked/x', { v: '1' });
+    server.revokeAllTokens();
+    await sleep(1700); // renewal at ~1.33 s gets 403, the driver logs in again
+    expect(server.requests.some((r) => r.path === '/v1/auth/token/renew-self' && r.status === 403)).toBe(true);
+    expect(count(server, '/v1/auth/approle/login')).toBe(logins + 2);
+    expect((await store.read('revoked/x'))?.data).toEqual({ v: '1' });
+  });
+
+  it('a request denied because the token expired logs in again and succeeds', async () => {
+    const { roleId, secretId } = server.createAppRole('expired', ['pvepaas']);
+    const store = open({ auth: { method: 'approle', roleId, secretId } });
+    await store.write('expired/x', { v: '1' });
+    const logins = count(server, '/v1/auth/approle/login');
+    server.revokeAllTokens();
+    expect((await store.read('expired/x'))?.data).toEqual({ v: '1' });
+    expect(count(server, '/v1/auth/approle/login')).toBe(logins + 1);
+  });
+
+  it('wrong AppRole credentials and a used-up secret_id give DENIED with what to do', async () => {
+    const { roleId } = server.createAppRole('wrong', ['pvepaas']);
+    const bad = open({ auth: { method: 'approle', roleId, secretId: 'not-the-secret-id' } });
+    const error = await expectCode(bad.read('wrong/x'), 'DENIED');
+    expect(error.message).toContain('secret_id');
+    expect(error.message).not.toContain('not-the-secret-id');
+
+    const once = server.createAppRole('once', ['pvepaas'], { secretIdNumUses: 1 });
+    const store = open({ auth: { method: 'approle', ...once } });
+    await store.write('once/x', { v: '1' });
+    server.revokeAllTokens();
+    await expectCode(store.read('once/x'), 'DENIED');
+  });
+
+  it('renews a renewable token given directly (lookup-self, then renew-self)', async () => {
+    const token = server.createToken({ policies: ['pvepaas'], ttl: 2, explicitMaxTtl: 60 });
+    const store = open({ auth: { method: 'token', token } });
+    const renewals = count(server, '/v1/auth/token/renew-self');
+    await store.write('token/x', { v: '1' });
+    expect(server.requests.at(-2)).toMatchObject({ path: '/v1/auth/token/lookup-self', status: 200 });
+    await sleep(2500);
+    expect(count(server, '/v1/auth/token/renew-self')).toBeGreaterThanOrEqual(renewals + 1);
+    expect((await store.read('token/x'))?.data).toEqual({ v: '1' });
+  });
+
+  it('an invalid token gives DENIED, without retrying a login it cannot do', async () => {
+    const store = open({ auth: { method: 'token', token: 'hvs.not-a-token' } });
+    const error = await expectCode(store.read('x/y'), 'DENIED');
+    expect(error.message).toMatch(/token/);
+    expect(error.message).not.toContain('hvs.not-a-token');
+  });
+
+  it('a policy without the needed capability gives DENIED naming the capability and path', async () => {
+    server.setPolicy('read-only', [{ path: 'secret/data/pvepaas/*', capabilities: ['read'] }]);
+    const { roleId, secretId } = server.createAppRole('reader', ['read-only']);
+    const store = open({ auth: { method: 'approle', roleId, secretId } });
+    const error = await expectCode(store.write('denied/x', { password: 'do-not-print-me' }), 'DENIED');
+    expect(error.message).toContain('create/update');
+    expect(error.message).toContain('secret/data/pvepaas/denied/x');
+    expect(error.message).not.toContain('do-not-print-me');
+    expect(await store.read('denied/x')).toBeNull();
+  });
+
+  it('a sealed Vault gives SEALED for every operation and an unhealthy health(); unsealing recovers', async () => {
+    const store = open({ auth: { method: 'token', token: server.rootToken } });
+    await store.write('sealed/x', { v: '1' });
+    server.seal();
+    for (const call of [
+      store.read('sealed/x'),
+      store.write('sealed/x', { v: '2' }),
+      store.list('sealed'),
+      store.versions('sealed/x'),
+      store.delete('sealed/x'),
+      store.destroy('sealed/x'),
+    ]) {
+      const error = await expectCode(call, 'SEALED');
+      expect(error.message).toContain('unseal');
+    }
+    expect(await store.health()).toMatchObject({ driver: 'vault', ok: false, sealed: true });
+    server.unseal();
+    expect((await store.read('sealed/x'))?.data).toEqual({ v: '1' });
+    expect(await store.health()).toMatchObject({ ok: true, sealed: false });
+  });
+
+  it('a Vault sealed at start fails the AppRole login with SEALED', async () => {
+    const sealed = await startVaultTestServer({ port: 0, sealed: true });
+    try {
+      const { roleId, secretId } = sealed.createAppRole('r', ['pvepaas']);
+      const store = new VaultSecretStore({ address: sealed.url, auth: { method: 'approle', roleId, secretId } });
+      await expectCode(store.read('a/b'), 'SEALED');
+      await store.close();
+    } finally {
+      await sealed.close();
+    }
+  });
+
+  it('an unreachable Vault gives UNAVAILABLE (no fallback), and health() says so', async () => {
+    const gone = await startVaultTestServer({ port: 0 });
+    const url = gone.url;
+    await gone.close();
+    const unreachable = new VaultSecretStore({ address: url, auth: { method: 'token', token: 'hvs.x' } });
+    stores.push(unreachable);
+    const error = await expectCode(unreachable.read('a/b'), 'UNAVAILABLE');
+    expect(error.message).toContain(url);
+    expect(await unreachable.health()).toMatchObject({ ok: false, sealed: false });
+  });
+
+  it('a missing KV mount gives NOT_FOUND that says how to enable it', async () => {
+    const store = open({ auth: { method: 'token', token: server.rootToken }, mount: 'nope' });
+    const error = await expectCode(store.read('a/b'), 'NOT_FOUND');
+    expect(error.message).toContain('kv-v2');
+  });
+
+  it('reads a deleted version as null although Vault answers 404 with a full envelope', async () => {
+    const store = open({ auth: { method: 'token', token: server.rootToken } });
+    await store.write('deleted/x', { v: '1' });
+    await store.delete('deleted/x');
+    const raw = await fetch(`${server.url}/v1/secret/data/pvepaas/deleted/x`, {
+      headers: { 'X-Vault-Token': server.rootToken },
+    });
+    expect(raw.status).toBe(404);
+    expect(
+      ((await raw.json()) as { data: { metadata: { deletion_time: string } } }).data.metadata.deletion_time,
+    ).not.toBe('');
+    expect(await store.read('deleted/x')).toBeNull();
+  });
+
+  it('rejects bad configuration up front', () => {
+    expect(() => new VaultSecretStore({ address: 'not a url', auth: { method: 'token', token: 't' } })).toThrow(
+      /VAULT_ADDR/,
+    );
+    expect(() => new VaultSecretStore({ address: server.url, auth: { method: 'token', token: '' } })).toThrow(
+      /VAULT_TOKEN/,
+    );
+    expect(
+      () => new VaultSecretStore({ address: server.url, auth: { method: 'approle', roleId: 'r', secretId: '' } }),
+    ).toThrow(/VAULT_SECRET_ID/);
+  });
+});
