@@ -1,0 +1,103 @@
+// The app factory: builds the HTTP app, the GraphQL server and their dependencies, and listens on
+// nothing. main.ts (and every test) calls it and decides where to listen.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import { authenticate } from './auth/authenticate.js';
+import { SESSION_COOKIE, SessionKeys } from './auth/session.js';
+import type { Config } from './config.js';
+import { makeContext, type Context } from './graphql/context.js';
+import { makeFormatError } from './graphql/format-error.js';
+import { buildApiSchema } from './graphql/schema.js';
+import type { Logger } from './logger.js';
+import type { SecretWriter, Services } from './services.js';
+
+export interface AppDeps {
+  orm: MikroORM;
+  log: Logger;
+  secrets: SecretWriter;
+  /** Base64 key that signs session tokens. */
+  sessionSecret: string;
+}
+
+export interface App {
+  express: Express;
+  http: Server;
+  services: Services;
+  /** Starts listening; resolves with the bound address (port 0 picks a free port). */
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Drains HTTP and GraphQL, then releases the database. */
+  stop(): Promise<void>;
+}
+
+export async function createApp(config: Config, deps: AppDeps): Promise<App> {
+  const { orm, log } = deps;
+  const services: Services = {
+    config,
+    sessionKeys: new SessionKeys(deps.sessionSecret, config.SESSION_TTL_SECONDS),
+    secrets: deps.secrets,
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  const http = createServer(app);
+
+  const apollo = new ApolloServer<Context>({
+    schema: await buildApiSchema(),
+    formatError: makeFormatError(log),
+    introspection: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: http })],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await orm.em.fork().getConnection().execute('select 1');
+      res.json({ status: 'ready', database: 'ok' });
+    } catch (err) {
+      log.warn({ err }, 'readiness check failed: database unreachable');
+      res.status(503).json({ status: 'not ready', database: 'unreachable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    cookieParser(),
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const em = orm.em.fork();
+        const auth = req.headers.authorization;
+        const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
+        const viewer = await authenticate(em, services.sessionKeys, {
+          bearer,
+          cookie: (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] ?? null,
+        });
+        return makeContext({ em, viewer, services, log, req, res });
+      },
+    }),
+  );
+
+  return {
+    express: app,
+    http,
+    services,
+    listen: (port, host = config.HOST) =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => resolve(http.address() as AddressInfo));
+      }),
+    async stop() {
+      await apollo.stop();
+      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { Errors } from '../errors/domain-error.js';
+import type { Role } from '../modules/membership/membership.entity.js';
+import type { User } from '../modules/user/user.entity.js';
+import { Privilege, readOnlyPrivileges, rolePrivileges } from './privileges.js';
+
+export interface Grant {
+  organizationId: string;
+  /** null: the role holds in every project of the organization. */
+  projectId: string | null;
+  role: Role;
+}
+
+/** Where a privilege is checked: an organization, optionally narrowed to one of its projects. */
+export interface Scope {
+  organizationId: string;
+  projectId?: string | null;
+}
+
+/**
+ * The caller of one request: who, with which roles where, and (for API tokens) which scopes.
+ * Built once per request from one query; every check is then in memory.
+ */
+export class Viewer {
+  constructor(
+    readonly user: User,
+    private readonly grants: Grant[],
+    /** API token scopes; null for a browser session (all of the user's privileges). */
+    private readonly tokenScopes: ReadonlySet<string> | null = null,
+  ) {}
+
+  get id(): string {
+    return this.user.id;
+  }
+
+  get isPlatformAdmin(): boolean {
+    return this.user.isPlatformAdmin && this.tokenAllows(Privilege.PlatformAdmin);
+  }
+
+  can(privilege: Privilege, scope?: Scope): boolean {
+    if (!this.tokenAllows(privilege)) return false;
+    if (this.user.isPlatformAdmin) return true;
+    if (!scope) return false;
+    return this.grants.some(
+      (g) =>
+        g.organizationId === scope.organizationId &&
+        (g.projectId === null || g.projectId === scope.projectId) &&
+        rolePrivileges[g.role].has(privilege),
+    );
+  }
+
+  require(privilege: Privilege, scope?: Scope, what = scope?.projectId ? 'this project' : 'this organization'): void {
+    if (!this.can(privilege, scope)) throw Errors.forbidden(privilege, scope ? what : 'the platform');
+  }
+
+  /**
+   * Where the viewer holds `privilege`: organization ids (org-wide grants) and project ids
+   * (project grants). `all` for platform admins. Lists filter with this in SQL.
+   */
+  visibility(privilege: Privilege): { all: true } | { all: false; organizationIds: string[]; projectIds: string[] } {
+    if (!this.tokenAllows(privilege)) return { all: false, organizationIds: [], projectIds: [] };
+    if (this.user.isPlatformAdmin) return { all: true };
+    const held = this.grants.filter((g) => rolePrivileges[g.role].has(privilege));
+    return {
+      all: false,
+      organizationIds: held.filter((g) => g.projectId === null).map((g) => g.organizationId),
+      projectIds: held.filter((g) => g.projectId !== null).map((g) => g.projectId as string),
+    };
+  }
+
+  /** Organizations the viewer has any role in (org-wide or in one of its projects). */
+  organizationIds(): string[] {
+    return [...new Set(this.grants.map((g) => g.organizationId))];
+  }
+
+  memberOf(organizationId: string): boolean {
+    return this.grants.some((g) => g.organizationId === organizationId);
+  }
+
+  private tokenAllows(privilege: Privilege): boolean {
+    if (this.tokenScopes === null) return true;
+    return this.tokenScopes.has(privilege) || readOnlyPrivileges.has(privilege);
+  }
+}

@@ -1,0 +1,73 @@
+// The edge: every error leaving the API passes here once. Domain errors keep their code and
+// message; database constraint violations become CONFLICT; anything else is masked and logged.
+import { randomUUID } from 'node:crypto';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError, type DomainErrorCode } from '../errors/domain-error.js';
+import type { Logger } from '../logger.js';
+
+export function graphqlCode(code: DomainErrorCode): string {
+  switch (code) {
+    case 'BAD_USER_INPUT':
+    case 'NOT_FOUND':
+    case 'CONFLICT':
+    case 'FORBIDDEN':
+    case 'UNAUTHENTICATED':
+    case 'QUOTA_EXCEEDED':
+      return code;
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}
+
+/** Turns a driver's constraint name (`<table>_<columns>_unique`) into words a user can act on. */
+function describeConstraint(constraint: string | undefined, kind: 'unique' | 'foreign'): string {
+  const name = (constraint ?? '').replace(/_(unique|foreign|pkey)$/, '').replace(/_/g, ' ');
+  return kind === 'unique'
+    ? `Another record already has the same ${name || 'unique value'}; choose a different value.`
+    : `The record is still referenced (${name || 'a related record'}); remove what uses it first.`;
+}
+
+export function toDomainError(error: unknown): DomainError | null {
+  if (error instanceof DomainError) return error;
+  if (error instanceof UniqueConstraintViolationException) {
+    const constraint = (error as unknown as { constraint?: string }).constraint;
+    return new DomainError('CONFLICT', describeConstraint(constraint, 'unique'), { constraint });
+  }
+  if (error instanceof ForeignKeyConstraintViolationException) {
+    const constraint = (error as unknown as { constraint?: string }).constraint;
+    return new DomainError('CONFLICT', describeConstraint(constraint, 'foreign'), { constraint });
+  }
+  return null;
+}
+
+export function makeFormatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const domain = toDomainError(original);
+    if (domain) {
+      return {
+        message: domain.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { ...domain.details, code: graphqlCode(domain.code) },
+      };
+    }
+    // Errors graphql-js or Apollo produced themselves (parse, validation, variable coercion) are
+    // about the request and safe to show.
+    if (original instanceof GraphQLError && !original.originalError) return formatted;
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    const reference = randomUUID();
+    log.error({ err: original, reference, path: formatted.path }, 'unexpected error in a GraphQL operation');
+    return {
+      message: `Internal server error. Reference ${reference}; the operators can find the cause in the logs.`,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
+    };
+  };
+}

@@ -1,0 +1,34 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { ClusterResolver } from '../modules/cluster/cluster.resolver.js';
+import { MachineResolver } from '../modules/machine/machine.resolver.js';
+import { MembershipResolver } from '../modules/membership/membership.resolver.js';
+import { NetworkConfigurationResolver } from '../modules/network/network.resolver.js';
+import { OrganizationResolver } from '../modules/organization/organization.resolver.js';
+import { ProjectResolver } from '../modules/project/project.resolver.js';
+import { StorageConfigurationResolver } from '../modules/storage/storage.resolver.js';
+import { TemplateResolver } from '../modules/template/template.resolver.js';
+import { UserResolver } from '../modules/user/user.resolver.js';
+import { validateArgument } from './validate.js';
+
+export const resolvers = [
+  UserResolver,
+  OrganizationResolver,
+  ProjectResolver,
+  MembershipResolver,
+  ClusterResolver,
+  TemplateResolver,
+  StorageConfigurationResolver,
+  NetworkConfigurationResolver,
+  MachineResolver,
+] as const;
+
+/** The whole API schema, built from the resolver classes. Emitted to schema/schema.graphql. */
+export function buildApiSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...resolvers],
+    validateFn: validateArgument as never,
+    // Dates travel as ISO-8601 strings in UTC.
+    scalarsMap: [],
+  });
+}

@@ -1,0 +1,52 @@
+// The API process: reads the environment, opens the database (real PostgreSQL with DATABASE_URL,
+// embedded PGlite without), makes sure an administrator exists, and serves until SIGTERM.
+import 'reflect-metadata';
+import path from 'node:path';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { bootstrap } from './bootstrap.js';
+import { startEmbeddedPostgres } from './db/embedded-postgres.js';
+import { openOrm } from './db/orm.js';
+import { sqlClientFromOrm } from './db/sql-client.js';
+import { createLogger } from './logger.js';
+import { LocalSecretStore } from './secrets/local-secret-store.js';
+import { loadSecretKey } from './secrets/secret-key.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const embedded = config.DATABASE_URL ? null : await startEmbeddedPostgres(path.join(config.DATA_DIR, 'pglite'));
+  const orm = await openOrm({
+    url: config.DATABASE_URL ?? embedded!.url,
+    poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE,
+  });
+  log.info({ database: embedded ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'PostgreSQL (DATABASE_URL)' }, 'database ready');
+  const key = await loadSecretKey({ envKey: process.env.SECRETS_KEY, keyFile: path.join(config.DATA_DIR, 'secrets.key') });
+  const secrets = new LocalSecretStore({ sql: sqlClientFromOrm(orm), key: key.key });
+  // The session signing key: SESSION_SECRET, or a key file generated at first start (never a default).
+  const sessionKey = await loadSecretKey({ envKey: config.SESSION_SECRET, keyFile: path.join(config.DATA_DIR, 'session.key') });
+  await bootstrap(orm, config, log, { demo: embedded !== null });
+  const app = await createApp(config, { orm, log, secrets, sessionSecret: sessionKey.key.toString('base64') });
+  const address = await app.listen(config.PORT);
+  log.info({ url: `http://${address.address}:${address.port}/graphql` }, 'API listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'draining');
+    await app.stop();
+    await orm.close();
+    await embedded?.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,9 @@
+// Every migration, in order. Listed explicitly so the compiled build and the tests run the same set.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000100_initial } from './Migration20261125000100_initial.js';
+import { Migration20261125000200_secrets } from './Migration20261125000200_secrets.js';
+
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261125000100_initial', class: Migration20261125000100_initial },
+  { name: 'Migration20261125000200_secrets', class: Migration20261125000200_secrets },
+];

@@ -1,0 +1,36 @@
+import { Entity, Property, Unique } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../db/base.entity.js';
+
+/**
+ * A Proxmox VE cluster the platform drives. The API token's secret lives in the secret store;
+ * this row keeps only the reference (`tokenSecretRef`), never the secret.
+ */
+@ObjectType()
+@Entity()
+export class Cluster extends BaseEntity {
+  @Field()
+  @Property({ length: 63 })
+  @Unique()
+  name!: string;
+
+  @Field({ description: 'e.g. https://pve1.example.com:8006' })
+  @Property({ length: 500 })
+  apiUrl!: string;
+
+  @Field({ description: 'USER@REALM!TOKENID of the API token (not secret).' })
+  @Property({ length: 200 })
+  tokenId!: string;
+
+  /** Path of the token secret in the secret store. Not exposed. */
+  @Property({ length: 300, hidden: true })
+  tokenSecretRef!: string;
+
+  @Field(() => String, { nullable: true, description: 'Pinned SHA-256 fingerprint of the TLS certificate.' })
+  @Property({ type: 'string', length: 95, nullable: true })
+  tlsFingerprint?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'PEM of the CA that signs the cluster certificate.' })
+  @Property({ type: 'text', nullable: true })
+  caPem?: string | null;
+}

@@ -1,0 +1,140 @@
+import { LockMode } from '@mikro-orm/core';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Privilege } from '../../auth/privileges.js';
+import { Errors } from '../../errors/domain-error.js';
+import { ConnectionType, PageArgs, paginate } from '../../graphql/connection.js';
+import { requireViewer, type Context } from '../../graphql/context.js';
+import { NetworkConfiguration } from '../network/network.entity.js';
+import { Project } from '../project/project.entity.js';
+import { findVisibleProject, projectScope, projectVisibilityFilter } from '../project/project.access.js';
+import { assertWithinQuota } from '../quota/quota.service.js';
+import { StorageConfiguration } from '../storage/storage.entity.js';
+import { Template } from '../template/template.entity.js';
+import { User } from '../user/user.entity.js';
+import { Machine } from './machine.entity.js';
+import { CreateMachineInput, MachineFilter, MachineOrder, UpdateMachineInput } from './machine.input.js';
+
+const MachineConnection = ConnectionType(Machine, 'Machine');
+
+async function findVisibleMachine(ctx: Context, id: string): Promise<Machine> {
+  const viewer = requireViewer(ctx);
+  const machine = await ctx.em.findOne(Machine, { id }, { populate: ['project'] });
+  if (!machine || !viewer.can(Privilege.MachineAudit, projectScope(machine.project))) throw Errors.notFound('Machine', id);
+  return machine;
+}
+
+function machineWhere(ctx: Context, filter: MachineFilter | undefined) {
+  const conditions: object[] = [{ project: projectVisibilityFilter(requireViewer(ctx), Privilege.MachineAudit) }];
+  if (filter?.projectId) conditions.push({ project: filter.projectId });
+  if (filter?.status?.length) conditions.push({ status: { $in: filter.status } });
+  if (filter?.kind) conditions.push({ kind: filter.kind });
+  if (filter?.nameContains) conditions.push({ name: { $ilike: `%${filter.nameContains.replace(/[%_\\]/g, '\\$&')}%` } });
+  if (filter?.tag) conditions.push({ tags: { $contains: [filter.tag] } });
+  return { $and: conditions };
+}
+
+@Resolver(() => Machine)
+export class MachineResolver {
+  @Query(() => MachineConnection, { description: 'Machines the caller can see, filtered and sorted.' })
+  machines(
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+    @Arg('filter', () => MachineFilter, { nullable: true }) filter?: MachineFilter,
+    @Arg('orderBy', () => MachineOrder, { nullable: true }) orderBy?: MachineOrder,
+  ) {
+    const order = orderBy ?? new MachineOrder();
+    return paginate<Machine>(ctx.em, Machine, machineWhere(ctx, filter), { field: order.field as keyof Machine & string, direction: order.direction }, page);
+  }
+
+  @Query(() => Machine)
+  machine(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Machine> {
+    return findVisibleMachine(ctx, id);
+  }
+
+  @Mutation(() => Machine, {
+    description: 'Records a machine (status PENDING) after checking quotas. Provisioning it on Proxmox is a job.',
+  })
+  async createMachine(@Arg('input') input: CreateMachineInput, @Ctx() ctx: Context): Promise<Machine> {
+    const viewer = requireViewer(ctx);
+    const visible = await findVisibleProject(ctx, input.projectId);
+    viewer.require(Privilege.MachineAllocate, projectScope(visible), 'this project');
+    return ctx.em.transactional(async (em) => {
+      const project = await em.findOneOrFail(Project, { id: visible.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['organization'] });
+      const template = await em.findOne(Template, { id: input.templateId });
+      if (!template) throw Errors.invalid('input.templateId', 'no such template');
+      const network = input.networkId ? await em.findOne(NetworkConfiguration, { id: input.networkId, project: project.id }) : null;
+      if (input.networkId && !network) throw Errors.invalid('input.networkId', 'no such network in this project');
+      const storage = input.storageId
+        ? await em.findOne(StorageConfiguration, { id: input.storageId, cluster: template.cluster.id })
+        : null;
+      if (input.storageId && !storage) throw Errors.invalid('input.storageId', "no such storage on the template's cluster");
+      const spec = {
+        cores: input.cores ?? template.defaultCores,
+        memoryMiB: input.memoryMiB ?? template.defaultMemoryMiB,
+        diskGiB: input.diskGiB ?? template.defaultDiskGiB,
+      };
+      if (spec.diskGiB < template.defaultDiskGiB) {
+        throw Errors.invalid('input.diskGiB', `must be at least the template's disk (${template.defaultDiskGiB} GiB)`);
+      }
+      await assertWithinQuota(em, project, { machines: 1, gpus: 0, ...spec });
+      return em.create(Machine, {
+        ...spec,
+        kind: template.kind,
+        name: input.name,
+        project,
+        owner: viewer.user,
+        cluster: template.cluster,
+        template,
+        network,
+        storage,
+        tags: [...new Set(input.tags)],
+      });
+    });
+  }
+
+  @Mutation(() => Machine, { description: 'Needs Machine.Config.' })
+  async updateMachine(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateMachineInput,
+    @Ctx() ctx: Context,
+  ): Promise<Machine> {
+    const machine = await findVisibleMachine(ctx, id);
+    requireViewer(ctx).require(Privilege.MachineConfig, projectScope(machine.project), 'this machine');
+    if (input.tags) machine.tags = [...new Set(input.tags)];
+    await ctx.em.flush();
+    return machine;
+  }
+
+  @Mutation(() => Boolean, { description: 'Deletes the machine record. Needs Machine.Delete.' })
+  async deleteMachine(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    const machine = await findVisibleMachine(ctx, id);
+    requireViewer(ctx).require(Privilege.MachineDelete, projectScope(machine.project), 'this machine');
+    await ctx.em.remove(machine).flush();
+    return true;
+  }
+
+  @FieldResolver(() => Project)
+  project(@Root() m: Machine, @Ctx() ctx: Context): Promise<Project> {
+    return ctx.loaders.load(Project, m.project.id);
+  }
+
+  @FieldResolver(() => User)
+  owner(@Root() m: Machine, @Ctx() ctx: Context): Promise<User> {
+    return ctx.loaders.load(User, m.owner.id);
+  }
+
+  @FieldResolver(() => Template)
+  template(@Root() m: Machine, @Ctx() ctx: Context): Promise<Template> {
+    return ctx.loaders.load(Template, m.template.id);
+  }
+
+  @FieldResolver(() => NetworkConfiguration, { nullable: true })
+  network(@Root() m: Machine, @Ctx() ctx: Context): Promise<NetworkConfiguration> | null {
+    return m.network ? ctx.loaders.load(NetworkConfiguration, m.network.id) : null;
+  }
+
+  @FieldResolver(() => StorageConfiguration, { nullable: true })
+  storage(@Root() m: Machine, @Ctx() ctx: Context): Promise<StorageConfiguration> | null {
+    return m.storage ? ctx.loaders.load(StorageConfiguration, m.storage.id) : null;
+  }
+}

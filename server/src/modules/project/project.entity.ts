@@ -1,0 +1,26 @@
+import { Embedded, Entity, Index, ManyToOne, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../db/base.entity.js';
+import { Organization } from '../organization/organization.entity.js';
+import { Quota } from '../organization/quota.embeddable.js';
+
+@ObjectType({ description: 'A group of machines inside an organization, with its own quota and Proxmox pool.' })
+@Entity()
+@Unique({ properties: ['organization', 'name'] })
+@Index({ properties: ['organization', 'createdAt'] })
+export class Project extends BaseEntity<'description' | 'quota'> {
+  @ManyToOne(() => Organization, { deleteRule: 'cascade' })
+  organization!: Rel<Organization>;
+
+  @Field()
+  @Property({ length: 63 })
+  name!: string;
+
+  @Field()
+  @Property({ type: 'text', default: '' })
+  description: string = '';
+
+  @Field(() => Quota)
+  @Embedded(() => Quota, { prefix: 'quota_' })
+  quota: Quota = new Quota();
+}

@@ -1,0 +1,40 @@
+import { IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { Field, ID, InputType } from 'type-graphql';
+import { Quota } from '../organization/quota.embeddable.js';
+import { SLUG } from '../organization/organization.input.js';
+
+const nameMessage = 'must be 1 to 63 lowercase letters, digits or hyphens, not starting or ending with a hyphen';
+
+@InputType()
+export class CreateProjectInput {
+  @Field(() => ID)
+  @IsUUID('all', { message: 'must be an organization id' })
+  organizationId!: string;
+
+  @Field()
+  @Matches(SLUG, { message: nameMessage })
+  name!: string;
+
+  @Field({ defaultValue: '' })
+  @Length(0, 2000, { message: 'must be at most 2000 characters' })
+  description: string = '';
+
+  @Field(() => Quota, { nullable: true })
+  @ValidateNested()
+  quota?: Quota;
+}
+
+@InputType()
+export class UpdateProjectInput {
+  @Field({ nullable: true })
+  @Matches(SLUG, { message: nameMessage })
+  name?: string;
+
+  @Field({ nullable: true })
+  @Length(0, 2000, { message: 'must be at most 2000 characters' })
+  description?: string;
+
+  @Field(() => Quota, { nullable: true })
+  @ValidateNested()
+  quota?: Quota;
+}

@@ -1,0 +1,62 @@
+// Quotas are checked in one place, before any machine is accepted. The caller holds a row lock on
+// the project (see MachineService.create), so concurrent requests cannot both squeeze under a limit.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Errors } from '../../errors/domain-error.js';
+import { Machine } from '../machine/machine.entity.js';
+import type { Quota } from '../organization/quota.embeddable.js';
+import type { Project } from '../project/project.entity.js';
+
+export interface ResourceRequest {
+  machines: number;
+  cores: number;
+  memoryMiB: number;
+  diskGiB: number;
+  gpus: number;
+}
+
+type Usage = ResourceRequest;
+
+async function usage(em: EntityManager, where: Record<string, unknown>): Promise<Usage> {
+  const qb = em.createQueryBuilder(Machine, 'm').select([
+    'count(*)::int as machines',
+    'coalesce(sum(m.cores), 0)::int as cores',
+    'coalesce(sum(m.memory_mib), 0)::bigint as memory_mib',
+    'coalesce(sum(m.disk_gib), 0)::bigint as disk_gib',
+  ]);
+  qb.where(where);
+  const row = (await qb.execute('get')) as unknown as Record<string, string | number>;
+  return {
+    machines: Number(row.machines),
+    cores: Number(row.cores),
+    memoryMiB: Number(row.memory_mib),
+    diskGiB: Number(row.disk_gib),
+    // GPUs are counted once GPU passthrough lands; no machine holds one yet.
+    gpus: 0,
+  };
+}
+
+function check(scope: string, quota: Quota, used: Usage, request: ResourceRequest): void {
+  const limits: [keyof ResourceRequest, number | null | undefined][] = [
+    ['machines', quota.machines],
+    ['cores', quota.cores],
+    ['memoryMiB', quota.memoryMiB],
+    ['diskGiB', quota.diskGiB],
+    ['gpus', quota.gpus],
+  ];
+  for (const [key, max] of limits) {
+    if (max !== null && max !== undefined && used[key] + request[key] > max) {
+      throw Errors.quotaExceeded(`${scope}.${key}`, max, used[key], request[key]);
+    }
+  }
+}
+
+/** Throws QUOTA_EXCEEDED naming the limit and the current use, if the request would pass a limit. */
+export async function assertWithinQuota(em: EntityManager, project: Project, request: ResourceRequest): Promise<void> {
+  const org = project.organization;
+  const [projectUse, orgUse] = await Promise.all([
+    usage(em, { project: project.id }),
+    usage(em, { project: { organization: org.id } }),
+  ]);
+  check('project', project.quota, projectUse, request);
+  check('organization', org.quota, orgUse, request);
+}

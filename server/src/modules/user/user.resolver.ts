@@ -1,0 +1,103 @@
+import type { Response } from 'express';
+import { Arg, Args, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { hashPassword, verifyPassword } from '../../auth/password.js';
+import { Privilege } from '../../auth/privileges.js';
+import { SESSION_COOKIE } from '../../auth/session.js';
+import { Errors } from '../../errors/domain-error.js';
+import { ConnectionType, PageArgs, paginate } from '../../graphql/connection.js';
+import { requireViewer, type Context } from '../../graphql/context.js';
+import { User } from './user.entity.js';
+import { CreateUserInput, SignInInput } from './user.input.js';
+
+@ObjectType()
+class SignInPayload {
+  @Field(() => User)
+  user!: User;
+
+  @Field({ description: 'The session token, for API clients that cannot keep the cookie.' })
+  accessToken!: string;
+}
+
+const UserConnection = ConnectionType(User, 'User');
+
+function setSessionCookie(res: Response | undefined, token: string | null, ctx: Context): void {
+  if (!res) return;
+  const secure = ctx.req?.secure ?? false;
+  if (token === null) {
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+    return;
+  }
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: ctx.services.sessionKeys.ttlSeconds * 1000,
+  });
+}
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true, description: 'The signed-in user, or null.' })
+  viewer(@Ctx() ctx: Context): User | null {
+    return ctx.viewer?.user ?? null;
+  }
+
+  @Mutation(() => SignInPayload, { description: 'Signs in with email and password; sets the session cookie.' })
+  async signIn(@Arg('input') input: SignInInput, @Ctx() ctx: Context): Promise<SignInPayload> {
+    const user = await ctx.em.findOne(
+      User,
+      { email: input.email.toLowerCase(), disabledAt: null },
+      { populate: ['passwordHash'] },
+    );
+    // Verify even for unknown emails so response time does not reveal which accounts exist.
+    const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
+    if (!user || !ok) throw Errors.badCredentials();
+    const accessToken = await ctx.services.sessionKeys.sign(user.id);
+    setSessionCookie(ctx.res, accessToken, ctx);
+    return { user, accessToken };
+  }
+
+  @Mutation(() => Boolean, { description: 'Clears the session cookie.' })
+  signOut(@Ctx() ctx: Context): boolean {
+    setSessionCookie(ctx.res, null, ctx);
+    return true;
+  }
+
+  @Query(() => UserConnection, { description: 'All users (platform admins only).' })
+  users(@Args() page: PageArgs, @Ctx() ctx: Context) {
+    requireViewer(ctx).require(Privilege.PlatformAdmin);
+    return paginate(ctx.em, User, {}, { field: 'email', direction: 'ASC' }, page);
+  }
+
+  @Mutation(() => User, { description: 'Creates a local account (platform admins only).' })
+  async createUser(@Arg('input') input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
+    requireViewer(ctx).require(Privilege.PlatformAdmin);
+    const user = ctx.em.create(User, {
+      email: input.email.toLowerCase(),
+      displayName: input.displayName,
+      passwordHash: await hashPassword(input.password),
+      isPlatformAdmin: input.isPlatformAdmin,
+    });
+    await ctx.em.flush();
+    return user;
+  }
+
+  @Mutation(() => User, { description: 'Disables (true) or re-enables an account (platform admins only).' })
+  async setUserDisabled(
+    @Arg('id', () => ID) id: string,
+    @Arg('disabled') disabled: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<User> {
+    requireViewer(ctx).require(Privilege.PlatformAdmin);
+    const user = await ctx.em.findOne(User, { id });
+    if (!user) throw Errors.notFound('User', id);
+    user.disabledAt = disabled ? new Date() : null;
+    await ctx.em.flush();
+    return user;
+  }
+}
+
+// A valid argon2id hash of a random string, verified against when the email is unknown.
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5VtWOO3gvIjRAU4UYn5yHv6Gd9Uc1o/e0tqhGOdkgFs';

@@ -1,0 +1,15 @@
+import type { Config } from './config.js';
+import type { SessionKeys } from './auth/session.js';
+
+/** Long-lived collaborators built once by createApp and shared by every request. */
+export interface Services {
+  config: Config;
+  sessionKeys: SessionKeys;
+  secrets: SecretWriter;
+}
+
+/** The part of the secret store the API needs now (the full interface lives in secrets/). */
+export interface SecretWriter {
+  write(path: string, data: Record<string, string>): Promise<unknown>;
+  destroy(path: string): Promise<unknown>;
+}

@@ -1,0 +1,86 @@
+// The API under test, served over real HTTP on a free port against this file's own database.
+import { randomBytes } from 'node:crypto';
+import { createApp, type App } from '../app.js';
+import { loadConfig } from '../config.js';
+import { sqlClientFromOrm } from '../db/sql-client.js';
+import { createLogger } from '../logger.js';
+import { Membership, type Role } from '../modules/membership/membership.entity.js';
+import { Organization } from '../modules/organization/organization.entity.js';
+import { Project } from '../modules/project/project.entity.js';
+import { User } from '../modules/user/user.entity.js';
+import { hashPassword } from '../auth/password.js';
+import { LocalSecretStore } from '../secrets/local-secret-store.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
+
+export interface GqlResult<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestApi {
+  url: string;
+  db: TestDatabase;
+  app: App;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  /** Like gql, but fails the test on any error and returns data. */
+  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
+  /** A user with a session token; `password` is set so sign-in can be tested. */
+  user(opts?: { admin?: boolean; email?: string; password?: string }): Promise<{ user: User; token: string }>;
+  /** An organization (and optional project) with `user` in `role`. */
+  org(user: User, role: Role, name?: string): Promise<{ org: Organization; project: Project }>;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(): Promise<TestApi> {
+  const db = await openTestDatabase();
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const config = loadConfig({ NODE_ENV: 'test' });
+  const secrets = new LocalSecretStore({ sql: sqlClientFromOrm(db.orm), key: randomBytes(32) });
+  const app = await createApp(config, { orm: db.orm, log, secrets, sessionSecret: randomBytes(32).toString('base64') });
+  const address = await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${address.port}`;
+
+  const gql: TestApi['gql'] = async (query, variables, token) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GqlResult<never>;
+  };
+  let seq = 0;
+  return {
+    url,
+    db,
+    app,
+    gql,
+    async ok(query, variables, token) {
+      const result = await gql(query, variables, token);
+      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+      return result.data as never;
+    },
+    async user(opts = {}) {
+      const em = db.orm.em.fork();
+      const user = em.create(User, {
+        email: opts.email ?? `user${++seq}-${randomBytes(3).toString('hex')}@example.com`,
+        displayName: `User ${seq}`,
+        passwordHash: opts.password ? await hashPassword(opts.password) : null,
+        isPlatformAdmin: opts.admin ?? false,
+      });
+      await em.flush();
+      return { user, token: await app.services.sessionKeys.sign(user.id) };
+    },
+    async org(user, role, name = `org-${++seq}-${randomBytes(3).toString('hex')}`) {
+      const em = db.orm.em.fork();
+      const org = em.create(Organization, { name, slug: name });
+      const project = em.create(Project, { organization: org, name: 'default' });
+      em.create(Membership, { organization: org, user: user.id, role, project: null });
+      await em.flush();
+      return { org, project };
+    },
+    async close() {
+      await app.stop();
+      await db.close();
+    },
+  };
+}
