@@ -46,6 +46,7 @@ export function createConsoleBroker(options: ConsoleBrokerOptions): ConsoleBroke
     options.hostname ?? ((target: ConsoleTarget) => `${target.type === 'lxc' ? 'ct' : 'vm'}${target.vmid}`);
   const consoles = new Map<string, GuestConsole>();
   const sockets = new Set<WebSocket>();
+  let closing: Promise<void> | undefined;
   const grants = new GrantRegistry(now, (grant) => options.onSessionEnd?.(grant.upid, 'connection timed out'));
   const wss = new WebSocketServer({
     noServer: true,
@@ -138,18 +139,23 @@ export function createConsoleBroker(options: ConsoleBrokerOptions): ConsoleBroke
       return guestConsole(target).received();
     },
 
-    async close() {
-      for (const grant of grants.closeAll()) options.onSessionEnd?.(grant.upid, 'interrupted by signal');
-      const closing = [...sockets].map(
-        (ws) =>
-          new Promise<void>((resolve) => {
-            ws.once('close', () => resolve());
-            ws.close(1001, 'console broker shutting down');
-            setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
-          }),
-      );
-      await Promise.all(closing);
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    close() {
+      closing ??= shutdown();
+      return closing;
     },
   };
+
+  async function shutdown(): Promise<void> {
+    for (const grant of grants.closeAll()) options.onSessionEnd?.(grant.upid, 'interrupted by signal');
+    const sessions = [...sockets].map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          ws.once('close', () => resolve());
+          ws.close(1001, 'console broker shutting down');
+          setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+        }),
+    );
+    await Promise.all(sessions);
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
 }
