@@ -1,18 +1,29 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { sourceResolve, swcPlugin } from '../vitest.shared.js';
 
-// Unit tests. The database-backed tests (`*.db.test.ts`) run twice, once per database, through the
-// two projects the root vitest.config.ts derives from this one.
-export default defineConfig({
+const base = (name: string, test: NonNullable<TestProjectInlineConfiguration['test']>): TestProjectInlineConfiguration => ({
   plugins: [swcPlugin()],
   resolve: sourceResolve,
   test: {
-    name: 'server',
+    name,
     root: import.meta.dirname,
-    include: ['src/**/*.test.ts'],
-    exclude: ['src/**/*.db.test.ts', '**/node_modules/**'],
     setupFiles: ['reflect-metadata'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    ...test,
   },
 });
+
+/**
+ * Database-backed tests (`*.db.test.ts`) run twice: against real PostgreSQL (a fresh database per
+ * test file, see src/test/database.ts) and against embedded PGlite.
+ */
+export const dbProject = (db: 'postgres' | 'pglite') =>
+  base(`server:${db}`, {
+    include: ['src/**/*.db.test.ts'],
+    env: { TEST_DATABASE: db },
+    globalSetup: db === 'postgres' ? ['src/test/postgres.global-setup.ts'] : [],
+  });
+
+/** Unit tests: everything else in server/. */
+export default defineConfig(base('server', { include: ['src/**/*.test.ts'], exclude: ['src/**/*.db.test.ts', '**/node_modules/**'] }));

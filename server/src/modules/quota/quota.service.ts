@@ -1,5 +1,6 @@
 // Quotas are checked in one place, before any machine is accepted. The caller holds a row lock on
 // the project (see MachineService.create), so concurrent requests cannot both squeeze under a limit.
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Errors } from '../../errors/domain-error.js';
 import { Machine } from '../machine/machine.entity.js';
@@ -18,10 +19,10 @@ type Usage = ResourceRequest;
 
 async function usage(em: EntityManager, where: Record<string, unknown>): Promise<Usage> {
   const qb = em.createQueryBuilder(Machine, 'm').select([
-    'count(*)::int as machines',
-    'coalesce(sum(m.cores), 0)::int as cores',
-    'coalesce(sum(m.memory_mib), 0)::bigint as memory_mib',
-    'coalesce(sum(m.disk_gib), 0)::bigint as disk_gib',
+    raw('count(*)::int as machines'),
+    raw('coalesce(sum(m.cores), 0)::int as cores'),
+    raw('coalesce(sum(m.memory_mib), 0)::bigint as memory_mib'),
+    raw('coalesce(sum(m.disk_gib), 0)::bigint as disk_gib'),
   ]);
   qb.where(where);
   const row = (await qb.execute('get')) as unknown as Record<string, string | number>;

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresUnavailable } from '../../test/database.js';
+import { startTestApi, type TestApi } from '../../test/api.js';
+import { Cluster } from '../cluster/cluster.entity.js';
+import { Role } from '../membership/membership.entity.js';
+import { MachineKind, Template } from '../template/template.entity.js';
+import type { User } from '../user/user.entity.js';
+import type { Project } from '../project/project.entity.js';
+
+const PAGE = `query Page($first: Int!, $after: String, $filter: MachineFilter, $orderBy: MachineOrder) {
+  machines(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+    totalCount
+    edges { cursor node { id name status cores tags project { id name } owner { id email } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const CREATE = `mutation Create($input: CreateMachineInput!) { createMachine(input: $input) { id name kind cores memoryMiB diskGiB status tags } }`;
+
+describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
+  let api: TestApi;
+  let owner: { user: User; token: string };
+  let project: Project;
+  let template: Template;
+
+  /** Inserts machines straight into the database (fast fixtures for paging). */
+  async function insertMachines(count: number, prefix: string, extra: { status?: string; tags?: string[]; cores?: number } = {}) {
+    const em = api.db.orm.em.fork();
+    for (let i = 0; i < count; i++) {
+      em.create('Machine', {
+        name: `${prefix}-${String(i).padStart(5, '0')}`,
+        kind: MachineKind.VM,
+        project: project.id,
+        owner: owner.user.id,
+        template: template.id,
+        cores: extra.cores ?? 1 + (i % 8),
+        memoryMiB: 1024,
+        diskGiB: 10,
+        status: extra.status ?? 'RUNNING',
+        tags: extra.tags ?? [],
+      } as never);
+    }
+    await em.flush();
+  }
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    owner = await api.user();
+    ({ project } = await api.org(owner.user, Role.OWNER));
+    const em = api.db.orm.em.fork();
+    const cluster = em.create(Cluster, { name: 'c1', apiUrl: 'https://pve:8006', tokenId: 'a@pve!t', tokenSecretRef: 'x' });
+    template = em.create(Template, {
+      cluster,
+      name: 'debian-12',
+      kind: MachineKind.VM,
+      os: 'debian-12',
+      sourceVmid: 9000,
+      defaultCores: 2,
+      defaultMemoryMiB: 2048,
+      defaultDiskGiB: 10,
+    });
+    await em.flush();
+  });
+  afterAll(() => api?.close());
+
+  it('creates, reads, updates and deletes a machine record', async () => {
+    const { createMachine } = await api.ok(CREATE, { input: { projectId: project.id, name: 'web-1', templateId: template.id, tags: ['web'] } }, owner.token);
+    expect(createMachine).toMatchObject({ name: 'web-1', kind: 'VM', cores: 2, memoryMiB: 2048, diskGiB: 10, status: 'PENDING', tags: ['web'] });
+    const { machine } = await api.ok(`query($id: ID!) { machine(id: $id) { name template { name } project { name } } }`, { id: createMachine.id }, owner.token);
+    expect(machine).toEqual({ name: 'web-1', template: { name: 'debian-12' }, project: { name: 'default' } });
+    const { updateMachine } = await api.ok(`mutation($id: ID!) { updateMachine(id: $id, input: { tags: ["web", "prod"] }) { tags } }`, { id: createMachine.id }, owner.token);
+    expect(updateMachine.tags).toEqual(['web', 'prod']);
+    await api.ok(`mutation($id: ID!) { deleteMachine(id: $id) }`, { id: createMachine.id }, owner.token);
+    const gone = await api.gql(`query($id: ID!) { machine(id: $id) { id } }`, { id: createMachine.id }, owner.token);
+    expect(gone.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('names the invalid field and its problem', async () => {
+    const res = await api.gql(CREATE, { input: { projectId: project.id, name: 'Bad_Name!', templateId: template.id } }, owner.token);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    expect(res.errors?.[0]?.message).toMatch(/^input\.name: must be a hostname/);
+    const cores = await api.gql(CREATE, { input: { projectId: project.id, name: 'ok', templateId: template.id, cores: 0 } }, owner.token);
+    expect(cores.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.cores' });
+    const page = await api.gql(PAGE, { first: 1000 }, owner.token);
+    expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
+  it('maps a duplicate name in the project to CONFLICT', async () => {
+    const input = { projectId: project.id, name: 'dup', templateId: template.id };
+    await api.ok(CREATE, { input }, owner.token);
+    const res = await api.gql(CREATE, { input }, owner.token);
+    expect(res.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(res.errors?.[0]?.message).toMatch(/project id name/);
+  });
+
+  it('refuses a machine over the project quota, naming the limit and use', async () => {
+    const em = api.db.orm.em.fork();
+    const other = await api.org(owner.user, Role.OWNER);
+    await em.nativeUpdate('Project', { id: other.project.id }, { quota: { cores: 3 } } as never);
+    await api.ok(CREATE, { input: { projectId: other.project.id, name: 'a', templateId: template.id } }, owner.token);
+    const res = await api.gql(CREATE, { input: { projectId: other.project.id, name: 'b', templateId: template.id } }, owner.token);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', limit: 'project.cores', max: 3, used: 2, requested: 2 });
+  });
+
+  it('pages without duplicates or gaps while rows are inserted', async () => {
+    await insertMachines(45, 'page');
+    const filter = { nameContains: 'page-' };
+    const seen: string[] = [];
+    let after: string | null = null;
+    let round = 0;
+    do {
+      const data: any = await api.ok(PAGE, { first: 10, after, filter, orderBy: { field: 'NAME', direction: 'ASC' } }, owner.token);
+      seen.push(...data.machines.edges.map((e: any) => e.node.name));
+      after = data.machines.pageInfo.hasNextPage ? data.machines.pageInfo.endCursor : null;
+      // Rows inserted before the cursor position must not shift later pages.
+      if (round++ === 1) await insertMachines(5, 'page-a');
+    } while (after);
+    const original = Array.from({ length: 45 }, (_, i) => `page-${String(i).padStart(5, '0')}`);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const name of original) expect(seen).toContain(name);
+  });
+
+  it('filters by status, tag and kind and sorts descending', async () => {
+    await insertMachines(3, 'stopped', { status: 'STOPPED', tags: ['db'], cores: 7 });
+    const byStatus: any = await api.ok(PAGE, { first: 50, filter: { status: ['STOPPED'] } }, owner.token);
+    expect(byStatus.machines.totalCount).toBe(3);
+    expect(byStatus.machines.edges.every((e: any) => e.node.status === 'STOPPED')).toBe(true);
+    const byTag: any = await api.ok(PAGE, { first: 50, filter: { tag: 'db' } }, owner.token);
+    expect(byTag.machines.edges.map((e: any) => e.node.name).sort()).toEqual(['stopped-00000', 'stopped-00001', 'stopped-00002']);
+    const lxc: any = await api.ok(PAGE, { first: 50, filter: { kind: 'LXC' } }, owner.token);
+    expect(lxc.machines.totalCount).toBe(0);
+    const desc: any = await api.ok(PAGE, { first: 5, orderBy: { field: 'CORES', direction: 'DESC' } }, owner.token);
+    const cores = desc.machines.edges.map((e: any) => e.node.cores);
+    expect(cores).toEqual([...cores].sort((a: number, b: number) => b - a));
+  });
+
+  it('serves a page of 100 machines with project and owner in a constant number of queries', async () => {
+    await insertMachines(120, 'bulk');
+    const count = async (first: number) => {
+      api.db.resetQueries();
+      const data: any = await api.ok(PAGE, { first }, owner.token);
+      expect(data.machines.edges).toHaveLength(first);
+      return api.db.queries.length;
+    };
+    const ten = await count(10);
+    const hundred = await count(100);
+    expect(hundred).toBe(ten);
+    // authentication (user, memberships) + page + count + projects + owners
+    expect(hundred).toBeLessThanOrEqual(6);
+  });
+
+  it('hides machines of other organizations', async () => {
+    const stranger = await api.user();
+    await api.org(stranger.user, Role.OWNER);
+    const data: any = await api.ok(PAGE, { first: 10 }, stranger.token);
+    expect(data.machines.totalCount).toBe(0);
+    const anon = await api.gql(PAGE, { first: 10 });
+    expect(anon.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
