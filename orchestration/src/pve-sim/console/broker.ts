@@ -117,7 +117,7 @@ export function createConsoleBroker(options: ConsoleBrokerOptions): ConsoleBroke
     handleUpgrade(target, query, req, socket, head) {
       let grant: Grant;
       try {
-        grant = grants.claim(target, query.port, query.vncticket);
+        grant = grants.claim(target, query.port, query.vncticket, query.user);
       } catch (error) {
         if (!(error instanceof ConsoleUpgradeError)) throw error;
         return refuse(socket, error.status, error.message);

@@ -117,11 +117,13 @@ export class GrantRegistry {
    * The grant a vncwebsocket request may connect to, marked connected; throws the HTTP answer
    * otherwise. Checks in the order a real node fails: ticket, then whether anyone still listens.
    */
-  claim(target: ConsoleTarget, portText: string, ticket: string): Grant {
+  claim(target: ConsoleTarget, portText: string, ticket: string, user?: string): Grant {
     if (!/^\d{1,5}$/.test(portText)) throw ConsoleUpgradeError.badParameter('port', portText);
     const port = Number(portText);
     const grant = this.byTicket.get(ticket);
-    if (!grant || !this.verify(grant, target, port)) throw ConsoleUpgradeError.invalidTicket();
+    if (!grant || !this.verify(grant, target, port) || (user !== undefined && user !== grant.user)) {
+      throw ConsoleUpgradeError.invalidTicket();
+    }
     if (grant.state === 'connected' || grant.state === 'closed') throw ConsoleUpgradeError.alreadyUsed(port);
     if (grant.state === 'timed-out' || this.now() - grant.issuedAt > CONNECT_WINDOW_MS) {
       this.expire(grant);

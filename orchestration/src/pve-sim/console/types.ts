@@ -42,11 +42,12 @@ export interface ConsoleBroker {
   /**
    * GET .../vncwebsocket?port=&vncticket= after the API side has authenticated the request.
    * Completes the WebSocket upgrade, or answers the HTTP error itself (wrong ticket or port,
-   * connect window expired) and destroys the socket.
+   * connect window expired) and destroys the socket. `user`, when given, is the authid that
+   * authenticated the request; like Proxmox VE, the ticket is then only valid for that authid.
    */
   handleUpgrade(
     target: ConsoleTarget,
-    query: { port: string; vncticket: string },
+    query: { port: string; vncticket: string; user?: string },
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,

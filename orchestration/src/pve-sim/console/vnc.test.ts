@@ -99,7 +99,9 @@ describe('vncwebsocket + RFB 3.8', () => {
   it('accepts the ticket as the password when none was generated (VNC uses its first 8 bytes)', async () => {
     const { broker } = await start();
     const data = broker.vncproxy(vm100, { user: 'root@pam', upid: 'u', generatePassword: false });
-    const client = await connect(vm100, data.port, data.ticket);
+    const socket = await ByteSocket.open(server?.url(vm100, data.port, data.ticket) ?? '', { authid: 'root@pam' });
+    expect(socket.ws.protocol).toBe('binary');
+    const client = new RfbClient(socket);
     await expect(client.handshake(data.ticket)).resolves.toMatchObject({ name: 'VM 100' });
   });
 
@@ -279,6 +281,9 @@ describe('vncwebsocket refusals', () => {
       invalid,
     );
     expect(await refusal(ByteSocket.open(url(vm100, 'abc', data.ticket)))).toMatchObject({ status: 400 });
+    // The API side authenticated someone else than the vncproxy caller.
+    const asBob = ByteSocket.open(url(vm100, data.port, data.ticket), { authid: 'bob@pve' });
+    expect(await refusal(asBob)).toMatchObject(invalid);
     now -= 21_000; // the node's clock is behind the ticket's by more than 20 s
     expect(await refusal(ByteSocket.open(url(vm100, data.port, data.ticket)))).toMatchObject(invalid);
     now += 21_000 + 41_000;

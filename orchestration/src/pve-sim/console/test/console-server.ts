@@ -25,7 +25,12 @@ export async function startConsoleServer(options: ConsoleBrokerOptions): Promise
       return;
     }
     const target: ConsoleTarget = { node: match[1] ?? '', type: match[2] as 'qemu' | 'lxc', vmid: Number(match[3]) };
-    const query = { port: url.searchParams.get('port') ?? '', vncticket: url.searchParams.get('vncticket') ?? '' };
+    const query = {
+      port: url.searchParams.get('port') ?? '',
+      vncticket: url.searchParams.get('vncticket') ?? '',
+      // Stands in for the authid the API side authenticated (cookie or token).
+      ...(req.headers['x-test-authid'] ? { user: String(req.headers['x-test-authid']) } : {}),
+    };
     broker.handleUpgrade(target, query, req, socket, head);
   });
   server.listen(0, '127.0.0.1');
@@ -74,9 +79,12 @@ export class ByteSocket {
     );
   }
 
-  static open(url: string, protocol: string | undefined = 'binary'): Promise<ByteSocket> {
+  static open(url: string, options: { protocol?: string; authid?: string } = {}): Promise<ByteSocket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, protocol ? [protocol] : []);
+      const { protocol = 'binary', authid } = options;
+      const ws = new WebSocket(url, protocol ? [protocol] : [], {
+        headers: authid ? { 'x-test-authid': authid } : {},
+      });
       ws.once('open', () => resolve(new ByteSocket(ws)));
       ws.once('unexpected-response', (_req, res) => {
         let body = '';
