@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { splitWords } from './shell.js';
 import { ByteSocket, UpgradeRefused, startConsoleServer, type ConsoleServer } from './test/console-server.js';
 import type { ConsoleBrokerOptions, ConsoleTarget, TermProxyResult } from './types.js';
@@ -136,6 +136,22 @@ describe('termproxy', () => {
     socket.send(line(data));
     expect(await socket.closed).toEqual({ code: 1008, reason: 'authentication failed' });
     expect(socket.unread).toBe(0);
+  });
+
+  it('closes when no user:ticket line arrives within 10 s', async () => {
+    const { broker } = await start();
+    const data = broker.termproxy(ct200, { user: 'root@pam', upid: 'u' });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const socket = await open(ct200, data);
+      socket.send('root@pam:'); // no newline yet
+      await vi.advanceTimersByTimeAsync(9_999);
+      expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await socket.closed).toEqual({ code: 1008, reason: 'timed out waiting for user:ticket' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('closes on a malformed frame', async () => {

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { get as httpGet, type IncomingMessage } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { glyphCell } from './font.js';
 import { ByteSocket, UpgradeRefused, startConsoleServer, type ConsoleServer } from './test/console-server.js';
 import { RfbAuthFailed, RfbClient } from './test/rfb-client.js';
@@ -265,6 +265,24 @@ describe('vncwebsocket refusals', () => {
       message: `console on port ${late.port} stopped listening: nobody connected within 10 s; request a new ticket`,
     });
     expect(sessions).toEqual([['late', 'connection timed out']]);
+  });
+
+  it('ends an unused worker after 10 s on its own and frees its port', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const sessions: string[] = [];
+      const { broker } = await start({ onSessionEnd: (upid, status) => sessions.push(`${upid}: ${status}`) });
+      const first = broker.vncproxy(vm100, { user: 'root@pam', upid: 'first', generatePassword: false });
+      vi.advanceTimersByTime(9_999);
+      expect(sessions).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(sessions).toEqual(['first: connection timed out']);
+      expect(broker.vncproxy(vm100, { user: 'root@pam', upid: 'second', generatePassword: false }).port).toBe(
+        first.port,
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses tickets that are forged, for another guest or port, or outside -20 s … +40 s', async () => {
