@@ -1,0 +1,144 @@
+// The simulator's shared context: state, clock, tasks, locks, faults and derived views (resource
+// usage, counters) that several route modules need.
+import type { ConsoleBroker } from './console/types.js';
+import { PveError } from './errors.js';
+import type { Faults } from './faults.js';
+import { bytesBetween, cpuFraction, memFraction, type RateKind } from './metrics.js';
+import { createRng, type Rng } from './rng.js';
+import { GiB, MiB, parseSize, type Guest, type GuestType, type SimNode, type SimStateData } from './state.js';
+import type { LockManager, TaskManager } from './tasks.js';
+
+export interface SimOptions {
+  seed: number;
+  timeFactor: number;
+  overcommitRatio: number;
+}
+
+export class Sim {
+  /** Added to the wall clock by control.advanceTime(), for ticket expiry tests. */
+  clockOffsetMs = 0;
+  broker?: ConsoleBroker;
+  readonly rng: Rng;
+  tasks!: TaskManager;
+  locks!: LockManager;
+  faults!: Faults;
+  private persist: () => void = () => undefined;
+
+  constructor(
+    public state: SimStateData,
+    readonly options: SimOptions,
+    readonly key: string,
+  ) {
+    this.rng = createRng(options.seed ^ 0xa5a5);
+  }
+
+  onChange(fn: () => void) {
+    this.persist = fn;
+  }
+
+  changed() {
+    this.persist();
+  }
+
+  nowMs(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  nowSec(): number {
+    return Math.floor(this.nowMs() / 1000);
+  }
+
+  scale(modelMs: number): number {
+    return modelMs * this.options.timeFactor;
+  }
+
+  sleep(modelMs: number): Promise<void> {
+    const ms = this.scale(modelMs);
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  }
+
+  node(name: string): SimNode {
+    const n = this.state.nodes.find((x) => x.name === name);
+    if (!n) throw PveError.noSuchNode(name);
+    return n;
+  }
+
+  findGuest(vmid: number): Guest | undefined {
+    return this.state.guests.find((g) => g.vmid === vmid);
+  }
+
+  /** The guest on `node` of `type`, or the 500 PVE answers when its config file is missing. */
+  guest(node: string, vmid: number, type: GuestType): Guest {
+    const g = this.findGuest(vmid);
+    if (!g || g.node !== node || g.type !== type) throw PveError.vmConfigMissing(node, vmid, type);
+    return g;
+  }
+
+  /** Memory in bytes a guest's config asks for. */
+  guestMemory(g: Guest): number {
+    const raw = g.config.memory ?? (g.type === 'lxc' ? '512' : '512');
+    const m = /(?:current=)?(\d+)/.exec(raw);
+    return Number(m?.[1] ?? 512) * MiB;
+  }
+
+  guestCpus(g: Guest): number {
+    if (g.type === 'lxc') return Number(g.config.cores ?? this.node(g.node).cpus);
+    return Number(g.config.cores ?? 1) * Number(g.config.sockets ?? 1);
+  }
+
+  /** Size of the boot/root disk in bytes. */
+  guestDisk(g: Guest): number {
+    const key = g.type === 'lxc' ? 'rootfs' : (['scsi0', 'virtio0', 'sata0', 'ide0'].find((k) => g.config[k] && !g.config[k]?.includes('media=cdrom')) ?? 'scsi0');
+    const size = /(?:^|,)size=([^,]+)/.exec(g.config[key] ?? '')?.[1];
+    return size ? (parseSize(size, 1) ?? 0) : 0;
+  }
+
+  uptime(g: Guest): number {
+    return g.status !== 'stopped' && g.startedAt ? Math.max(0, Math.floor((this.nowMs() - g.startedAt) / 1000)) : 0;
+  }
+
+  /** Cumulative bytes since the current boot (0 when stopped), as /cluster/resources reports. */
+  counter(g: Guest, kind: RateKind): number {
+    if (g.status === 'stopped' || !g.startedAt) return 0;
+    return bytesBetween(this.options.seed, `vm${g.vmid}:${g.createdAt}`, kind, g.startedAt / 1000, this.nowMs() / 1000);
+  }
+
+  metricId(g: Guest): string {
+    return `vm${g.vmid}:${g.createdAt}`;
+  }
+
+  cpuUsage(g: Guest): number {
+    if (g.status !== 'running') return 0;
+    return cpuFraction(this.options.seed, this.metricId(g), this.nowSec(), 10);
+  }
+
+  memUsage(g: Guest): number {
+    if (g.status === 'stopped') return 0;
+    return Math.round(this.guestMemory(g) * memFraction(this.options.seed, this.metricId(g), this.nowSec()));
+  }
+
+  /** Memory committed to running guests on a node, in bytes. */
+  committedMemory(node: string, except?: number): number {
+    return this.state.guests
+      .filter((g) => g.node === node && g.status !== 'stopped' && g.vmid !== except)
+      .reduce((sum, g) => sum + this.guestMemory(g), 0);
+  }
+
+  storageUsed(storage: string, node?: string): number {
+    const s = this.state.storages.find((x) => x.storage === storage);
+    const base = s?.type === 'rbd' ? 2 * 1024 * GiB : s?.type === 'dir' ? 12 * GiB : 0;
+    return (
+      base +
+      this.state.volumes
+        .filter((v) => v.storage === storage && (s?.shared || v.node === node))
+        .reduce((sum, v) => sum + (v.parent ? Math.round(v.size * 0.05) : v.size), 0)
+    );
+  }
+
+  nextVmid(): number {
+    const used = new Set(this.state.guests.map((g) => g.vmid));
+    let id = 100;
+    while (used.has(id)) id++;
+    return id;
+  }
+}
