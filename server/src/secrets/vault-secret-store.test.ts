@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseSecretsConfig } from './create-secret-store.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createSecretStore, parseSecretsConfig } from './create-secret-store.js';
 import { isSecretError, type SecretErrorCode } from './secret-store.js';
 import { VaultSecretStore, type VaultSecretStoreOptions } from './vault-secret-store.js';
 import { startVaultTestServer, type VaultTestServer } from './vault-test-server.js';
@@ -48,9 +48,16 @@ if (realVault) {
   defineSecretStoreContract(`Vault driver against the real Vault at ${realVault}`, async () => {
     const config = parseSecretsConfig(process.env);
     if (config.driver !== 'vault') throw new Error('VAULT_ADDR is set but the Vault configuration did not parse');
-    // Run under a throwaway prefix so a shared Vault keeps nothing of ours.
-    const prefix = `${config.vault.prefix ?? 'pvepaas/'}contract-tests/`;
-    return { store: new VaultSecretStore({ ...config.vault, prefix }) };
+    // Run under a throwaway prefix and destroy everything written there afterwards.
+    const prefix = `${config.vault.prefix}contract-tests/`;
+    const store = await createSecretStore({ driver: 'vault', vault: { ...config.vault, prefix } });
+    const purge = async (folder: string): Promise<void> => {
+      for (const key of await store.list(folder)) {
+        if (key.endsWith('/')) await purge(`${folder}${key}`);
+        else await store.destroy(`${folder}${key}`);
+      }
+    };
+    return { store, cleanup: () => purge('') };
   });
 } else {
   console.warn(
@@ -244,6 +251,24 @@ describe('Vault driver: authentication and renewal', () => {
       ((await raw.json()) as { data: { metadata: { deletion_time: string } } }).data.metadata.deletion_time,
     ).not.toBe('');
     expect(await store.read('deleted/x')).toBeNull();
+  });
+
+  it("ignores node-vault's environment fallbacks (VAULT_TOKEN, VAULT_PREFIX, VAULT_NAMESPACE)", async () => {
+    vi.stubEnv('VAULT_TOKEN', server.rootToken);
+    vi.stubEnv('VAULT_PREFIX', '/bogus');
+    vi.stubEnv('VAULT_NAMESPACE', 'bogus');
+    try {
+      server.setPolicy('nothing', []);
+      const { roleId, secretId } = server.createAppRole('env', ['pvepaas']);
+      const store = open({ auth: { method: 'approle', roleId, secretId } });
+      await store.write('env/x', { v: '1' });
+      expect(server.requests.at(-1)).toMatchObject({ path: '/v1/secret/data/pvepaas/env/x', status: 200 });
+      // Without credentials of its own the store does not pick up the root token from VAULT_TOKEN.
+      const anonymous = open({ auth: { method: 'token', token: 'hvs.mine' } });
+      await expectCode(anonymous.read('env/x'), 'DENIED');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('rejects bad configuration up front', () => {

@@ -124,15 +124,19 @@ export class VaultSecretStore implements SecretStore {
     this.client = NodeVault({
       apiVersion: 'v1',
       endpoint: this.address,
-      namespace: options.namespace,
-      // node-vault falls back to VAULT_TOKEN from the environment; only use what we were given.
-      token: this.auth.method === 'token' ? this.auth.token : '',
+      // node-vault's debug output includes request bodies, i.e. secret values: never enable it.
+      debug: () => {},
       requestOptions: {
         timeout: options.requestTimeoutMs ?? 10_000,
         ...(options.caCert ? { ca: options.caCert } : {}),
       },
     });
-    if (this.auth.method === 'approle') this.client.token = '';
+    // node-vault falls back to VAULT_TOKEN, VAULT_PREFIX and VAULT_NAMESPACE from the environment for
+    // anything falsy; configuration is parsed once elsewhere, so overwrite them with what we were given.
+    const settable = this.client as unknown as { token: string; pathPrefix: string; namespace: string | undefined };
+    settable.token = this.auth.method === 'token' ? this.auth.token : '';
+    settable.pathPrefix = '';
+    settable.namespace = options.namespace;
   }
 
   // ---- SecretStore --------------------------------------------------------------------------------
@@ -442,11 +446,10 @@ export class VaultSecretStore implements SecretStore {
       if ((error as Error)?.name === 'ValidationError' || (error as { dataPath?: unknown })?.dataPath !== undefined) {
         return SecretError.invalid(`Vault ${operation} request was rejected by the client: ${short(String(detail))}`);
       }
+      // No `cause`: axios errors carry the request body (secret values) in `config.data`, and loggers
+      // serialise causes.
       return SecretError.unavailable(
         `Vault at ${this.address} is unreachable (${short(String(detail))}); ${operation} of ${target} failed.`,
-        {
-          cause: error,
-        },
       );
     }
     const said = short(http.messages.join('; ') || `HTTP ${http.status}`);
