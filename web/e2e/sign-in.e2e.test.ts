@@ -1,0 +1,111 @@
+// Sign-in → organizations, in a real browser against a running platform (API + web).
+// Needs: E2E_BASE_URL (default http://127.0.0.1:3000) and the credentials of a user who exists there:
+// E2E_EMAIL / E2E_PASSWORD, defaulting to the first administrator (ADMIN_EMAIL / ADMIN_PASSWORD).
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { assertReachable, baseUrl, type BrowserSession, formatProblems, launch } from './browser';
+
+const email = process.env.E2E_EMAIL ?? process.env.ADMIN_EMAIL ?? 'admin@example.com';
+const password = process.env.E2E_PASSWORD ?? process.env.ADMIN_PASSWORD;
+
+let session: BrowserSession | undefined;
+
+beforeAll(async () => {
+  if (!password) {
+    throw new Error('Set E2E_PASSWORD (or ADMIN_PASSWORD) to the password of the user the test signs in as.');
+  }
+  await assertReachable(`${baseUrl()}/sign-in`);
+});
+
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+describe('sign-in', () => {
+  test('a signed-out visit to / lands on the sign-in form', async () => {
+    session = await launch();
+    const { page } = session;
+
+    await page.goto('/');
+    await page.waitForURL('**/sign-in');
+    await expect(page.getByRole('heading', { name: 'PVE PaaS' }).isVisible()).resolves.toBe(true);
+    await page.getByLabel('Email').waitFor();
+    await session.screenshot('sign-in');
+
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
+  });
+
+  test('a wrong password is refused with a message, and the form stays', async () => {
+    session = await launch();
+    const { page } = session;
+
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(`${password ?? ''}-wrong`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not sign in' });
+    await alert.waitFor();
+    expect(page.url()).toMatch(/\/sign-in$/);
+    await session.screenshot('sign-in-refused');
+  });
+
+  test('signing in shows the organizations and their projects; signing out returns to the form', async () => {
+    session = await launch();
+    const { page } = session;
+
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password ?? '');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    // The organizations have arrived when the counts render (a skeleton shows until then).
+    const organizationCount = page
+      .locator('dl', { has: page.getByRole('term').filter({ hasText: /^Organizations$/ }) })
+      .getByRole('definition');
+    await organizationCount.waitFor();
+    const total = Number(await organizationCount.textContent());
+    expect(Number.isInteger(total)).toBe(true);
+    // One card (a region named after the organization) per organization shown, or the empty state.
+    const cards = page.getByRole('main').getByRole('region');
+    if (total === 0) {
+      await page.getByText('You are not a member of any organization yet.').waitFor();
+    } else {
+      await expect(cards.count()).resolves.toBe(Math.min(total, 50));
+      const first = cards.first();
+      await expect(first.getByRole('heading').count()).resolves.toBe(1);
+      await expect(first.getByText(/^\d+ projects?$/).count()).resolves.toBe(1);
+    }
+    await session.screenshot('dashboard');
+    // (Within main: Next's route announcer is an alert of its own.)
+    await expect(page.getByRole('main').getByRole('alert').count()).resolves.toBe(0);
+
+    const navigation = page.getByRole('navigation', { name: 'Main navigation' });
+    await navigation.getByRole('link', { name: 'Organizations' }).click();
+    await page.waitForURL('**/organizations');
+    if (total === 0) {
+      await page.getByText('You are not a member of any organization yet.').waitFor();
+    } else {
+      // A header row, then one row per organization shown.
+      await page.getByRole('table').waitFor();
+      await expect(page.getByRole('table').getByRole('row').count()).resolves.toBe(Math.min(total, 50) + 1);
+    }
+    await session.screenshot('organizations');
+    await navigation.getByRole('link', { name: 'Dashboard' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+
+    // Reload: the session cookie is httpOnly and server-rendered pages see it too.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await expect(page.evaluate(() => document.cookie)).resolves.not.toMatch(/session/i);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    await page.goto('/');
+    await page.waitForURL('**/sign-in');
+
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
+  });
+});

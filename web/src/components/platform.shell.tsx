@@ -1,0 +1,98 @@
+'use client';
+
+import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import type { ComponentType, ReactNode } from 'react';
+import { SignOutButton } from '@/features/auth/sign-out.button';
+import type { Viewer } from '@/features/auth/auth.documents';
+import { ColorSchemeToggle } from './color-scheme.toggle';
+import { DashboardIcon, OrganizationsIcon } from './icons';
+
+interface NavItem {
+  href: string;
+  label: string;
+  icon: ComponentType<{ size?: number }>;
+}
+
+// Only pages that exist. Machines, Projects, Audit, Alerts and Admin join when they are built.
+const NAV_ITEMS: readonly NavItem[] = [
+  { href: '/', label: 'Dashboard', icon: DashboardIcon },
+  { href: '/organizations', label: 'Organizations', icon: OrganizationsIcon },
+];
+
+function isActive(pathname: string, href: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}
+
+/** The signed-in frame: header, navigation (a drawer below tablet width), the page. */
+export function PlatformShell({ viewer, children }: { viewer: Viewer; children: ReactNode }) {
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const pathname = usePathname();
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={opened ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={opened}
+              aria-controls="platform-navigation"
+            />
+            <UnstyledButton component={Link} href="/" onClick={close} aria-label="PVE PaaS, go to the dashboard">
+              <Text fw={700} size="lg">
+                PVE PaaS
+              </Text>
+            </UnstyledButton>
+          </Group>
+          <ColorSchemeToggle />
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar id="platform-navigation" p="sm" aria-label="Main navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          {NAV_ITEMS.map(({ href, label, icon: ItemIcon }) => {
+            const active = isActive(pathname, href);
+            return (
+              <NavLink
+                key={href}
+                component={Link}
+                href={href}
+                label={label}
+                leftSection={<ItemIcon size={18} />}
+                active={active}
+                aria-current={active ? 'page' : undefined}
+                onClick={close}
+              />
+            );
+          })}
+        </AppShell.Section>
+        <AppShell.Section pt="sm" style={{ borderTop: '1px solid var(--app-shell-border-color)' }}>
+          <Stack gap="xs">
+            <div>
+              <Text size="sm" fw={500} truncate="end">
+                {viewer.displayName}
+              </Text>
+              <Text size="xs" c="dimmed" truncate="end">
+                {viewer.email}
+              </Text>
+            </div>
+            <SignOutButton />
+          </Stack>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>{children}</AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,89 @@
+'use client';
+
+import { useMutation } from '@apollo/client/react';
+import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useState } from 'react';
+import { describeApiError } from '@/lib/apollo/graphql-errors';
+import { SignInMutation } from './auth.documents';
+
+interface FormErrors {
+  message: string | null;
+  email?: string;
+  password?: string;
+}
+
+const NO_ERRORS: FormErrors = { message: null };
+
+/** Email and password. Field errors come from the API (`extensions.field`); the rest shows above the button. */
+export function SignInForm() {
+  const router = useRouter();
+  const [signIn, { loading, client }] = useMutation(SignInMutation);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [redirecting, setRedirecting] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const trimmedEmail = email.trim();
+    const missing: FormErrors = { message: null };
+    if (!trimmedEmail) missing.email = 'Enter your email address.';
+    if (!password) missing.password = 'Enter your password.';
+    if (missing.email || missing.password) {
+      setErrors(missing);
+      return;
+    }
+
+    setErrors(NO_ERRORS);
+    try {
+      await signIn({ variables: { input: { email: trimmedEmail, password } } });
+    } catch (error) {
+      const view = describeApiError(error);
+      setErrors({ message: view.message, email: view.fields['email'], password: view.fields['password'] });
+      return;
+    }
+    setRedirecting(true);
+    // Whatever the cache held belonged to nobody (or to a previous user).
+    await client.clearStore();
+    router.replace('/');
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="Sign in">
+      <Stack gap="md">
+        {errors.message && (
+          <Alert color="red" variant="light" title="Could not sign in" role="alert">
+            {errors.message}
+          </Alert>
+        )}
+        <TextInput
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          withAsterisk={false}
+          value={email}
+          onChange={(event) => setEmail(event.currentTarget.value)}
+          error={errors.email}
+          data-autofocus
+        />
+        <PasswordInput
+          label="Password"
+          name="password"
+          autoComplete="current-password"
+          required
+          withAsterisk={false}
+          value={password}
+          onChange={(event) => setPassword(event.currentTarget.value)}
+          error={errors.password}
+        />
+        <Button type="submit" loading={loading || redirecting} fullWidth>
+          Sign in
+        </Button>
+      </Stack>
+    </form>
+  );
+}
