@@ -4,9 +4,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // server. `npm run gen:schema` emits the schema and then runs this; `npm run check:schema` fails when
 // either is stale.
 const config: CodegenConfig = {
-  // TEMPORARY: the server's emitted schema (schema/schema.graphql) does not exist yet; this draft has
-  // only the types the web app uses today. Switch back to 'schema/schema.graphql' when it lands.
-  schema: '/tmp/schema-draft.graphql',
+  schema: 'schema/schema.graphql',
   documents: ['web/src/**/*.{ts,tsx,graphql}', '!web/src/gql/**'],
   ignoreNoDocuments: false,
   generates: {
