@@ -22,6 +22,8 @@ const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 401:
  * phrase, a JSON error body, then the connection closed.
  */
 const refuse = (socket: Duplex, status: number, message: string): void => {
+  // A client that resets the connection meanwhile must not crash the simulator.
+  socket.on('error', () => socket.destroy());
   if (socket.writable) {
     const body = JSON.stringify({ data: null, message: `${message}\n` });
     const reason = message.replace(/[\r\n]/g, ' ') || STATUS_TEXT[status] || 'Error';

@@ -146,11 +146,29 @@ export const isForeground = (grid: readonly string[], x: number, y: number): boo
 export const renderRaw = (grid: readonly string[], rect: Rect, pixels: readonly [Buffer, Buffer]): Buffer => {
   const bytesPerPixel = pixels[0].length;
   const out = Buffer.alloc(rect.width * rect.height * bytesPerPixel);
+  // One glyph row (8 pixels) in the output format per (character, row), built on first use:
+  // a screen repeats few distinct characters, and copying spans beats writing single pixels.
+  const spans: Array<Buffer | undefined> = [];
+  const span = (char: string, glyphRow: number): Buffer => {
+    const key = char.charCodeAt(0) * CELL_HEIGHT + glyphRow;
+    let bytes = spans[key];
+    if (!bytes) {
+      const bits = glyphCell(char)[glyphRow] ?? 0;
+      bytes = Buffer.concat(Array.from({ length: CELL_WIDTH }, (_, x) => pixels[bits & (0x80 >> x) ? 1 : 0]));
+      spans[key] = bytes;
+    }
+    return bytes;
+  };
   let offset = 0;
   for (let y = rect.y; y < rect.y + rect.height; y++) {
-    for (let x = rect.x; x < rect.x + rect.width; x++) {
-      pixels[isForeground(grid, x, y) ? 1 : 0].copy(out, offset);
-      offset += bytesPerPixel;
+    const row = grid[Math.floor(y / CELL_HEIGHT)] ?? '';
+    const glyphRow = y % CELL_HEIGHT;
+    for (let x = rect.x; x < rect.x + rect.width;) {
+      const col = Math.floor(x / CELL_WIDTH);
+      const from = x - col * CELL_WIDTH;
+      const to = Math.min(CELL_WIDTH, rect.x + rect.width - col * CELL_WIDTH);
+      offset += span(row[col] ?? ' ', glyphRow).copy(out, offset, from * bytesPerPixel, to * bytesPerPixel);
+      x += to - from;
     }
   }
   return out;
