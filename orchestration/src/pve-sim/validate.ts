@@ -101,7 +101,7 @@ export function checkProp(path: string, schema: SchemaProperty, value: string | 
   if (schema.enum && !schema.enum.includes(value)) {
     return `value '${value}' does not have a value in the enumeration '${schema.enum.join(', ')}'`;
   }
-  if (schema.pattern && !new RegExp(`^(?:${schema.pattern})$`).test(value)) {
+  if (schema.pattern && !patternRegex(schema.pattern)?.test(value)) {
     return 'value does not match the regex pattern';
   }
   if (schema.format !== undefined) {
@@ -114,6 +114,23 @@ export function checkProp(path: string, schema: SchemaProperty, value: string | 
     }
   }
   return undefined;
+}
+
+const regexCache = new Map<string, RegExp | null>();
+
+/** Perl patterns from the schema as JS regexes: `(?^:…)` groups become `(?:…)`, anchors wrap it. */
+function patternRegex(pattern: string): RegExp | undefined {
+  let re = regexCache.get(pattern);
+  if (re === undefined) {
+    const js = pattern.replace(/\(\?\^([a-z]*):/g, (_, flags: string) => (flags ? `(?${flags}:` : '(?:')).replace(/\\z/g, '$').replace(/\\A/g, '^');
+    try {
+      re = new RegExp(`^(?:${js})$`);
+    } catch {
+      re = null;
+    }
+    regexCache.set(pattern, re);
+  }
+  return re ?? /^/;
 }
 
 /** parse_property_string + check_object for an inline `key=value,...` format. */

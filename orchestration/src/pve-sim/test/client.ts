@@ -10,7 +10,7 @@ export interface Reply<T = unknown> {
   headers: Headers;
 }
 
-export type Auth = { token: string } | { ticket: string; csrf?: string } | undefined;
+export type Auth = { token: string } | { ticket: string; csrf?: string } | 'anonymous';
 
 /** Starts a simulator for one test; closed after it. */
 export function useSim(opts: PveSimulatorOptions = {}) {
@@ -33,8 +33,8 @@ export function client(sim: PveSimulator, auth: Auth = { token: sim.credentials.
       else form.append(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
     }
     const headers: Record<string, string> = {};
-    if (as && 'token' in as) headers.Authorization = as.token;
-    if (as && 'ticket' in as) {
+    if (typeof as === 'object' && 'token' in as) headers.Authorization = as.token;
+    if (typeof as === 'object' && 'ticket' in as) {
       headers.Cookie = `PVEAuthCookie=${encodeURIComponent(as.ticket)}`;
       if (as.csrf) headers.CSRFPreventionToken = as.csrf;
     }

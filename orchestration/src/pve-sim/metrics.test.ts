@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { client, useSim } from './test/client.js';
+
+type Point = Record<string, number>;
+
+describe('metrics', () => {
+  const start = useSim();
+
+  it('serves node rrddata with the PVE 9 steps and field names', async () => {
+    const api = client(await start());
+    const hour = await api.get<Point[]>('/nodes/pve1/rrddata', { timeframe: 'hour' });
+    expect(hour.body!.data).toHaveLength(60);
+    const [a, b] = hour.body!.data;
+    expect(b!.time! - a!.time!).toBe(60);
+    expect(Object.keys(a!).sort()).toEqual(['arcsize', 'cpu', 'iowait', 'loadavg', 'maxcpu', 'memavailable', 'memtotal', 'memused', 'netin', 'netout', 'pressurecpusome', 'pressureiofull', 'pressureiosome', 'pressurememoryfull', 'pressurememorysome', 'rootused', 'roottotal', 'swaptotal', 'swapused', 'time'].sort());
+    const week = await api.get<Point[]>('/nodes/pve1/rrddata', { timeframe: 'week', cf: 'MAX' });
+    expect(week.body!.data[1]!.time! - week.body!.data[0]!.time!).toBe(1800);
+    const bad = await api.get('/nodes/pve1/qemu/9000/rrddata', { timeframe: 'decade' });
+    expect(bad.status).toBe(400);
+  });
+
+  it('serves guest rrddata: only `time` while stopped, bytes/s while running', async () => {
+    const sim = await start();
+    const api = client(sim);
+    const [vmid] = sim.control.addGuests(1, { running: true });
+    const g = sim.state.guests.find((x) => x.vmid === vmid)!;
+    const day = await api.get<Point[]>(`/nodes/${g.node}/qemu/${vmid}/rrddata`, { timeframe: 'day' });
+    const pts = day.body!.data;
+    expect(pts.length).toBeGreaterThan(0);
+    const running = pts.filter((p) => 'cpu' in p);
+    expect(running.length).toBeGreaterThan(0);
+    for (const p of running) {
+      expect(p.cpu).toBeGreaterThanOrEqual(0);
+      expect(p.cpu).toBeLessThanOrEqual(1);
+      expect(p.maxmem).toBe(1024 * 1024 ** 2);
+      for (const k of ['netin', 'netout', 'diskread', 'diskwrite', 'mem', 'maxcpu', 'maxdisk', 'disk', 'memhost', 'time']) expect(typeof p[k]).toBe('number');
+    }
+    const stoppedTemplate = await api.get<Point[]>('/nodes/pve1/qemu/9000/rrddata', { timeframe: 'hour' });
+    expect(stoppedTemplate.body!.data).toEqual([]);
+    const storage = await api.get<Point[]>('/nodes/pve1/storage/ceph-vm/rrddata', { timeframe: 'hour' });
+    expect(Object.keys(storage.body!.data[0]!).sort()).toEqual(['time', 'total', 'used']);
+  });
+
+  it('keeps /cluster/resources counters monotonic and resets them at restart', async () => {
+    const sim = await start();
+    const api = client(sim);
+    const [vmid] = sim.control.addGuests(1, { running: true });
+    const row = async () => (await api.get<Record<string, number>[]>('/cluster/resources', { type: 'vm' })).body!.data.find((r) => r.vmid === vmid)!;
+    const first = await row();
+    sim.control.advanceTime(120);
+    const second = await row();
+    for (const k of ['netin', 'netout', 'diskread', 'diskwrite']) expect(second[k]!).toBeGreaterThan(first[k]!);
+    expect(second.uptime).toBeGreaterThanOrEqual(first.uptime! + 120);
+    sim.control.stopGuest(vmid!);
+    sim.control.startGuest(vmid!);
+    sim.control.advanceTime(5);
+    const third = await row();
+    expect(third.netin!).toBeLessThan(second.netin!);
+    expect(third.uptime).toBeLessThan(10);
+    expect(third).toMatchObject({ type: 'qemu', id: `qemu/${vmid}`, status: 'running', maxcpu: 1, template: 0 });
+  });
+
+  it('filters /cluster/resources by type', async () => {
+    const api = client(await start());
+    const types = async (type?: string) => new Set((await api.get<{ type: string }[]>('/cluster/resources', type ? { type } : {})).body!.data.map((r) => r.type));
+    expect(await types('vm')).toEqual(new Set(['qemu']));
+    expect(await types('node')).toEqual(new Set(['node']));
+    expect(await types('storage')).toEqual(new Set(['storage']));
+    expect(await types()).toEqual(new Set(['node', 'qemu', 'storage', 'sdn', 'pool']));
+  });
+});
