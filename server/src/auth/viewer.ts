@@ -76,6 +76,11 @@ export class Viewer {
     return this.grants.some((g) => g.organizationId === organizationId);
   }
 
+  /** A role given during this request (the owner of an organization just created), so the response can show it. */
+  addGrant(grant: Grant): void {
+    this.grants.push(grant);
+  }
+
   private tokenAllows(privilege: Privilege): boolean {
     if (this.tokenScopes === null) return true;
     return this.tokenScopes.has(privilege) || readOnlyPrivileges.has(privilege);

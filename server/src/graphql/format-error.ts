@@ -2,7 +2,7 @@
 // message; database constraint violations become CONFLICT; anything else is masked and logged.
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DriverException, ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError, type DomainErrorCode } from '../errors/domain-error.js';
 import type { Logger } from '../logger.js';
@@ -37,7 +37,9 @@ export function toDomainError(error: unknown): DomainError | null {
     const constraint = (error as unknown as { constraint?: string }).constraint;
     return new DomainError('CONFLICT', describeConstraint(constraint, 'unique'), { constraint });
   }
-  if (error instanceof ForeignKeyConstraintViolationException) {
+  // PostgreSQL 17 (and so PGlite) reports an `on delete restrict` violation as 23001
+  // (restrict_violation), which MikroORM leaves as a plain DriverException; 15 reports 23503.
+  if (error instanceof ForeignKeyConstraintViolationException || (error instanceof DriverException && error.code === '23001')) {
     const constraint = (error as unknown as { constraint?: string }).constraint;
     return new DomainError('CONFLICT', describeConstraint(constraint, 'foreign'), { constraint });
   }

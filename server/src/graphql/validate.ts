@@ -1,4 +1,4 @@
-import { validate, type ValidationError } from 'class-validator';
+import { ValidateIf, validate, type ValidationError } from 'class-validator';
 import { Errors } from '../errors/domain-error.js';
 
 /**
@@ -44,3 +44,9 @@ function firstError(errors: ValidationError[], path: string[]): { path: string; 
   }
   return null;
 }
+
+/**
+ * For update inputs: skips the field's checks when it is left out, but (unlike `@IsOptional`) still
+ * checks an explicit null, so a null for a required column is BAD_USER_INPUT rather than a failed insert.
+ */
+export const IsOmitted = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);

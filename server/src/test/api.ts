@@ -4,9 +4,12 @@ import { createApp, type App } from '../app.js';
 import { loadConfig } from '../config.js';
 import { sqlClientFromOrm } from '../db/sql-client.js';
 import { createLogger } from '../logger.js';
+import { Cluster } from '../modules/cluster/cluster.entity.js';
+import { Machine } from '../modules/machine/machine.entity.js';
 import { Membership, type Role } from '../modules/membership/membership.entity.js';
 import { Organization } from '../modules/organization/organization.entity.js';
 import { Project } from '../modules/project/project.entity.js';
+import { MachineKind, Template } from '../modules/template/template.entity.js';
 import { User } from '../modules/user/user.entity.js';
 import { hashPassword } from '../auth/password.js';
 import { LocalSecretStore } from '../secrets/local-secret-store.js';
@@ -17,6 +20,8 @@ export interface GqlResult<T = Record<string, unknown>> {
   errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
 }
 
+export type GqlError = NonNullable<GqlResult['errors']>[number];
+
 export interface TestApi {
   url: string;
   db: TestDatabase;
@@ -24,10 +29,16 @@ export interface TestApi {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
   /** Like gql, but fails the test on any error and returns data. */
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
+  /** Like gql, but fails the test unless there is an error, and returns the first one. */
+  fail(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlError>;
   /** A user with a session token; `password` is set so sign-in can be tested. */
   user(opts?: { admin?: boolean; email?: string; password?: string }): Promise<{ user: User; token: string }>;
   /** An organization (and optional project) with `user` in `role`. */
   org(user: User, role: Role, name?: string): Promise<{ org: Organization; project: Project }>;
+  /** A cluster with a VM template, inserted directly (clusters need a secret store to go through the API). */
+  template(): Promise<Template>;
+  /** A machine record in `project`, inserted directly. */
+  machine(project: { id: string }, owner: { id: string }, template: Template, name?: string): Promise<Machine>;
   close(): Promise<void>;
 }
 
@@ -59,6 +70,12 @@ export async function startTestApi(): Promise<TestApi> {
       if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
       return result.data as never;
     },
+    async fail(query, variables, token) {
+      const result = await gql(query, variables, token);
+      const first = result.errors?.[0];
+      if (!first) throw new Error(`expected a GraphQL error, got data: ${JSON.stringify(result.data)}`);
+      return first;
+    },
     async user(opts = {}) {
       const em = db.orm.em.fork();
       const user = em.create(User, {
@@ -77,6 +94,38 @@ export async function startTestApi(): Promise<TestApi> {
       em.create(Membership, { organization: org, user: user.id, role, project: null });
       await em.flush();
       return { org, project };
+    },
+    async template() {
+      const em = db.orm.em.fork();
+      const n = ++seq;
+      const cluster = em.create(Cluster, { name: `c${n}`, apiUrl: 'https://pve:8006', tokenId: 'a@pve!t', tokenSecretRef: `clusters/c${n}` });
+      const template = em.create(Template, {
+        cluster,
+        name: `debian-12-${n}`,
+        kind: MachineKind.VM,
+        os: 'debian-12',
+        sourceVmid: 9000,
+        defaultCores: 2,
+        defaultMemoryMiB: 2048,
+        defaultDiskGiB: 10,
+      });
+      await em.flush();
+      return template;
+    },
+    async machine(project, owner, template, name = `m-${++seq}`) {
+      const em = db.orm.em.fork();
+      const machine = em.create(Machine, {
+        name,
+        kind: template.kind,
+        project: project.id,
+        owner: owner.id,
+        template: template.id,
+        cores: 1,
+        memoryMiB: 1024,
+        diskGiB: 10,
+      });
+      await em.flush();
+      return machine;
     },
     async close() {
       await app.stop();

@@ -31,6 +31,9 @@ export class OrganizationResolver {
     const org = ctx.em.create(Organization, { name: input.name, slug: input.slug });
     ctx.em.create(Membership, { organization: org, user: viewer.user, role: Role.OWNER, project: null });
     await ctx.em.flush();
+    // The viewer was built before this membership existed; without the grant the payload's members
+    // and projects would be refused to the new owner.
+    viewer.addGrant({ organizationId: org.id, projectId: null, role: Role.OWNER });
     return org;
   }
 
