@@ -15,7 +15,12 @@ const MAX_PAYLOAD = 128 * 1024;
 /** How long close() waits for closing handshakes before cutting the sockets. */
 const CLOSE_GRACE_MS = 1_000;
 
-const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 502: 'Bad Gateway' };
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
 
 /**
  * Answers a refused upgrade on the raw socket the way pveproxy does: the message as the reason
@@ -63,7 +68,14 @@ export function createConsoleBroker(options: ConsoleBrokerOptions): ConsoleBroke
     let guest = consoles.get(key);
     if (!guest) {
       const copy = { ...target };
-      guest = new GuestConsole(() => options.screen(copy));
+      // The screen callback runs from timers too; a guest that vanished shows an empty screen.
+      guest = new GuestConsole(() => {
+        try {
+          return options.screen(copy);
+        } catch {
+          return [];
+        }
+      });
       consoles.set(key, guest);
     }
     return guest;
@@ -99,6 +111,7 @@ export function createConsoleBroker(options: ConsoleBrokerOptions): ConsoleBroke
 
   return {
     vncproxy(target, opts) {
+      if (closing) throw new Error('console broker is closed');
       const grant = grants.issue('vnc', target, opts);
       const password = GrantRegistry.password(grant);
       return {
@@ -112,11 +125,13 @@ export function createConsoleBroker(options: ConsoleBrokerOptions): ConsoleBroke
     },
 
     termproxy(target, opts) {
+      if (closing) throw new Error('console broker is closed');
       const grant = grants.issue('term', target, opts);
       return { port: String(grant.port), ticket: grant.ticket, upid: grant.upid, user: grant.user };
     },
 
     handleUpgrade(target, query, req, socket, head) {
+      if (closing) return refuse(socket, 503, 'console broker is shutting down');
       let grant: Grant;
       try {
         grant = grants.claim(target, query.port, query.vncticket, query.user);

@@ -330,5 +330,22 @@ describe('close()', () => {
     const closing = broker.close();
     expect((await client.socket.closed).code).toBe(1001);
     await closing;
+    expect(() => broker.vncproxy(vm100, { user: 'root@pam', upid: 'u', generatePassword: false })).toThrow(/closed/);
+    const refused = await refusal(ByteSocket.open(server?.url(vm100, data.port, data.ticket) ?? ''));
+    expect(refused).toMatchObject({ status: 503 });
+  });
+
+  it('shows an empty screen when the screen callback throws', async () => {
+    const { broker } = await start({
+      screen: () => {
+        throw new Error('guest 100 does not exist');
+      },
+    });
+    const data = broker.vncproxy(vm100, { user: 'root@pam', upid: 'u', generatePassword: true });
+    const client = await connect(vm100, data.port, data.ticket);
+    await client.handshake(data.password ?? '');
+    client.requestUpdate(false);
+    await client.readUpdate();
+    expect(client.framebuffer.equals(expectedFramebuffer([], 640, 480))).toBe(true);
   });
 });
