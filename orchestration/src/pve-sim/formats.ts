@@ -44,7 +44,12 @@ export const verifiers: Record<string, Verifier> = {
   'pve-bridge-id': re(/^[-_.\w\d]+$/, (v) => `invalid bridge ID '${v}'`),
   'pve-sdn-zone-id': re(/^[a-z][a-z0-9]{0,6}[a-z0-9]$/i, (v) => `zone ID '${v}' contains illegal characters`),
   'pve-sdn-vnet-id': re(/^[a-z][a-z0-9]{0,6}[a-z0-9]$/i, (v) => `vnet ID '${v}' contains illegal characters`),
-  'pve-sdn-subnet-id': re(/^[a-z][a-z0-9-]*[a-z0-9]$/i, (v) => `subnet ID '${v}' contains illegal characters`),
+  // pve-network's parse_subnet_id: a CIDR, or the object id `<zone>-<ip>-<mask>`.
+  'pve-sdn-subnet-id': (v) => {
+    if (v.includes('/')) return cidr(0, v) ? undefined : `value does not look like a valid CIDR network`;
+    const m = /^[a-z][a-z0-9]*-(.+)-(\d+)$/i.exec(v);
+    return m && cidr(0, `${m[1]}/${m[2]}`) ? undefined : `subnet ID '${v}' contains illegal characters`;
+  },
   'pve-storage-content': re(/^(images|rootdir|vztmpl|iso|backup|snippets|import|none)$/, (v) => `invalid content type '${v}'`),
   'pve-volume-id': re(/^(?:[a-z][a-z0-9\-_.]*[a-z0-9]):.+$/i, (v) => `unable to parse volume ID '${v}'`),
   'pve-tfa-secret': () => undefined,

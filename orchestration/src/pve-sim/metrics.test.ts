@@ -36,7 +36,17 @@ describe('metrics', () => {
       for (const k of ['netin', 'netout', 'diskread', 'diskwrite', 'mem', 'maxcpu', 'maxdisk', 'disk', 'memhost', 'time']) expect(typeof p[k]).toBe('number');
     }
     const stoppedTemplate = await api.get<Point[]>('/nodes/pve1/qemu/9000/rrddata', { timeframe: 'hour' });
-    expect(stoppedTemplate.body!.data).toEqual([]);
+    expect(stoppedTemplate.body!.data).toHaveLength(60);
+    expect(Object.keys(stoppedTemplate.body!.data[0]!).sort()).toEqual(['disk', 'maxcpu', 'maxdisk', 'maxmem', 'time']);
+    // A brand-new guest has no RRD file until pvestatd's first write (10 s, scaled).
+    const clone = await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 300 });
+    const fresh = await api.get('/nodes/pve1/qemu/300/rrddata', { timeframe: 'hour' });
+    expect(fresh.statusText).toBe("RRD error: opening '/var/lib/rrdcached/db/pve-vm-9.0/300': No such file or directory");
+    await api.wait(clone.body!.data);
+    await new Promise((r) => setTimeout(r, 120));
+    const later = await api.get<Point[]>('/nodes/pve1/qemu/300/rrddata', { timeframe: 'hour' });
+    expect(later.body!.data.at(-1)).toMatchObject({ maxcpu: 2 });
+    expect(Object.keys(later.body!.data[0]!)).toEqual(['time']);
     const storage = await api.get<Point[]>('/nodes/pve1/storage/ceph-vm/rrddata', { timeframe: 'hour' });
     expect(Object.keys(storage.body!.data[0]!).sort()).toEqual(['time', 'total', 'used']);
   });

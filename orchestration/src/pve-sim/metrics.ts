@@ -83,10 +83,10 @@ export const RRD_LAYOUT: Record<Timeframe, { step: number; count: number }> = {
   decade: { step: 604800, count: 570 },
 };
 
-/** Bucket start times (seconds), oldest first, ending with the last complete bucket. */
+/** Bucket start times (seconds), oldest first, ending with the current (partial) bucket. */
 export function rrdTimes(nowSec: number, timeframe: Timeframe): number[] {
   const { step, count } = RRD_LAYOUT[timeframe];
-  const last = Math.floor(nowSec / step) * step - step;
+  const last = Math.floor(nowSec / step) * step;
   return Array.from({ length: count }, (_, i) => last - (count - 1 - i) * step);
 }
 
@@ -98,6 +98,10 @@ export interface GuestShape {
   /** Run intervals in seconds; end undefined while running. */
   runs: [number, number | undefined][];
   lxc: boolean;
+  /** Creation time (seconds): before it the RRD has no rows, so points carry only `time`. */
+  createdAt: number;
+  /** Root filesystem usage in bytes (what pvestatd writes as `disk`, also while stopped). */
+  disk: number;
 }
 
 function runningFraction(runs: GuestShape['runs'], t0: number, t1: number, now: number): number {
@@ -107,20 +111,27 @@ function runningFraction(runs: GuestShape['runs'], t0: number, t1: number, now: 
     const b = Math.min(e ?? now, t1);
     if (b > a) covered += b - a;
   }
-  return covered / (t1 - t0);
+  const span = Math.min(t1, now) - t0;
+  return span > 0 ? covered / span : 0;
 }
 
 export function guestRrd(seed: number, g: GuestShape, nowSec: number, timeframe: Timeframe, cf: 'AVERAGE' | 'MAX') {
   const { step } = RRD_LAYOUT[timeframe];
   const points: Record<string, number>[] = [];
   for (const time of rrdTimes(nowSec, timeframe)) {
-    const up = runningFraction(g.runs, time, time + step, nowSec);
-    if (up <= 0) {
+    if (time + step <= g.createdAt) {
       points.push({ time });
       continue;
     }
+    const up = runningFraction(g.runs, time, time + step, nowSec);
+    if (up <= 0) {
+      // pvestatd writes only maxcpu/maxmem/maxdisk/disk for a stopped guest; the rest is unknown.
+      points.push({ time, maxcpu: g.maxcpu, maxmem: g.maxmem, maxdisk: g.maxdisk, disk: g.disk });
+      continue;
+    }
     const peak = cf === 'MAX' ? 1.15 + 0.5 * noise(seed, `${g.id}:max:${time}`) : 1;
-    const rate = (k: RateKind) => (bytesBetween(seed, g.id, k, time, time + step) / step) * up * peak;
+    const end = Math.min(time + step, nowSec);
+    const rate = (k: RateKind) => (end > time ? bytesBetween(seed, g.id, k, time, end) / (end - time) : 0) * up * peak;
     const cpu = Math.min(1, cpuFraction(seed, g.id, time, step) * up * peak);
     const mem = g.maxmem * memFraction(seed, g.id, time) * Math.min(peak, 1.05);
     points.push({
@@ -131,7 +142,7 @@ export function guestRrd(seed: number, g: GuestShape, nowSec: number, timeframe:
       mem,
       memhost: g.lxc ? mem : Math.min(g.maxmem, mem * 1.08),
       maxdisk: g.maxdisk,
-      disk: g.lxc ? g.maxdisk * (0.2 + 0.3 * noise(seed, `${g.id}:disk`)) : 0,
+      disk: g.disk,
       netin: rate('netin'),
       netout: rate('netout'),
       diskread: rate('diskread'),

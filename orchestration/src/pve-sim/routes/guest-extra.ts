@@ -160,8 +160,12 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
   // --- metrics
   r.on('GET', `${base}/rrddata`, ({ sim, params }) => {
     const g = sim.guest(params.node, params.vmid, type);
+    // pvestatd creates the RRD file at its first update, up to 10 s after the guest appears.
+    if (sim.nowMs() - g.createdAt < sim.scale(10_000)) {
+      throw PveError.internal(`RRD error: opening '/var/lib/rrdcached/db/pve-vm-9.0/${g.vmid}': No such file or directory`);
+    }
     const runs = g.runs.map(([s, e]) => [s / 1000, e === null ? undefined : e / 1000] as [number, number | undefined]);
-    return guestRrd(sim.options.seed, { id: sim.metricId(g), maxcpu: sim.guestCpus(g), maxmem: sim.guestMemory(g), maxdisk: sim.guestDisk(g), runs, lxc: type === 'lxc' }, sim.nowSec(), params.req('timeframe') as Timeframe, (params.str('cf') ?? 'AVERAGE') as 'AVERAGE');
+    return guestRrd(sim.options.seed, { id: sim.metricId(g), maxcpu: sim.guestCpus(g), maxmem: sim.guestMemory(g), maxdisk: sim.guestDisk(g), runs, lxc: type === 'lxc', createdAt: g.createdAt / 1000, disk: type === 'lxc' ? Math.round(sim.guestDisk(g) * 0.3) : 0 }, sim.nowSec(), params.req('timeframe') as Timeframe, (params.str('cf') ?? 'AVERAGE') as 'AVERAGE');
   });
 
   // --- guest network view
