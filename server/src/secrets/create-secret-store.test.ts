@@ -33,6 +33,13 @@ describe('parseSecretsConfig', () => {
     });
   });
 
+  it('passes SECRETS_PREVIOUS_KEYS (comma-separated) to the local store', () => {
+    expect(parseSecretsConfig({ SECRETS_PREVIOUS_KEYS: ' a , b,' })).toMatchObject({
+      driver: 'local',
+      local: { previousKeys: ['a', 'b'] },
+    });
+  });
+
   it('chooses Vault with a token or AppRole, with mount and prefix defaults', () => {
     expect(parseSecretsConfig({ VAULT_ADDR: 'https://vault:8200', VAULT_TOKEN: 'hvs.t' })).toEqual({
       driver: 'vault',

@@ -20,7 +20,7 @@ export type SecretsConfig =
         caCertFile?: string;
       };
     }
-  | { driver: 'local'; local: { envKey?: string; keyFile: string } };
+  | { driver: 'local'; local: { envKey?: string; keyFile: string; previousKeys?: string[] } };
 
 const optional = z
   .string()
@@ -40,6 +40,7 @@ const envSchema = z.object({
   VAULT_CACERT: optional,
   SECRETS_KEY: optional,
   SECRETS_KEY_FILE: optional,
+  SECRETS_PREVIOUS_KEYS: optional,
 });
 
 /** Reads the secrets settings from the environment; throws INVALID listing every problem. */
@@ -58,7 +59,17 @@ export function parseSecretsConfig(env: Record<string, string | undefined>): Sec
         `Secrets configuration: ${vaultVars.join(', ')} set but VAULT_ADDR is not; set VAULT_ADDR to use Vault, or unset them for the local store.`,
       );
     }
-    return { driver: 'local', local: { envKey: e.SECRETS_KEY, keyFile: e.SECRETS_KEY_FILE ?? '.data/secrets.key' } };
+    const previousKeys = e.SECRETS_PREVIOUS_KEYS?.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
+    return {
+      driver: 'local',
+      local: {
+        envKey: e.SECRETS_KEY,
+        keyFile: e.SECRETS_KEY_FILE ?? '.data/secrets.key',
+        ...(previousKeys?.length ? { previousKeys } : {}),
+      },
+    };
   }
   let auth: VaultAuth;
   if (e.VAULT_ROLE_ID || e.VAULT_SECRET_ID) {
@@ -121,5 +132,5 @@ export async function createSecretStore(config: SecretsConfig, deps: SecretStore
       'The local secret store needs the database (deps.sql); configure VAULT_ADDR to use Vault instead.',
     );
   }
-  return LocalSecretStore.open({ sql: deps.sql, envKey: config.local.envKey, keyFile: config.local.keyFile });
+  return LocalSecretStore.open({ sql: deps.sql, ...config.local });
 }

@@ -84,6 +84,42 @@ describe('local driver: encryption at rest', () => {
   });
 });
 
+describe('local driver: key rotation', () => {
+  it('reads rows of previous keys, re-encrypts them with rotate(), then no longer needs the old key', async () => {
+    const db = await createPgliteDatabase();
+    try {
+      const oldKey = key();
+      const newKey = key();
+      const before = new LocalSecretStore({ sql: db.sql, key: oldKey });
+      for (let i = 1; i <= 3; i++) await before.write(`rot/s${i}`, { v: `value-${i}` });
+      await before.write('rot/s1', { v: 'value-1b' });
+      await before.destroy('rot/s2', { versions: [1] });
+
+      const withoutOld = new LocalSecretStore({ sql: db.sql, key: newKey });
+      const error = await withoutOld.read('rot/s1').catch((e: unknown) => e);
+      expect(isSecretError(error, 'UNAVAILABLE')).toBe(true);
+      expect((error as Error).message).toContain(before.currentKeyId);
+      expect((error as Error).message).toContain('SECRETS_PREVIOUS_KEYS');
+
+      const during = new LocalSecretStore({ sql: db.sql, key: newKey, previousKeys: [oldKey] });
+      expect((await during.read('rot/s1'))?.data).toEqual({ v: 'value-1b' });
+      await during.write('rot/s3', { v: 'value-3b' });
+      expect(await during.rotate(2)).toEqual({ reencrypted: 3 }); // s1 v1, s1 v2, s3 v1 (s2 v1 destroyed)
+      expect(await during.rotate()).toEqual({ reencrypted: 0 });
+      const { rows } = await db.sql.query<{ key_id: string | null }>('select distinct "key_id" from "secret_version"');
+      expect(rows.map((r) => r.key_id).sort()).toEqual([during.currentKeyId, null].sort());
+
+      const after = new LocalSecretStore({ sql: db.sql, key: newKey });
+      expect((await after.read('rot/s1', { version: 1 }))?.data).toEqual({ v: 'value-1' });
+      expect((await after.read('rot/s1'))?.data).toEqual({ v: 'value-1b' });
+      expect((await after.read('rot/s3'))?.data).toEqual({ v: 'value-3b' });
+      expect(await after.read('rot/s2', { version: 1 })).toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('local driver: the master key', () => {
   let dir: string;
   beforeAll(async () => {

@@ -3,7 +3,7 @@
 // in PostgreSQL (or PGlite) with versions. Every mutation is one SQL statement, so the check-and-set
 // counter stays correct across processes without transactions (a pool may hand out any connection).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { loadSecretKey, SECRET_KEY_BYTES } from './secret-key.js';
+import { decodeSecretKey, loadSecretKey, SECRET_KEY_BYTES, secretKeyId } from './secret-key.js';
 import {
   assertSecretData,
   assertSecretPath,
@@ -25,8 +25,10 @@ export interface SqlClient {
 
 export interface LocalSecretStoreOptions {
   sql: SqlClient;
-  /** The 32-byte master key. */
+  /** The 32-byte master key: encrypts every write. */
   key: Buffer;
+  /** Earlier keys, still accepted for reading until `rotate()` has re-encrypted their rows. */
+  previousKeys?: Buffer[];
   /** Versions kept per path (default 10, as Vault). */
   maxVersions?: number;
 }
@@ -40,12 +42,13 @@ interface VersionRow {
   ciphertext: Bytes | null;
   iv: Bytes | null;
   auth_tag: Bytes | null;
+  key_id: string | null;
   created_at: Date | string;
   deleted_at: Date | string | null;
   destroyed_at: Date | string | null;
 }
 
-// `$1` path, `$2` ciphertext, `$3` iv, `$4` auth tag, `$5` versions kept, `$6` cas.
+// `$1` path, `$2` ciphertext, `$3` iv, `$4` auth tag, `$5` versions kept, `$6` key id, `$7` cas.
 const metaStatement = {
   any: `insert into "secret_metadata" as m ("path", "current_version") values ($1, 1)
       on conflict ("path") do update set "current_version" = m."current_version" + 1, "updated_at" = now()
@@ -54,7 +57,7 @@ const metaStatement = {
       on conflict ("path") do nothing
       returning "current_version"`,
   version: `update "secret_metadata" set "current_version" = "current_version" + 1, "updated_at" = now()
-      where "path" = $1 and "current_version" = $6::int
+      where "path" = $1 and "current_version" = $7::int
       returning "current_version"`,
 } as const;
 
@@ -63,8 +66,8 @@ const writeSql = (meta: string) => `with meta as (${meta}),
     delete from "secret_version"
     where "path" = $1 and "version" <= (select "current_version" from meta) - $5::int
   )
-  insert into "secret_version" ("path", "version", "ciphertext", "iv", "auth_tag")
-  select $1, "current_version", $2::bytea, $3::bytea, $4::bytea from meta
+  insert into "secret_version" ("path", "version", "ciphertext", "iv", "auth_tag", "key_id")
+  select $1, "current_version", $2::bytea, $3::bytea, $4::bytea, $6::text from meta
   returning "version"`;
 
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
@@ -74,6 +77,9 @@ export class LocalSecretStore implements SecretStore {
   readonly driver = 'local';
   private readonly sql: SqlClient;
   private readonly key: Buffer;
+  private readonly keyId: string;
+  /** Every usable key by id, the current one included. */
+  private readonly keys = new Map<string, Buffer>();
   private readonly maxVersions: number;
 
   constructor(options: LocalSecretStoreOptions) {
@@ -82,6 +88,14 @@ export class LocalSecretStore implements SecretStore {
     }
     this.sql = options.sql;
     this.key = Buffer.from(options.key);
+    this.keyId = secretKeyId(this.key);
+    for (const previous of options.previousKeys ?? []) {
+      if (previous.length !== SECRET_KEY_BYTES) {
+        throw SecretError.invalid(`Every previous secrets key must be ${SECRET_KEY_BYTES} bytes.`);
+      }
+      this.keys.set(secretKeyId(previous), Buffer.from(previous));
+    }
+    this.keys.set(this.keyId, this.key);
     this.maxVersions = options.maxVersions ?? DEFAULT_MAX_VERSIONS;
     if (!Number.isSafeInteger(this.maxVersions) || this.maxVersions < 1) {
       throw SecretError.invalid('maxVersions must be a positive integer.');
@@ -93,28 +107,69 @@ export class LocalSecretStore implements SecretStore {
     sql: SqlClient;
     envKey?: string;
     keyFile: string;
+    /** Base64 keys from SECRETS_PREVIOUS_KEYS. */
+    previousKeys?: string[];
     maxVersions?: number;
   }): Promise<LocalSecretStore> {
     const { key } = await loadSecretKey({ envKey: options.envKey, keyFile: options.keyFile });
-    return new LocalSecretStore({ sql: options.sql, key, maxVersions: options.maxVersions });
+    const previousKeys = (options.previousKeys ?? []).map((k, i) =>
+      decodeSecretKey(k, `SECRETS_PREVIOUS_KEYS entry ${i + 1}`),
+    );
+    return new LocalSecretStore({ sql: options.sql, key, previousKeys, maxVersions: options.maxVersions });
+  }
+
+  /** The fingerprint of the current key, as stored in `secret_version.key_id`. */
+  get currentKeyId(): string {
+    return this.keyId;
+  }
+
+  /**
+   * Re-encrypts every stored version written under a previous key with the current key, in batches.
+   * Run it after changing the key (old key in `previousKeys`); afterwards the old key can be dropped.
+   * Safe to run concurrently with writes and with itself (each row is updated only if still old).
+   */
+  async rotate(batchSize = 100): Promise<{ reencrypted: number }> {
+    let reencrypted = 0;
+    const skipped = new Set<string>();
+    for (;;) {
+      const { rows } = await this.query<VersionRow & { path: string }>(
+        `select "path", "version", "ciphertext", "iv", "auth_tag", "key_id", "created_at", "deleted_at", "destroyed_at"
+         from "secret_version" where "key_id" is not null and "key_id" <> $1
+         order by "path", "version" limit $2::int`,
+        [this.keyId, batchSize + skipped.size],
+      );
+      const todo = rows.filter((row) => !skipped.has(`${row.version}/${row.path}`));
+      if (todo.length === 0) return { reencrypted };
+      for (const row of todo) {
+        if (row.ciphertext === null || row.iv === null || row.auth_tag === null || row.key_id === null) continue;
+        const data = this.decrypt(row.path, row.version, row.key_id, row.ciphertext, row.iv, row.auth_tag);
+        const sealed = this.encrypt(row.path, data);
+        const result = await this.query<{ version: number }>(
+          `update "secret_version" set "ciphertext" = $3::bytea, "iv" = $4::bytea, "auth_tag" = $5::bytea, "key_id" = $6::text
+           where "path" = $1 and "version" = $2::int and "key_id" = $7::text returning "version"`,
+          [row.path, row.version, sealed.ciphertext, sealed.iv, sealed.authTag, this.keyId, row.key_id],
+        );
+        if (result.rows.length === 1) reencrypted += 1;
+        else skipped.add(`${row.version}/${row.path}`); // destroyed or rotated meanwhile
+      }
+    }
   }
 
   async read(path: string, options: { version?: number } = {}): Promise<SecretValue | null> {
     assertSecretPath(path);
     assertVersion(path, 'version', options.version, 1);
     const { rows } = await this.query<VersionRow>(
-      `select v."version", v."ciphertext", v."iv", v."auth_tag", v."created_at", v."deleted_at", v."destroyed_at"
+      `select v."version", v."ciphertext", v."iv", v."auth_tag", v."key_id", v."created_at", v."deleted_at", v."destroyed_at"
        from "secret_metadata" m
        join "secret_version" v on v."path" = m."path" and v."version" = coalesce($2::int, m."current_version")
        where m."path" = $1`,
       [path, options.version ?? null],
     );
     const row = rows[0];
-    if (!row || row.deleted_at !== null || row.ciphertext === null || row.iv === null || row.auth_tag === null) {
-      return null;
-    }
+    if (!row || row.deleted_at !== null || row.destroyed_at !== null) return null;
+    if (row.ciphertext === null || row.iv === null || row.auth_tag === null || row.key_id === null) return null;
     return {
-      data: this.decrypt(path, row.version, row.ciphertext, row.iv, row.auth_tag),
+      data: this.decrypt(path, row.version, row.key_id, row.ciphertext, row.iv, row.auth_tag),
       version: row.version,
       createdTime: toDate(row.created_at),
     };
@@ -127,7 +182,7 @@ export class LocalSecretStore implements SecretStore {
     const { ciphertext, iv, authTag } = this.encrypt(path, data);
     const { cas } = options;
     const meta = cas === undefined ? metaStatement.any : cas === 0 ? metaStatement.absent : metaStatement.version;
-    const params: unknown[] = [path, ciphertext, iv, authTag, this.maxVersions];
+    const params: unknown[] = [path, ciphertext, iv, authTag, this.maxVersions, this.keyId];
     if (cas !== undefined && cas > 0) params.push(cas);
     const { rows } = await this.query<{ version: number }>(writeSql(meta), params);
     const written = rows[0];
@@ -175,7 +230,8 @@ export class LocalSecretStore implements SecretStore {
       throw SecretError.invalid(`Secret ${path}: no version numbers to destroy.`, path);
     for (const version of options.versions) assertVersion(path, 'version', version, 1);
     await this.query(
-      `update "secret_version" set "ciphertext" = null, "iv" = null, "auth_tag" = null, "destroyed_at" = now()
+      `update "secret_version"
+       set "ciphertext" = null, "iv" = null, "auth_tag" = null, "key_id" = null, "destroyed_at" = now()
        where "path" = $1 and "version" = any($2::int[]) and "destroyed_at" is null`,
       [path, options.versions],
     );
@@ -229,16 +285,30 @@ export class LocalSecretStore implements SecretStore {
     return { ciphertext, iv, authTag: cipher.getAuthTag() };
   }
 
-  private decrypt(path: string, version: number, ciphertext: Bytes, iv: Bytes, authTag: Bytes): SecretData {
+  private decrypt(
+    path: string,
+    version: number,
+    keyId: string,
+    ciphertext: Bytes,
+    iv: Bytes,
+    authTag: Bytes,
+  ): SecretData {
+    const key = this.keys.get(keyId);
+    if (!key) {
+      throw SecretError.unavailable(
+        `Secret ${path} version ${version} was written with key ${keyId}, but the configured key is ${this.keyId}: ` +
+          'restore the old key (SECRETS_KEY or the key file), or list it in SECRETS_PREVIOUS_KEYS and rotate.',
+      );
+    }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv));
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv));
       decipher.setAAD(Buffer.from(path, 'utf8'));
       decipher.setAuthTag(Buffer.from(authTag));
       const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext)), decipher.final()]);
       return JSON.parse(plaintext.toString('utf8')) as SecretData;
     } catch (error) {
       throw SecretError.unavailable(
-        `Secret ${path} version ${version} cannot be decrypted: the key (SECRETS_KEY or the key file) differs from the one that wrote it, or the row was altered.`,
+        `Secret ${path} version ${version} failed authentication under key ${keyId}: the row was altered or moved to another path.`,
         { cause: error },
       );
     }
