@@ -51,6 +51,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     formatError: makeFormatError(log),
     introspection: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals and drains everything in order.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: http })],
   });
   await apollo.start();

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'draining');
     await app.stop();
+    log.info('HTTP and GraphQL drained');
     await orm.close();
     await embedded?.close();
     log.info('stopped');
