@@ -10,6 +10,7 @@ import type { ConsoleBroker, ConsoleBrokerOptions, ConsoleTarget } from './conso
 import { createControl, createControlHandler, type SimControl } from './control.js';
 import { Faults } from './faults.js';
 import { Router } from './router.js';
+import { hostname } from './routes/guest-common.js';
 import { accessRoutes } from './routes/access.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { guestConfigRoutes } from './routes/guest-config.js';
@@ -140,16 +141,30 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
     flush();
   }
 
+  const host = options.host ?? '127.0.0.1';
+  const cert = options.tls ? selfSignedCertificate(host) : undefined;
   const screen = (t: ConsoleTarget) => sim.findGuest(t.vmid)?.console ?? [];
-  const broker = options.consoleBroker === false ? undefined : (options.consoleBroker ?? (await loadConsoleBroker({ screen, now: () => sim.nowMs() })));
+  const hostnameOf = (t: ConsoleTarget) => {
+    const g = sim.findGuest(t.vmid);
+    return g ? hostname(g) : `${t.type === 'qemu' ? 'vm' : 'ct'}${t.vmid}`;
+  };
+  const broker =
+    options.consoleBroker === false
+      ? undefined
+      : (options.consoleBroker ??
+        (await loadConsoleBroker({
+          screen,
+          hostname: hostnameOf,
+          now: () => sim.nowMs(),
+          ...(cert ? { cert: cert.certPem } : {}),
+          onSessionEnd: (upid, exitstatus) => sim.consoleEnds.get(upid)?.(exitstatus),
+        })));
   if (broker) sim.broker = broker;
 
   const control = createControl(sim);
   const router = buildRouter();
   const schema = loadSchema('9.1');
   const deps = { sim, router, schema, control: createControlHandler(sim, control) };
-  const host = options.host ?? '127.0.0.1';
-  const cert = options.tls ? selfSignedCertificate(host) : undefined;
   const server: Server = cert ? createHttpsServer({ key: cert.keyPem, cert: cert.certPem }) : createHttpServer();
   server.on('request', createRequestHandler(deps));
   server.on('upgrade', createUpgradeHandler(deps));
@@ -189,7 +204,10 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
         server.closeAllConnections();
       });
       await broker?.close();
+      for (const end of [...sim.consoleEnds.values()]) end('interrupted by signal');
+      // Tasks still sleeping finish in memory only; the file keeps the state as of close().
       flush();
+      sim.onChange(() => undefined);
     },
   };
 }

@@ -266,10 +266,9 @@ export function createUpgradeHandler(deps: EdgeDeps) {
       const perm = checkPermission(sim.state, identity, schemaMethod?.permissions, raw);
       if (!perm.ok) return fail(403, PveError.permission(perm.path, perm.privs).message);
       if (!sim.broker) return fail(501, 'console broker not available');
-      void authid;
       sim.broker.handleUpgrade(
         { node, vmid, type: type as 'qemu' | 'lxc' },
-        { port: String(raw.port ?? ''), vncticket: String(raw.vncticket ?? '') },
+        { port: String(raw.port ?? ''), vncticket: String(raw.vncticket ?? ''), user: authid(identity) },
         req,
         socket,
         head,

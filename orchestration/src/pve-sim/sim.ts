@@ -18,6 +18,8 @@ export class Sim {
   /** Added to the wall clock by control.advanceTime(), for ticket expiry tests. */
   clockOffsetMs = 0;
   broker?: ConsoleBroker;
+  /** Resolvers of running `vncproxy` tasks, called when the broker reports the worker's end. */
+  readonly consoleEnds = new Map<string, (exitstatus: string) => void>();
   readonly rng: Rng;
   tasks!: TaskManager;
   locks!: LockManager;

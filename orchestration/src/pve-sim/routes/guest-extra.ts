@@ -202,14 +202,23 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
   }
 
   // --- consoles
-  const consoleTask = (req: ApiRequest, g: Guest) =>
-    req.sim.tasks.start({
+  /** The `vncproxy` task runs until the broker reports the worker's end (closed, timed out, …). */
+  const consoleTask = (req: ApiRequest, g: Guest) => {
+    let end: (status: string) => void = () => undefined;
+    const ended = new Promise<string>((resolve) => (end = resolve));
+    const upid = req.sim.tasks.start({
       node: req.params.node, type: 'vncproxy', id: String(g.vmid), identity: req.identity,
       work: async () => {
-        // The broker owns the sockets; the task models the 10 s connect window.
-        await new Promise((res) => setTimeout(res, req.sim.scale(10_000)));
+        const status = await ended;
+        if (status !== 'OK') throw new Error(status);
       },
     });
+    req.sim.consoleEnds.set(upid, (status) => {
+      req.sim.consoleEnds.delete(upid);
+      end(status);
+    });
+    return upid;
+  };
   const consoleGuest = (req: ApiRequest) => {
     const g = req.sim.guest(req.params.node, req.params.vmid, type);
     if (g.status === 'stopped') throw PveError.internal(`${L} ${g.vmid} not running`);
