@@ -1,5 +1,6 @@
 // One transform for every package: SWC, because esbuild (vitest's default) does not emit the
 // decorator metadata that type-graphql and MikroORM read at run time.
+import { createRequire } from 'node:module';
 import swc from 'unplugin-swc';
 import type { UserConfig } from 'vitest/config';
 
@@ -12,5 +13,13 @@ export const swcPlugin = () =>
     },
   });
 
-/** Workspace packages resolve to their TypeScript sources under test (the "source" export condition). */
-export const sourceResolve: UserConfig['resolve'] = { conditions: ['source', 'import', 'node', 'default'] };
+/**
+ * Workspace packages resolve to their TypeScript sources under test (the "source" export condition).
+ * `graphql` resolves to the file Node loads (its CommonJS entry): otherwise a test importing
+ * `graphql` gets its ESM copy while type-graphql and Apollo load the CommonJS one, and graphql-js
+ * refuses objects "from another module or realm".
+ */
+export const sourceResolve: UserConfig['resolve'] = {
+  conditions: ['source', 'import', 'node', 'default'],
+  alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
+};
