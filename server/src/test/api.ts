@@ -20,15 +20,18 @@ export interface GqlResult<T = Record<string, unknown>> {
   errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
 }
 
+/** A response's data as tests read it: the assertions check the shape, not the type system. */
+export type Json = any;
+
 export type GqlError = NonNullable<GqlResult['errors']>[number];
 
 export interface TestApi {
   url: string;
   db: TestDatabase;
   app: App;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  gql<T = Record<string, Json>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
   /** Like gql, but fails the test on any error and returns data. */
-  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
+  ok<T = Record<string, Json>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
   /** Like gql, but fails the test unless there is an error, and returns the first one. */
   fail(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlError>;
   /** A user with a session token; `password` is set so sign-in can be tested. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable } from '../../test/database.js';
-import { startTestApi, type TestApi } from '../../test/api.js';
+import { startTestApi, type Json, type TestApi } from '../../test/api.js';
 import { Role } from '../membership/membership.entity.js';
 
 const CREATE = `mutation($input: CreateOrganizationInput!) {
@@ -44,7 +44,7 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
 
     const { organizations } = await api.ok(LIST, { first: 10 }, bob.token);
     expect(organizations.totalCount).toBe(2);
-    expect(organizations.edges.map((e: any) => e.node.id).sort()).toEqual([mine.createOrganization.id, project.org.id].sort());
+    expect(organizations.edges.map((e: Json) => e.node.id).sort()).toEqual([mine.createOrganization.id, project.org.id].sort());
 
     const hidden = await api.fail(`query($id: ID!) { organization(id: $id) { id } }`, { id: mine.createOrganization.id }, carol.token);
     expect(hidden.extensions?.code).toBe('NOT_FOUND');
@@ -60,8 +60,8 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
     const names: string[] = [];
     let after: string | null = null;
     do {
-      const { organizations }: any = await api.ok(LIST, { first: 2, after }, dave.token);
-      names.push(...organizations.edges.map((e: any) => e.node.slug));
+      const { organizations }: Json = await api.ok(LIST, { first: 2, after }, dave.token);
+      names.push(...organizations.edges.map((e: Json) => e.node.slug));
       after = organizations.pageInfo.hasNextPage ? organizations.pageInfo.endCursor : null;
     } while (after);
     expect(names).toEqual(['p-a', 'p-b', 'p-c', 'p-d', 'p-e']);
