@@ -8,6 +8,7 @@ import { createPveSimulator, type PveSimulator } from '../pve-sim/index.js';
 import { ProxmoxClient, type ProxmoxClientOptions } from './client.js';
 import { ProxmoxError, ProxmoxParameterError, ProxmoxTaskError } from './errors.js';
 import type { SentRequest } from './http.js';
+import { termFrame, termproxyLogin } from './console.js';
 import { cloudInitDrive, diskAllocation, parseQemuNet, resizeArgument } from './property-strings.js';
 import { ClusterRegistry, type ClusterRecord } from './registry.js';
 import { silentLogger } from './test/fake-server.js';
@@ -77,6 +78,13 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         const rrd = await t.client.cluster.nodeRrddata(t.node, 'hour');
         expect(rrd.length).toBeGreaterThan(0);
         expect(typeof rrd[0]!.time).toBe('number');
+        const [guest] = (await t.client.cluster.resources('vm')).filter((r) => r.type === 'qemu');
+        if (guest) {
+          // one point per step over the whole timeframe, also for stopped guests (README §7)
+          const points = await t.client.qemu.rrddata(guest.node!, guest.vmid!, 'hour');
+          expect(points.length).toBeGreaterThanOrEqual(60);
+          expect(points.every((p) => typeof p.time === 'number')).toBe(true);
+        }
         expect(Array.isArray(await t.client.tasks.listCluster())).toBe(true);
         const storages = await t.client.storage.list(t.node);
         expect(storages.length).toBeGreaterThan(0);
@@ -188,6 +196,21 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         expect(term.user).toBe(t.client.authId);
         // Real PVE answers one point per step (time-only points while there was no data) once
         // pvestatd has written the guest's RRD; see SIM-FINDINGS.md for the simulator's [].
+        // consoles through the client: RFB banner over the VNC websocket, termproxy login + input
+        const vncSocket = await t.client.openConsole('qemu', node(), vmid, await t.client.qemu.vncproxy(node(), vmid));
+        const banner = await new Promise<Buffer>((r) => vncSocket.once('message', (d: Buffer) => r(d)));
+        expect(banner.toString()).toMatch(/^RFB 003\.00\d\n/);
+        vncSocket.close();
+        const tp = await t.client.qemu.termproxy(node(), vmid);
+        const termSocket = await t.client.openConsole('qemu', node(), vmid, tp);
+        await termproxyLogin(termSocket, tp.user, tp.ticket);
+        const output: Buffer[] = [];
+        termSocket.on('message', (d: Buffer) => output.push(d));
+        termSocket.send(termFrame.resize(120, 40));
+        termSocket.send(termFrame.input('echo contract\r'));
+        for (let i = 0; i < 100 && !Buffer.concat(output).toString().includes('contract'); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(Buffer.concat(output).toString()).toContain('contract');
+        termSocket.close();
         const rrd = await t.client.qemu.rrddata(node(), vmid, 'hour');
         expect(rrd.every((p) => typeof p.time === 'number')).toBe(true);
         // the agent answers once the guest has booted

@@ -1,7 +1,9 @@
 // The facade the platform uses: one ProxmoxClient per cluster, grouping the typed APIs.
 import { AccessApi, type PermissionMap } from './access.js';
 import { ClusterApi, parseVersion, type VersionInfo } from './cluster.js';
+import { openConsoleSocket, type ConsoleTicket } from './console.js';
 import { ProxmoxError } from './errors.js';
+import type { GuestKind } from './guest-types.js';
 import { HardwareApi, PciMappingApi } from './hardware.js';
 import { ProxmoxHttp, type HttpOptions } from './http.js';
 import { LxcApi, QemuApi } from './guests.js';
@@ -72,6 +74,14 @@ export class ProxmoxClient {
   /** Shorthand for tasks.wait. */
   waitForTask(upid: string, o?: WaitOptions): Promise<TaskResult> {
     return this.tasks.wait(upid, o);
+  }
+
+  /**
+   * Opens the console websocket for a vncproxy/termproxy result (within 10 s of it), with this
+   * client's credentials and TLS trust. For termproxy, follow with termproxyLogin().
+   */
+  openConsole(kind: GuestKind, node: string, vmid: number, ticket: ConsoleTicket): ReturnType<typeof openConsoleSocket> {
+    return openConsoleSocket(this.http, kind, node, vmid, ticket);
   }
 
   checkPermissions(): Promise<PermissionReport> {

@@ -252,8 +252,8 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   'access.permissions': { run: (c) => c.access.permissions({ path: '/' }) },
 };
 
-/** Methods that build values without a request. */
-const NO_REQUEST = new Set(['vncWebsocketPath', 'close', 'authId']);
+/** Methods that build values without a request, or open the websocket (checked separately below). */
+const NO_REQUEST = new Set(['vncWebsocketPath', 'close', 'authId', 'openConsole']);
 
 function publicMethods(obj: object, prefix: string): string[] {
   const names = new Set<string>();
@@ -343,6 +343,17 @@ describe('conformance with the published API schema', () => {
     const freeForm = ['pve-fw-addr-spec', 'pve-fw-dport-spec', 'pve-fw-protocol-spec', 'pve-fw-sport-spec', 'pve-fw-icmp-type-spec', 'pve-qm-boot', 'pve-vm-cpu-conf'];
     expect([...unchecked].filter((f) => !freeForm.includes(f))).toEqual([]);
     expect(endpoints.size).toBeGreaterThan(90);
+  });
+
+  it('the console websocket URL is the schema\'s vncwebsocket GET with valid parameters', () => {
+    const c = new ProxmoxClient({ url: 'https://pve.invalid:8006', auth: { type: 'token', tokenId: 'a@pve!b', secret: 'x' }, logger: silentLogger });
+    for (const api of [c.qemu, c.lxc]) {
+      const url = new URL(api.vncWebsocketPath('pve1', 100, 5901, 'PVEVNC:6553F100::c2ln+/=='), 'https://x');
+      for (const schema of [pve91, pve84]) {
+        expect(validateRequest(schema, 'GET', url.pathname, url.searchParams).errors).toEqual([]);
+      }
+    }
+    c.close();
   });
 
   it('PVE 8.4: the same requests differ only in the known 9.x-only parameters/endpoints', async () => {

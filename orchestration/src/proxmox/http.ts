@@ -120,6 +120,7 @@ export class ProxmoxHttp {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly agent: TlsSetup['agent'];
+  private readonly tls: TlsSetup;
   private ticket: Ticket | undefined;
   private login: Promise<Ticket> | undefined;
 
@@ -135,6 +136,7 @@ export class ProxmoxHttp {
     const tls = buildTls(options.tls ?? {}, this.logger, root);
     this.tlsMode = url.protocol === 'https:' ? tls.mode : 'system';
     this.agent = tls.agent;
+    this.tls = tls;
     this.got = got.extend({
       prefixUrl: this.baseUrl,
       throwHttpErrors: false,
@@ -283,6 +285,15 @@ export class ProxmoxHttp {
       obtainedAt: this.now(),
     };
     return this.ticket;
+  }
+
+  /** TLS settings for other connections to the same server (console websockets). */
+  tlsOptions(): { agent: TlsSetup['agent']; rejectUnauthorized: boolean; ca?: string } {
+    return {
+      agent: this.agent,
+      rejectUnauthorized: this.tls.https.rejectUnauthorized,
+      ...(this.tls.https.certificateAuthority ? { ca: this.tls.https.certificateAuthority } : {}),
+    };
   }
 
   /** For console websockets: the headers a server-side proxy sends to `vncwebsocket`. */
