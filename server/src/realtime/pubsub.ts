@@ -1,0 +1,104 @@
+// The platform's pub/sub: one typed topic map, two engines behind one interface. Embedded mode uses
+// an in-process engine; production uses Redis (graphql-redis-subscriptions on ioredis), so events
+// published by a worker reach subscribers on any API instance. Channels are exact names, one per
+// job, project or machine: no pattern subscriptions.
+import { PubSub as InProcessEngine, type PubSubEngine } from 'graphql-subscriptions';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { Redis } from 'ioredis';
+
+/** Every topic and the payload it carries. Payloads are JSON-safe: they cross Redis as JSON. */
+export interface Topics {
+  /** Progress of one job; `id` is the job id. */
+  jobProgress: { jobId: string; seq: number; step: string; status: string; percent: number | null; message: string; at: string };
+  /** Status, node and address changes of a project's machines; `id` is the project id. */
+  machineEvents: { machineId: string; projectId: string; status: string; node: string | null; ipAddresses: string[]; at: string };
+  /** One metrics sample of a machine; `id` is the machine id. */
+  machineMetrics: { machineId: string; at: string; cpu: number; memoryBytes: number; netIn: number; netOut: number; diskRead: number; diskWrite: number };
+}
+export type Topic = keyof Topics;
+
+export interface PubSub {
+  publish<T extends Topic>(topic: T, id: string, payload: Topics[T]): Promise<void>;
+  /**
+   * Messages published on the channel from now on. The subscription is active when the promise
+   * resolves, so a caller can subscribe first and then read history without missing anything.
+   */
+  subscribe<T extends Topic>(topic: T, id: string): Promise<Subscription<Topics[T]>>;
+  close(): Promise<void>;
+}
+
+export interface Subscription<P> extends AsyncIterableIterator<P> {
+  /** Stops listening and ends the iteration. */
+  return(): Promise<IteratorResult<P>>;
+}
+
+export const channel = (topic: Topic, id: string, prefix = ''): string => `${prefix}${topic}:${id}`;
+
+/** Wraps a graphql-subscriptions engine (in-process or Redis) into the typed interface above. */
+class EnginePubSub implements PubSub {
+  constructor(
+    private readonly engine: PubSubEngine,
+    private readonly prefix: string,
+    private readonly onClose: () => Promise<void>,
+  ) {}
+
+  publish<T extends Topic>(topic: T, id: string, payload: Topics[T]): Promise<void> {
+    return this.engine.publish(channel(topic, id, this.prefix), payload);
+  }
+
+  async subscribe<T extends Topic>(topic: T, id: string): Promise<Subscription<Topics[T]>> {
+    const queue: Topics[T][] = [];
+    let wake: (() => void) | null = null;
+    let done = false;
+    const subId = await this.engine.subscribe(channel(topic, id, this.prefix), (payload: Topics[T]) => {
+      queue.push(payload);
+      wake?.();
+    });
+    const engine = this.engine;
+    const finish = async (): Promise<IteratorResult<Topics[T]>> => {
+      if (!done) {
+        done = true;
+        engine.unsubscribe(subId);
+        wake?.();
+      }
+      return { value: undefined, done: true };
+    };
+    const iterator: Subscription<Topics[T]> = {
+      async next() {
+        while (!done && queue.length === 0) await new Promise<void>((r) => (wake = r));
+        wake = null;
+        if (queue.length > 0) return { value: queue.shift() as Topics[T], done: false };
+        return { value: undefined, done: true };
+      },
+      return: finish,
+      async throw(err?: unknown) {
+        await finish();
+        throw err;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+export function createInProcessPubSub(): PubSub {
+  return new EnginePubSub(new InProcessEngine(), '', async () => undefined);
+}
+
+/** Redis pub/sub. `prefix` namespaces channels (several platforms, or test files, on one Redis). */
+export async function createRedisPubSub(url: string, prefix = 'pvepaas:'): Promise<PubSub> {
+  // Two connections: a Redis connection in subscriber mode cannot publish.
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await Promise.all([publisher.connect(), subscriber.connect()]);
+  const engine = new RedisPubSub({ publisher, subscriber });
+  return new EnginePubSub(engine, prefix, async () => {
+    await engine.close();
+  });
+}
