@@ -53,7 +53,7 @@ class EnginePubSub implements PubSub {
     const subId = await this.engine.subscribe(channel(topic, id, this.prefix), (payload: Topics[T]) => {
       queue.push(payload);
       wake?.();
-    });
+    }, {});
     const engine = this.engine;
     const finish = async (): Promise<IteratorResult<Topics[T]>> => {
       if (!done) {
