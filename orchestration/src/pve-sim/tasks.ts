@@ -85,6 +85,15 @@ export class TaskManager {
     this.byUpid.set(upid, record);
     this.prune();
     let warnings = 0;
+    // An injected failure surfaces at the task's checkpoint (after its locks, inside its cleanup
+    // path), or at the end for tasks without one.
+    let injected = this.hooks.takeFailure(opts.type);
+    const raiseInjected = () => {
+      if (injected === undefined) return;
+      const msg = injected;
+      injected = undefined;
+      throw new Error(msg);
+    };
     const ctx: TaskContext = {
       upid,
       log: (line) => void record.log.push(line),
@@ -96,13 +105,13 @@ export class TaskManager {
       checkpoint: async () => {
         const stall = this.hooks.stall(opts.type);
         if (stall) await stall;
+        raiseInjected();
       },
     };
     const run = (async () => {
       await Promise.resolve();
-      const injected = this.hooks.takeFailure(opts.type);
-      if (injected !== undefined) throw new Error(injected);
       await opts.work(ctx);
+      raiseInjected();
     })().then(
       () => this.finish(record, warnings ? `WARNINGS: ${warnings}` : 'OK'),
       (err: unknown) => this.finish(record, errorText(err)),

@@ -109,7 +109,7 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
   r.on('PUT', `${base}/firewall/options`, ({ sim, params }) => {
     const g = sim.guest(params.node, params.vmid, type);
     for (const k of (params.str('delete') ?? '').split(/[,;\s]+/).filter(Boolean)) delete g.firewall.options[k];
-    Object.assign(g.firewall.options, params.rest(['node', 'vmid', 'delete', 'digest']));
+    for (const [k, v] of Object.entries(params.rest(['node', 'vmid', 'delete', 'digest']))) g.firewall.options[k] = /^\d+$/.test(v) ? Number(v) : v;
     sim.changed();
     return null;
   });
