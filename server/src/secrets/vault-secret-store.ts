@@ -219,12 +219,8 @@ export class VaultSecretStore implements SecretStore {
 
   async list(prefix: string): Promise<string[]> {
     const base = normalizeListPrefix(prefix);
-    const response = await this.call<{ data?: { keys?: unknown } } | null>(
-      'list',
-      base || '/',
-      'metadata',
-      'list',
-      () => this.client.list(`${this.mount}/metadata/${encodePath(`${this.prefix}${base}`)}`),
+    const response = await this.call<{ data?: { keys?: unknown } } | null>('list', base, 'metadata', 'list', () =>
+      this.client.list(`${this.mount}/metadata/${encodePath(`${this.prefix}${base}`)}`),
     );
     const keys = response?.data?.keys;
     return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string').sort() : [];

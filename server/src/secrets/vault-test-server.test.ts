@@ -378,6 +378,29 @@ describe('Vault test server', () => {
       expect(answer).toContain('"chunked"');
     });
 
+    it('answers Expect: 100-continue before the body arrives', async () => {
+      const { port } = new URL(server.url);
+      const body = JSON.stringify({ data: { big: 'x'.repeat(2000) } });
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let received = '';
+        socket.on('data', (chunk) => {
+          received += chunk.toString('latin1');
+          if (received === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write(body);
+          else if (received.includes('"version"')) {
+            socket.destroy();
+            resolve(received);
+          }
+        });
+        socket.on('error', reject);
+        socket.write(
+          `POST /v1/secret/data/continue HTTP/1.1\r\nHost: x\r\nX-Vault-Token: ${server.rootToken}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
+        );
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
+    });
+
     it('refuses bodies over 32 MB with 413 before reading them', async () => {
       const answer = await rawExchange(
         `POST /v1/secret/data/big HTTP/1.1\r\nHost: x\r\nContent-Length: ${33 * 1024 * 1024}\r\n\r\n`,

@@ -852,11 +852,21 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     let buffer = Buffer.alloc(0);
+    let continued = false;
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
       for (;;) {
         const parsed = parse(buffer);
-        if (parsed === null) return;
+        if (parsed === null) {
+          // curl sends `Expect: 100-continue` before larger bodies and waits a second without this.
+          const head = buffer.subarray(0, buffer.indexOf('\r\n\r\n') + 1).toString('latin1');
+          if (!continued && /\r\nexpect:\s*100-continue/i.test(head)) {
+            continued = true;
+            socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+          }
+          return;
+        }
+        continued = false;
         if ('error' in parsed) {
           requests.push({ method: '?', path: '?', status: parsed.error.status });
           respond(socket, parsed.error, false);
