@@ -24,7 +24,9 @@ interface Target {
 
 type MakeTarget = () => Promise<Target>;
 
-const fast = { taskClock: { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))) } };
+const fast = {
+  taskClock: { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))) },
+};
 
 function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: MakeTarget) {
   const sim = kind === 'sim';
@@ -137,9 +139,17 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
       it('clones the template with task waiting and log streaming (each line once)', async () => {
         vmid = await t.client.cluster.nextId();
         const lines: { n: number; text: string }[] = [];
-        const upid = await t.client.qemu.clone(node(), 9000, { newid: vmid, name: 'contract-vm', full: false, pool: 'templates' });
+        const upid = await t.client.qemu.clone(node(), 9000, {
+          newid: vmid,
+          name: 'contract-vm',
+          full: false,
+          pool: 'templates',
+        });
         expect(parseUpid(upid)).toMatchObject({ node: node(), type: 'qmclone', id: '9000' });
-        const res = await t.client.waitForTask(upid, { onLog: (text, n) => lines.push({ n, text }), timeoutMs: 30_000 });
+        const res = await t.client.waitForTask(upid, {
+          onLog: (text, n) => lines.push({ n, text }),
+          timeoutMs: 30_000,
+        });
         expect(res.exitstatus).toBe('OK');
         expect(lines.length).toBeGreaterThan(1);
         expect(new Set(lines.map((l) => l.n)).size).toBe(lines.length);
@@ -151,20 +161,34 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         const cfg = await t.client.qemu.getConfig(node(), vmid);
         expect(cfg.name).toBe('contract-vm');
         expect(cfg.digest).toBeTypeOf('string');
-        await t.client.qemu.setConfig(node(), vmid, {
-          memory: 3072,
-          cores: 2,
-          net: { 1: { model: 'virtio', bridge: 'vmbr0', tag: 42, firewall: true } },
-          ipconfig: { 0: { ip: '10.0.0.50/24', gw: '10.0.0.1' } },
-          sshkeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMx+/y= test@contract'],
-          tags: ['contract', 'tenant-a'],
-        }, { digest: cfg.digest });
+        await t.client.qemu.setConfig(
+          node(),
+          vmid,
+          {
+            memory: 3072,
+            cores: 2,
+            net: { 1: { model: 'virtio', bridge: 'vmbr0', tag: 42, firewall: true } },
+            ipconfig: { 0: { ip: '10.0.0.50/24', gw: '10.0.0.1' } },
+            sshkeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMx+/y= test@contract'],
+            tags: ['contract', 'tenant-a'],
+          },
+          { digest: cfg.digest },
+        );
         const after = await t.client.qemu.getConfig(node(), vmid);
         expect(String(after.memory)).toBe('3072');
-        expect(parseQemuNet(String(after.net1))).toMatchObject({ model: 'virtio', bridge: 'vmbr0', tag: 42, firewall: true });
+        expect(parseQemuNet(String(after.net1))).toMatchObject({
+          model: 'virtio',
+          bridge: 'vmbr0',
+          tag: 42,
+          firewall: true,
+        });
         expect(decodeURIComponent(String(after.sshkeys))).toContain('test@contract');
-        await expect(t.client.qemu.setConfig(node(), vmid, { cores: 1 }, { digest: cfg.digest })).rejects.toBeInstanceOf(ProxmoxError);
-        const upid = await t.client.qemu.setConfigAsync(node(), vmid, { scsi: { 1: { file: diskAllocation('local-lvm', '4G') } } });
+        await expect(
+          t.client.qemu.setConfig(node(), vmid, { cores: 1 }, { digest: cfg.digest }),
+        ).rejects.toBeInstanceOf(ProxmoxError);
+        const upid = await t.client.qemu.setConfigAsync(node(), vmid, {
+          scsi: { 1: { file: diskAllocation('local-lvm', '4G') } },
+        });
         if (upid) await t.client.waitForTask(upid);
         const withDisk = await t.client.qemu.getConfig(node(), vmid);
         expect(String(withDisk.scsi1)).toMatch(/^local-lvm:vm-\d+-disk-\d+/);
@@ -208,7 +232,8 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         termSocket.on('message', (d: Buffer) => output.push(d));
         termSocket.send(termFrame.resize(120, 40));
         termSocket.send(termFrame.input('echo contract\r'));
-        for (let i = 0; i < 100 && !Buffer.concat(output).toString().includes('contract'); i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 100 && !Buffer.concat(output).toString().includes('contract'); i++)
+          await new Promise((r) => setTimeout(r, 20));
         expect(Buffer.concat(output).toString()).toContain('contract');
         termSocket.close();
         const rrd = await t.client.qemu.rrddata(node(), vmid, 'hour');
@@ -233,7 +258,9 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
       });
 
       it('snapshots: create, list, rollback, delete', async () => {
-        await t.client.waitForTask(await t.client.qemu.createSnapshot(node(), vmid, 'before', { description: 'contract' }));
+        await t.client.waitForTask(
+          await t.client.qemu.createSnapshot(node(), vmid, 'before', { description: 'contract' }),
+        );
         const snaps = await t.client.qemu.listSnapshots(node(), vmid);
         expect(snaps.map((s) => s.name)).toEqual(expect.arrayContaining(['before', 'current']));
         await t.client.waitForTask(await t.client.qemu.rollbackSnapshot(node(), vmid, 'before'));
@@ -242,8 +269,20 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
       });
 
       it('guest firewall rules and options', async () => {
-        await t.client.qemu.firewall.createRule(node(), vmid, { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '22', enable: true, comment: 'ssh' });
-        await t.client.qemu.firewall.createRule(node(), vmid, { type: 'in', action: 'ACCEPT', macro: 'HTTP', enable: true });
+        await t.client.qemu.firewall.createRule(node(), vmid, {
+          type: 'in',
+          action: 'ACCEPT',
+          proto: 'tcp',
+          dport: '22',
+          enable: true,
+          comment: 'ssh',
+        });
+        await t.client.qemu.firewall.createRule(node(), vmid, {
+          type: 'in',
+          action: 'ACCEPT',
+          macro: 'HTTP',
+          enable: true,
+        });
         let rules = await t.client.qemu.firewall.listRules(node(), vmid);
         expect(rules.map((r) => r.pos)).toEqual([0, 1]);
         expect(rules[1]).toMatchObject({ dport: '22', comment: 'ssh' });
@@ -253,19 +292,30 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         rules = await t.client.qemu.firewall.listRules(node(), vmid);
         expect(rules).toHaveLength(1);
         await t.client.qemu.firewall.setOptions(node(), vmid, { enable: true, policy_in: 'DROP' });
-        expect(await t.client.qemu.firewall.getOptions(node(), vmid)).toMatchObject({ enable: true, policy_in: 'DROP' });
+        expect(await t.client.qemu.firewall.getOptions(node(), vmid)).toMatchObject({
+          enable: true,
+          policy_in: 'DROP',
+        });
       });
 
       it('migrate precheck and offline migration', async () => {
         const pre = await t.client.qemu.migratePrecheck(node(), vmid, 'pve2');
         expect(pre).toHaveProperty('running');
-        await t.client.waitForTask(await t.client.qemu.migrate(node(), vmid, { target: 'pve2', withLocalDisks: true }), { timeoutMs: 60_000 });
+        await t.client.waitForTask(
+          await t.client.qemu.migrate(node(), vmid, { target: 'pve2', withLocalDisks: true }),
+          { timeoutMs: 60_000 },
+        );
         expect((await t.client.cluster.resources('vm')).find((r) => r.vmid === vmid)?.node).toBe('pve2');
-        await t.client.waitForTask(await t.client.qemu.migrate('pve2', vmid, { target: node(), withLocalDisks: true }), { timeoutMs: 60_000 });
+        await t.client.waitForTask(
+          await t.client.qemu.migrate('pve2', vmid, { target: node(), withLocalDisks: true }),
+          { timeoutMs: 60_000 },
+        );
       });
 
       it('destroy with purge; afterwards the VM is NOT_FOUND', async () => {
-        await t.client.waitForTask(await t.client.qemu.destroy(node(), vmid, { purge: true, destroyUnreferencedDisks: true }));
+        await t.client.waitForTask(
+          await t.client.qemu.destroy(node(), vmid, { purge: true, destroyUnreferencedDisks: true }),
+        );
         await expect(t.client.qemu.getConfig(node(), vmid)).rejects.toMatchObject({ code: 'NOT_FOUND' });
         await expect(t.client.qemu.status(node(), vmid)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       });
@@ -334,7 +384,12 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
       it('SDN: zone, vnet and subnet are pending until apply (a task)', async () => {
         await t.client.sdn.createZone({ zone: 'ctest', type: 'simple' });
         await t.client.sdn.createVnet({ vnet: 'ctvnet', zone: 'ctest', alias: 'contract' });
-        await t.client.sdn.createSubnet('ctvnet', { subnet: '10.77.0.0/24', gateway: '10.77.0.1', snat: true, dhcpRange: [{ start: '10.77.0.100', end: '10.77.0.200' }] });
+        await t.client.sdn.createSubnet('ctvnet', {
+          subnet: '10.77.0.0/24',
+          gateway: '10.77.0.1',
+          snat: true,
+          dhcpRange: [{ start: '10.77.0.100', end: '10.77.0.200' }],
+        });
         const pending = (await t.client.sdn.vnets({ pending: true })).find((v) => v.vnet === 'ctvnet');
         expect(pending).toBeDefined();
         const upid = await t.client.sdn.apply();
@@ -349,7 +404,11 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
       });
 
       it('PCI mapping: create, read, update, delete', async () => {
-        await t.client.pciMappings.create({ id: 'contract-gpu', description: 'x', map: [{ node: 'pve3', path: '0000:41:00.0', id: '10de:27b8' }] });
+        await t.client.pciMappings.create({
+          id: 'contract-gpu',
+          description: 'x',
+          map: [{ node: 'pve3', path: '0000:41:00.0', id: '10de:27b8' }],
+        });
         const m = await t.client.pciMappings.get('contract-gpu');
         expect(m.map[0]).toMatchObject({ node: 'pve3', path: '0000:41:00.0', id: '10de:27b8' });
         await t.client.pciMappings.update('contract-gpu', { description: 'y', mdev: true });
@@ -365,7 +424,11 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         expect(token.value).toMatch(/^[0-9a-f-]{36}$/);
         expect((await t.client.access.tokens('contract@pve')).map((x) => x.tokenid)).toContain('ci');
         await t.client.access.updateAcl({ path: '/vms', roles: ['PVEAuditor'], tokens: ['contract@pve!ci'] });
-        expect(await t.client.access.acl()).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/vms', ugid: 'contract@pve!ci', roleid: 'PVEAuditor' })]));
+        expect(await t.client.access.acl()).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ path: '/vms', ugid: 'contract@pve!ci', roleid: 'PVEAuditor' }),
+          ]),
+        );
         expect((await t.client.access.roles()).map((r) => r.roleid)).toContain('PVEAdmin');
         expect((await t.client.access.users()).map((u) => u.userid)).toContain('contract@pve');
         await t.client.access.deleteToken('contract@pve', 'ci');
@@ -386,7 +449,9 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         await expect(t.client.http.get('/nodes/pve1/no-such-thing')).rejects.toMatchObject({ code: 'NOT_IMPLEMENTED' });
       });
       it('bad token → AUTH; audit-only token writing → PERMISSION', async () => {
-        const bad = t.make({ auth: { type: 'token', tokenId: 'root@pam!sim-full', secret: '00000000-0000-0000-0000-000000000000' } });
+        const bad = t.make({
+          auth: { type: 'token', tokenId: 'root@pam!sim-full', secret: '00000000-0000-0000-0000-000000000000' },
+        });
         await expect(bad.version()).rejects.toMatchObject({ code: 'AUTH', status: 401 });
         bad.close();
         const lim = t.sim!.credentials.tokens.limited;
@@ -397,7 +462,9 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
       it('a failing task → TASK_FAILED with the exit text', async () => {
         t.sim!.control.failNextTask('qmclone', 'storage full (injected)');
         const newid = await t.client.cluster.nextId();
-        const err = await t.client.waitForTask(await t.client.qemu.clone(t.node, 9000, { newid })).catch((e: unknown) => e);
+        const err = await t.client
+          .waitForTask(await t.client.qemu.clone(t.node, 9000, { newid }))
+          .catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ProxmoxTaskError);
         expect((err as ProxmoxTaskError).exitStatus).toContain('storage full (injected)');
         await t.client.waitForTask(await t.client.qemu.destroy(t.node, newid)).catch(() => undefined);
@@ -439,12 +506,21 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
       });
 
       it('GETs are retried on injected 503s; POSTs are not', async () => {
-        const id = t.sim!.control.addRouteFault({ path: '/cluster/resources', status: 503, message: 'Service Unavailable' });
+        const id = t.sim!.control.addRouteFault({
+          path: '/cluster/resources',
+          status: 503,
+          message: 'Service Unavailable',
+        });
         const sent: SentRequest[] = [];
         const c = t.make({ onRequest: (r) => sent.push(r), sleep: async () => t.sim!.control.removeRouteFault(id) });
         expect((await c.cluster.resources('vm')).length).toBeGreaterThan(0);
         expect(sent.filter((r) => r.path === '/cluster/resources')).toHaveLength(2);
-        const id2 = t.sim!.control.addRouteFault({ method: 'POST', path: '/nodes/{node}/qemu/{vmid}/status/start', status: 503, message: 'Service Unavailable' });
+        const id2 = t.sim!.control.addRouteFault({
+          method: 'POST',
+          path: '/nodes/{node}/qemu/{vmid}/status/start',
+          status: 503,
+          message: 'Service Unavailable',
+        });
         sent.length = 0;
         await expect(c.qemu.start(t.node, 9001)).rejects.toMatchObject({ code: 'UNAVAILABLE', status: 503 });
         expect(sent).toHaveLength(1);
@@ -495,7 +571,15 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         const report = await t.client.checkPermissions();
         expect(report.missing).toEqual([]);
         expect(report.ok).toBe(true);
-        expect(report.required.map((r) => r.privilege)).toEqual(expect.arrayContaining(['VM.Allocate', 'VM.GuestAgent.Audit', 'SDN.Use', 'Mapping.Use', 'Datastore.AllocateSpace']));
+        expect(report.required.map((r) => r.privilege)).toEqual(
+          expect.arrayContaining([
+            'VM.Allocate',
+            'VM.GuestAgent.Audit',
+            'SDN.Use',
+            'Mapping.Use',
+            'Datastore.AllocateSpace',
+          ]),
+        );
       });
       it('the audit-only token lacks the write privileges', async () => {
         const lim = t.sim!.credentials.tokens.limited;
@@ -504,7 +588,9 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         expect(report.ok).toBe(false);
         expect(report.authId).toBe(lim.tokenid);
         const missing = report.missing.map((r) => `${r.path} ${r.privilege}`);
-        expect(missing).toEqual(expect.arrayContaining(['/vms VM.Allocate', '/vms VM.PowerMgmt', '/storage Datastore.AllocateSpace']));
+        expect(missing).toEqual(
+          expect.arrayContaining(['/vms VM.Allocate', '/vms VM.PowerMgmt', '/storage Datastore.AllocateSpace']),
+        );
         expect(missing).not.toContain('/vms VM.Audit');
         c.close();
       });
@@ -549,7 +635,12 @@ describe('TLS and the registry against the simulator', () => {
   it('a wrong pinned fingerprint is refused with TLS; the CA PEM works', async () => {
     const full = sim.credentials.tokens.full;
     const auth = { type: 'token' as const, tokenId: full.tokenid, secret: full.secret };
-    const wrong = new ProxmoxClient({ url: sim.url, auth, tls: { fingerprint: 'AA:'.repeat(31) + 'AA' }, logger: silentLogger });
+    const wrong = new ProxmoxClient({
+      url: sim.url,
+      auth,
+      tls: { fingerprint: 'AA:'.repeat(31) + 'AA' },
+      logger: silentLogger,
+    });
     await expect(wrong.version()).rejects.toMatchObject({ code: 'TLS' });
     wrong.close();
     const ca = new ProxmoxClient({ url: sim.url, auth, tls: { caPem: sim.tls!.certPem }, logger: silentLogger });
@@ -559,9 +650,17 @@ describe('TLS and the registry against the simulator', () => {
 
   it('ClusterRegistry builds one client per cluster and rebuilds on a changed record', async () => {
     const full = sim.credentials.tokens.full;
-    let record: ClusterRecord = { id: 'c1', url: sim.url, tokenId: full.tokenid, tokenSecret: full.secret, fingerprint: sim.tls!.fingerprint };
+    let record: ClusterRecord = {
+      id: 'c1',
+      url: sim.url,
+      tokenId: full.tokenid,
+      tokenSecret: full.secret,
+      fingerprint: sim.tls!.fingerprint,
+    };
     let loads = 0;
-    const registry = new ClusterRegistry(async (id) => (loads++, id === 'c1' ? record : undefined), { logger: silentLogger });
+    const registry = new ClusterRegistry(async (id) => (loads++, id === 'c1' ? record : undefined), {
+      logger: silentLogger,
+    });
     const [a, b] = await Promise.all([registry.get('c1'), registry.get('c1')]);
     expect(a).toBe(b);
     expect(loads).toBe(1);

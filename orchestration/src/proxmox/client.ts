@@ -80,7 +80,12 @@ export class ProxmoxClient {
    * Opens the console websocket for a vncproxy/termproxy result (within 10 s of it), with this
    * client's credentials and TLS trust. For termproxy, follow with termproxyLogin().
    */
-  openConsole(kind: GuestKind, node: string, vmid: number, ticket: ConsoleTicket): ReturnType<typeof openConsoleSocket> {
+  openConsole(
+    kind: GuestKind,
+    node: string,
+    vmid: number,
+    ticket: ConsoleTicket,
+  ): ReturnType<typeof openConsoleSocket> {
     return openConsoleSocket(this.http, kind, node, vmid, ticket);
   }
 

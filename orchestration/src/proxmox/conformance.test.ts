@@ -16,7 +16,15 @@ const schemaDir = new URL('../../pve-schema/', import.meta.url);
 const pve91 = loadApiSchema(new URL('apidata-9.1.json', schemaDir), '9.1');
 const pve84 = loadApiSchema(new URL('apidata-8.4.json', schemaDir), '8.4');
 
-const UPID = formatUpid({ node: 'pve1', pid: 1, pstart: 1, starttime: 1_700_000_000, type: 'qmstart', id: '100', user: 'paas@pve!platform' });
+const UPID = formatUpid({
+  node: 'pve1',
+  pid: 1,
+  pstart: 1,
+  starttime: 1_700_000_000,
+  type: 'qmstart',
+  id: '100',
+  user: 'paas@pve!platform',
+});
 
 type Call = (c: ProxmoxClient) => Promise<unknown>;
 /** `pve9`: the call uses parameters or endpoints that only exist on PVE 9. */
@@ -40,7 +48,16 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   'tasks.stop': { run: (c) => c.tasks.stop(UPID) },
   'tasks.listNode': {
     run: (c) =>
-      c.tasks.listNode('pve1', { vmid: 100, typefilter: 'qmstart', errors: true, source: 'all', limit: 10, start: 0, since: 1, until: 2 }),
+      c.tasks.listNode('pve1', {
+        vmid: 100,
+        typefilter: 'qmstart',
+        errors: true,
+        source: 'all',
+        limit: 10,
+        start: 0,
+        since: 1,
+        until: 2,
+      }),
   },
   'tasks.listCluster': { run: (c) => c.tasks.listCluster() },
   'tasks.wait': { run: (c) => c.tasks.wait(UPID) },
@@ -64,11 +81,17 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
         boot: 'order=scsi0;net0',
         vga: 'std',
         efidisk0: 'local-lvm:1,efitype=4m,pre-enrolled-keys=1',
-        net: { 0: { model: 'virtio', macaddr: 'BC:24:11:00:00:01', bridge: 'vmbr0', tag: 20, firewall: true }, 1: { model: 'e1000', bridge: 'vnet1' } },
+        net: {
+          0: { model: 'virtio', macaddr: 'BC:24:11:00:00:01', bridge: 'vmbr0', tag: 20, firewall: true },
+          1: { model: 'e1000', bridge: 'vnet1' },
+        },
         scsi: { 0: { file: diskAllocation('local-lvm', '32G'), iothread: true, discard: 'on', ssd: true } },
         virtio: { 1: { file: 'local-lvm:vm-100-disk-1', cache: 'writeback' } },
         ide: { 2: cloudInitDrive('local-lvm') },
-        hostpci: { 0: { host: '0000:01:00.0', pcie: true, xVga: true }, 1: { mapping: 'gpu-a100', mdev: 'nvidia-1234' } },
+        hostpci: {
+          0: { host: '0000:01:00.0', pcie: true, xVga: true },
+          1: { mapping: 'gpu-a100', mdev: 'nvidia-1234' },
+        },
         ipconfig: { 0: { ip: '10.0.0.5/24', gw: '10.0.0.1' }, 1: { ip: 'dhcp', ip6: 'auto' } },
         ciuser: 'ubuntu',
         cipassword: 'pw',
@@ -90,7 +113,12 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   'qemu.getConfig': { run: (c) => c.qemu.getConfig('pve1', 100, { current: true }) },
   'qemu.setConfig': {
     run: (c) =>
-      c.qemu.setConfig('pve1', 100, { memory: 4096, net: { 0: { model: 'virtio', bridge: 'vmbr0' } } }, { delete: ['net1', 'hostpci0'], digest: 'abc', skiplock: true }),
+      c.qemu.setConfig(
+        'pve1',
+        100,
+        { memory: 4096, net: { 0: { model: 'virtio', bridge: 'vmbr0' } } },
+        { delete: ['net1', 'hostpci0'], digest: 'abc', skiplock: true },
+      ),
   },
   'qemu.setConfigAsync': {
     run: (c) => c.qemu.setConfigAsync('pve1', 100, { scsi: { 1: { file: 'local-lvm:10' } } }, { backgroundDelay: 5 }),
@@ -104,16 +132,39 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   'qemu.resume': { run: (c) => c.qemu.resume('pve1', 100) },
   'qemu.clone': {
     run: (c) =>
-      c.qemu.clone('pve1', 9000, { newid: 102, name: 'web-2', full: true, storage: 'local-lvm', format: 'raw', target: 'pve2', pool: 'tenant-a', bwlimit: 1000, description: 'x' }),
+      c.qemu.clone('pve1', 9000, {
+        newid: 102,
+        name: 'web-2',
+        full: true,
+        storage: 'local-lvm',
+        format: 'raw',
+        target: 'pve2',
+        pool: 'tenant-a',
+        bwlimit: 1000,
+        description: 'x',
+      }),
   },
   'qemu.resize': { run: (c) => c.qemu.resize('pve1', 100, 'scsi0', resizeArgument(10 * 1024 ** 3, 'grow')) },
-  'qemu.migrate': { run: (c) => c.qemu.migrate('pve1', 100, { target: 'pve2', online: true, withLocalDisks: true, targetstorage: 'local-lvm', bwlimit: 100 }) },
+  'qemu.migrate': {
+    run: (c) =>
+      c.qemu.migrate('pve1', 100, {
+        target: 'pve2',
+        online: true,
+        withLocalDisks: true,
+        targetstorage: 'local-lvm',
+        bwlimit: 100,
+      }),
+  },
   'qemu.migratePrecheck': { run: (c) => c.qemu.migratePrecheck('pve1', 100, 'pve2') },
   'qemu.listSnapshots': { run: (c) => c.qemu.listSnapshots('pve1', 100) },
-  'qemu.createSnapshot': { run: (c) => c.qemu.createSnapshot('pve1', 100, 'before_upgrade', { description: 'x', vmstate: true }) },
+  'qemu.createSnapshot': {
+    run: (c) => c.qemu.createSnapshot('pve1', 100, 'before_upgrade', { description: 'x', vmstate: true }),
+  },
   'qemu.rollbackSnapshot': { run: (c) => c.qemu.rollbackSnapshot('pve1', 100, 'before_upgrade', { start: true }) },
   'qemu.deleteSnapshot': { run: (c) => c.qemu.deleteSnapshot('pve1', 100, 'before_upgrade', { force: true }) },
-  'qemu.destroy': { run: (c) => c.qemu.destroy('pve1', 100, { purge: true, destroyUnreferencedDisks: true, skiplock: true }) },
+  'qemu.destroy': {
+    run: (c) => c.qemu.destroy('pve1', 100, { purge: true, destroyUnreferencedDisks: true, skiplock: true }),
+  },
   'qemu.vncproxy': { run: (c) => c.qemu.vncproxy('pve1', 100) },
   'qemu.termproxy': { run: (c) => c.qemu.termproxy('pve1', 100, { serial: 'serial0' }) },
   'qemu.rrddata': { run: (c) => c.qemu.rrddata('pve1', 100, 'day', 'AVERAGE') },
@@ -123,13 +174,36 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   'qemu.firewall.getRule': { run: (c) => c.qemu.firewall.getRule('pve1', 100, 0) },
   'qemu.firewall.createRule': {
     run: (c) =>
-      c.qemu.firewall.createRule('pve1', 100, { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '22', source: '10.0.0.0/8', iface: 'net0', log: 'nolog', enable: true, comment: 'ssh', pos: 0 }),
+      c.qemu.firewall.createRule('pve1', 100, {
+        type: 'in',
+        action: 'ACCEPT',
+        proto: 'tcp',
+        dport: '22',
+        source: '10.0.0.0/8',
+        iface: 'net0',
+        log: 'nolog',
+        enable: true,
+        comment: 'ssh',
+        pos: 0,
+      }),
   },
-  'qemu.firewall.updateRule': { run: (c) => c.qemu.firewall.updateRule('pve1', 100, 0, { moveto: 2, enable: false, delete: ['comment'] }) },
+  'qemu.firewall.updateRule': {
+    run: (c) => c.qemu.firewall.updateRule('pve1', 100, 0, { moveto: 2, enable: false, delete: ['comment'] }),
+  },
   'qemu.firewall.deleteRule': { run: (c) => c.qemu.firewall.deleteRule('pve1', 100, 0, { digest: 'abc' }) },
   'qemu.firewall.getOptions': { run: (c) => c.qemu.firewall.getOptions('pve1', 100) },
   'qemu.firewall.setOptions': {
-    run: (c) => c.qemu.firewall.setOptions('pve1', 100, { enable: true, policy_in: 'DROP', policy_out: 'ACCEPT', ipfilter: true, macfilter: true, ndp: true, dhcp: true, log_level_in: 'info' }),
+    run: (c) =>
+      c.qemu.firewall.setOptions('pve1', 100, {
+        enable: true,
+        policy_in: 'DROP',
+        policy_out: 'ACCEPT',
+        ipfilter: true,
+        macfilter: true,
+        ndp: true,
+        dhcp: true,
+        log_level_in: 'info',
+      }),
   },
 
   'lxc.list': { run: (c) => c.lxc.list('pve1') },
@@ -144,7 +218,17 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
         cores: 1,
         rootfs: { volume: diskAllocation('local-lvm', '8G') },
         mp: { 0: { volume: 'local-lvm:10', mp: '/data', backup: true } },
-        net: { 0: { name: 'eth0', bridge: 'vmbr0', ip: 'dhcp', ip6: 'auto', firewall: true, hwaddr: 'BC:24:11:00:00:02', tag: 30 } },
+        net: {
+          0: {
+            name: 'eth0',
+            bridge: 'vmbr0',
+            ip: 'dhcp',
+            ip6: 'auto',
+            firewall: true,
+            hwaddr: 'BC:24:11:00:00:02',
+            tag: 30,
+          },
+        },
         features: 'nesting=1,keyctl=1',
         password: 'secret-pw',
         sshPublicKeys: ['ssh-ed25519 AAAA me@host'],
@@ -157,12 +241,24 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   },
   'lxc.create (PVE 9 params)': {
     pve9: true,
-    run: (c) => c.lxc.create('pve1', { vmid: 201, ostemplate: 'local:vztmpl/alpine.tar.xz', entrypoint: '/bin/sh', 'ha-managed': true }),
+    run: (c) =>
+      c.lxc.create('pve1', {
+        vmid: 201,
+        ostemplate: 'local:vztmpl/alpine.tar.xz',
+        entrypoint: '/bin/sh',
+        'ha-managed': true,
+      }),
   },
   'lxc.status': { run: (c) => c.lxc.status('pve1', 200) },
   'lxc.getConfig': { run: (c) => c.lxc.getConfig('pve1', 200, { snapshot: 'snap1' }) },
   'lxc.setConfig': {
-    run: (c) => c.lxc.setConfig('pve1', 200, { memory: 1024, net: { 1: { name: 'eth1', bridge: 'vnet1', ip: '10.1.0.2/24', gw: '10.1.0.1' } } }, { delete: ['mp0'], digest: 'abc' }),
+    run: (c) =>
+      c.lxc.setConfig(
+        'pve1',
+        200,
+        { memory: 1024, net: { 1: { name: 'eth1', bridge: 'vnet1', ip: '10.1.0.2/24', gw: '10.1.0.1' } } },
+        { delete: ['mp0'], digest: 'abc' },
+      ),
   },
   'lxc.start': { run: (c) => c.lxc.start('pve1', 200, { skiplock: true }) },
   'lxc.stop': { run: (c) => c.lxc.stop('pve1', 200, { overruleShutdown: true }) },
@@ -170,15 +266,29 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   'lxc.reboot': { run: (c) => c.lxc.reboot('pve1', 200, { timeout: 30 }) },
   'lxc.suspend': { run: (c) => c.lxc.suspend('pve1', 200) },
   'lxc.resume': { run: (c) => c.lxc.resume('pve1', 200) },
-  'lxc.clone': { run: (c) => c.lxc.clone('pve1', 200, { newid: 202, name: 'ct-2', full: true, storage: 'local-lvm', pool: 'tenant-a', target: 'pve2' }) },
+  'lxc.clone': {
+    run: (c) =>
+      c.lxc.clone('pve1', 200, {
+        newid: 202,
+        name: 'ct-2',
+        full: true,
+        storage: 'local-lvm',
+        pool: 'tenant-a',
+        target: 'pve2',
+      }),
+  },
   'lxc.resize': { run: (c) => c.lxc.resize('pve1', 200, 'rootfs', '16G') },
-  'lxc.migrate': { run: (c) => c.lxc.migrate('pve1', 200, { target: 'pve2', restart: true, timeout: 180, targetstorage: 'local-lvm' }) },
+  'lxc.migrate': {
+    run: (c) => c.lxc.migrate('pve1', 200, { target: 'pve2', restart: true, timeout: 180, targetstorage: 'local-lvm' }),
+  },
   'lxc.migratePrecheck': { pve9: true, run: (c) => c.lxc.migratePrecheck('pve1', 200, 'pve2') },
   'lxc.listSnapshots': { run: (c) => c.lxc.listSnapshots('pve1', 200) },
   'lxc.createSnapshot': { run: (c) => c.lxc.createSnapshot('pve1', 200, 'snap1', { description: 'x' }) },
   'lxc.rollbackSnapshot': { run: (c) => c.lxc.rollbackSnapshot('pve1', 200, 'snap1', { start: true }) },
   'lxc.deleteSnapshot': { run: (c) => c.lxc.deleteSnapshot('pve1', 200, 'snap1') },
-  'lxc.destroy': { run: (c) => c.lxc.destroy('pve1', 200, { purge: true, force: true, destroyUnreferencedDisks: true }) },
+  'lxc.destroy': {
+    run: (c) => c.lxc.destroy('pve1', 200, { purge: true, force: true, destroyUnreferencedDisks: true }),
+  },
   'lxc.vncproxy': { run: (c) => c.lxc.vncproxy('pve1', 200, { width: 800, height: 600 }) },
   'lxc.termproxy': { run: (c) => c.lxc.termproxy('pve1', 200) },
   'lxc.rrddata': { run: (c) => c.lxc.rrddata('pve1', 200, 'week') },
@@ -186,11 +296,15 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   'lxc.convertToTemplate': { run: (c) => c.lxc.convertToTemplate('pve1', 200) },
   'lxc.firewall.listRules': { run: (c) => c.lxc.firewall.listRules('pve1', 200) },
   'lxc.firewall.getRule': { run: (c) => c.lxc.firewall.getRule('pve1', 200, 1) },
-  'lxc.firewall.createRule': { run: (c) => c.lxc.firewall.createRule('pve1', 200, { type: 'group', action: 'tenant_a' }) },
+  'lxc.firewall.createRule': {
+    run: (c) => c.lxc.firewall.createRule('pve1', 200, { type: 'group', action: 'tenant_a' }),
+  },
   'lxc.firewall.updateRule': { run: (c) => c.lxc.firewall.updateRule('pve1', 200, 1, { action: 'DROP', type: 'in' }) },
   'lxc.firewall.deleteRule': { run: (c) => c.lxc.firewall.deleteRule('pve1', 200, 1) },
   'lxc.firewall.getOptions': { run: (c) => c.lxc.firewall.getOptions('pve1', 200) },
-  'lxc.firewall.setOptions': { run: (c) => c.lxc.firewall.setOptions('pve1', 200, { enable: false, delete: ['log_level_in'] }) },
+  'lxc.firewall.setOptions': {
+    run: (c) => c.lxc.firewall.setOptions('pve1', 200, { enable: false, delete: ['log_level_in'] }),
+  },
 
   'storage.listConfig': { run: (c) => c.storage.listConfig('lvmthin') },
   'storage.list': { run: (c) => c.storage.list('pve1', { content: 'images', enabled: true }) },
@@ -215,38 +329,80 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
         ],
       }),
   },
-  'pciMappings.update': { run: (c) => c.pciMappings.update('gpu-a100', { description: 'x', delete: ['mdev'], digest: 'abc' }) },
+  'pciMappings.update': {
+    run: (c) => c.pciMappings.update('gpu-a100', { description: 'x', delete: ['mdev'], digest: 'abc' }),
+  },
   'pciMappings.delete': { run: (c) => c.pciMappings.delete('gpu-a100') },
   'pools.list': { run: (c) => c.pools.list({ type: 'qemu' }) },
   'pools.get': { run: (c) => c.pools.get('tenant-a') },
   'pools.create': { run: (c) => c.pools.create('tenant-a', 'Tenant A') },
-  'pools.update': { run: (c) => c.pools.update('tenant-a', { vms: [100, 101], storage: ['local-lvm'], allowMove: true }) },
+  'pools.update': {
+    run: (c) => c.pools.update('tenant-a', { vms: [100, 101], storage: ['local-lvm'], allowMove: true }),
+  },
   'pools.delete': { run: (c) => c.pools.delete('tenant-a') },
   'sdn.zones': { run: (c) => c.sdn.zones({ type: 'vxlan', pending: true }) },
-  'sdn.createZone': { run: (c) => c.sdn.createZone({ zone: 'tenants', type: 'vxlan', peers: ['10.0.0.1', '10.0.0.2'], mtu: 1450, nodes: ['pve1', 'pve2'] }) },
+  'sdn.createZone': {
+    run: (c) =>
+      c.sdn.createZone({
+        zone: 'tenants',
+        type: 'vxlan',
+        peers: ['10.0.0.1', '10.0.0.2'],
+        mtu: 1450,
+        nodes: ['pve1', 'pve2'],
+      }),
+  },
   'sdn.deleteZone': { run: (c) => c.sdn.deleteZone('tenants') },
   'sdn.vnets': { run: (c) => c.sdn.vnets({ running: true }) },
-  'sdn.createVnet': { run: (c) => c.sdn.createVnet({ vnet: 'tenanta', zone: 'tenants', tag: 1000, alias: 'Tenant A', isolatePorts: true }) },
-  'sdn.createVnet (PVE 9 lock)': { pve9: true, run: (c) => c.sdn.createVnet({ vnet: 'tenantb', zone: 'tenants' }, { lockToken: 'tok' }) },
+  'sdn.createVnet': {
+    run: (c) =>
+      c.sdn.createVnet({ vnet: 'tenanta', zone: 'tenants', tag: 1000, alias: 'Tenant A', isolatePorts: true }),
+  },
+  'sdn.createVnet (PVE 9 lock)': {
+    pve9: true,
+    run: (c) => c.sdn.createVnet({ vnet: 'tenantb', zone: 'tenants' }, { lockToken: 'tok' }),
+  },
   'sdn.updateVnet': { run: (c) => c.sdn.updateVnet('tenanta', { alias: 'A', delete: ['tag'] }) },
   'sdn.deleteVnet': { run: (c) => c.sdn.deleteVnet('tenanta') },
   'sdn.subnets': { run: (c) => c.sdn.subnets('tenanta') },
   'sdn.createSubnet': {
     run: (c) =>
-      c.sdn.createSubnet('tenanta', { subnet: '10.10.0.0/24', gateway: '10.10.0.1', snat: true, dhcpRange: [{ start: '10.10.0.100', end: '10.10.0.200' }] }),
+      c.sdn.createSubnet('tenanta', {
+        subnet: '10.10.0.0/24',
+        gateway: '10.10.0.1',
+        snat: true,
+        dhcpRange: [{ start: '10.10.0.100', end: '10.10.0.200' }],
+      }),
   },
   'sdn.deleteSubnet': { run: (c) => c.sdn.deleteSubnet('tenanta', 'tenants-10.10.0.0-24') },
   'sdn.apply': { run: (c) => c.sdn.apply() },
   'sdn.apply (PVE 9 lock)': { pve9: true, run: (c) => c.sdn.apply({ lockToken: 'tok', releaseLock: true }) },
   'access.users': { run: (c) => c.access.users({ enabled: true, full: true }) },
-  'access.createUser': { run: (c) => c.access.createUser({ userid: 'tenant-a@pve', password: 'long-enough-secret', email: 'a@example.com', groups: ['tenants'], enable: true }) },
+  'access.createUser': {
+    run: (c) =>
+      c.access.createUser({
+        userid: 'tenant-a@pve',
+        password: 'long-enough-secret',
+        email: 'a@example.com',
+        groups: ['tenants'],
+        enable: true,
+      }),
+  },
   'access.deleteUser': { run: (c) => c.access.deleteUser('tenant-a@pve') },
   'access.tokens': { run: (c) => c.access.tokens('paas@pve') },
-  'access.createToken': { run: (c) => c.access.createToken('paas@pve', 'platform', { privsep: true, comment: 'PaaS', expire: 0 }) },
+  'access.createToken': {
+    run: (c) => c.access.createToken('paas@pve', 'platform', { privsep: true, comment: 'PaaS', expire: 0 }),
+  },
   'access.deleteToken': { run: (c) => c.access.deleteToken('paas@pve', 'platform') },
   'access.acl': { run: (c) => c.access.acl() },
   'access.updateAcl': {
-    run: (c) => c.access.updateAcl({ path: '/vms', roles: ['PVEVMAdmin', 'PVEAuditor'], tokens: ['paas@pve!platform'], users: ['paas@pve'], propagate: true }),
+    run: (c) =>
+      c.access.updateAcl({
+        path: '/vms',
+        roles: ['PVEVMAdmin', 'PVEAuditor'],
+        tokens: ['paas@pve!platform'],
+        users: ['paas@pve'],
+        propagate: true,
+      }),
   },
   'access.roles': { run: (c) => c.access.roles() },
   'access.permissions': { run: (c) => c.access.permissions({ path: '/' }) },
@@ -272,11 +428,15 @@ interface Recorded extends SentRequest {
   call: string;
 }
 
-async function driveAll(version: string, srv: FakeServer): Promise<{ sent: Recorded[]; results: Map<string, unknown> }> {
+async function driveAll(
+  version: string,
+  srv: FakeServer,
+): Promise<{ sent: Recorded[]; results: Map<string, unknown> }> {
   const sent: Recorded[] = [];
   let current = '';
   srv.handle((r) => {
-    if (r.path === '/version') return { body: { data: { version, release: version.split('.').slice(0, 2).join('.'), repoid: 'abc' } } };
+    if (r.path === '/version')
+      return { body: { data: { version, release: version.split('.').slice(0, 2).join('.'), repoid: 'abc' } } };
     if (r.path.endsWith('/status') && r.path.includes('/tasks/')) {
       return { body: { data: { upid: UPID, node: 'pve1', status: 'stopped', exitstatus: 'OK' } } };
     }
@@ -285,7 +445,8 @@ async function driveAll(version: string, srv: FakeServer): Promise<{ sent: Recor
     }
     const m = matchPath(pve91, r.path);
     const type = m ? returnsType(pve91, r.method as HttpMethod, m.template) : undefined;
-    const data = type === 'array' ? [] : type === 'object' ? {} : type === 'string' ? UPID : type === 'integer' ? 1 : null;
+    const data =
+      type === 'array' ? [] : type === 'object' ? {} : type === 'string' ? UPID : type === 'integer' ? 1 : null;
     return { body: { data } };
   });
   const client = new ProxmoxClient({
@@ -312,12 +473,28 @@ afterAll(() => srv.close());
 
 describe('conformance with the published API schema', () => {
   it('drives every public typed call', () => {
-    const c = new ProxmoxClient({ url: 'https://pve.invalid:8006', auth: { type: 'token', tokenId: 'a@pve!b', secret: 'x' }, logger: silentLogger });
+    const c = new ProxmoxClient({
+      url: 'https://pve.invalid:8006',
+      auth: { type: 'token', tokenId: 'a@pve!b', secret: 'x' },
+      logger: silentLogger,
+    });
     const all = [
       ...publicMethods(c, ''),
-      ...(['cluster', 'tasks', 'qemu', 'lxc', 'storage', 'ceph', 'hardware', 'pciMappings', 'pools', 'sdn', 'access'] as const).flatMap((k) =>
-        publicMethods(c[k], `${k}.`),
-      ),
+      ...(
+        [
+          'cluster',
+          'tasks',
+          'qemu',
+          'lxc',
+          'storage',
+          'ceph',
+          'hardware',
+          'pciMappings',
+          'pools',
+          'sdn',
+          'access',
+        ] as const
+      ).flatMap((k) => publicMethods(c[k], `${k}.`)),
       ...publicMethods(c.qemu.firewall, 'qemu.firewall.'),
       ...publicMethods(c.lxc.firewall, 'lxc.firewall.'),
     ];
@@ -340,13 +517,25 @@ describe('conformance with the published API schema', () => {
     }
     expect(problems).toEqual([]);
     // Formats the validator cannot check must not hide client mistakes: only these free-form ones.
-    const freeForm = ['pve-fw-addr-spec', 'pve-fw-dport-spec', 'pve-fw-protocol-spec', 'pve-fw-sport-spec', 'pve-fw-icmp-type-spec', 'pve-qm-boot', 'pve-vm-cpu-conf'];
+    const freeForm = [
+      'pve-fw-addr-spec',
+      'pve-fw-dport-spec',
+      'pve-fw-protocol-spec',
+      'pve-fw-sport-spec',
+      'pve-fw-icmp-type-spec',
+      'pve-qm-boot',
+      'pve-vm-cpu-conf',
+    ];
     expect([...unchecked].filter((f) => !freeForm.includes(f))).toEqual([]);
     expect(endpoints.size).toBeGreaterThan(90);
   });
 
-  it('the console websocket URL is the schema\'s vncwebsocket GET with valid parameters', () => {
-    const c = new ProxmoxClient({ url: 'https://pve.invalid:8006', auth: { type: 'token', tokenId: 'a@pve!b', secret: 'x' }, logger: silentLogger });
+  it("the console websocket URL is the schema's vncwebsocket GET with valid parameters", () => {
+    const c = new ProxmoxClient({
+      url: 'https://pve.invalid:8006',
+      auth: { type: 'token', tokenId: 'a@pve!b', secret: 'x' },
+      logger: silentLogger,
+    });
     for (const api of [c.qemu, c.lxc]) {
       const url = new URL(api.vncWebsocketPath('pve1', 100, 5901, 'PVEVNC:6553F100::c2ln+/=='), 'https://x');
       for (const schema of [pve91, pve84]) {
@@ -361,12 +550,13 @@ describe('conformance with the published API schema', () => {
     const diffs = new Set<string>();
     for (const r of sent) {
       const v = validateRequest(pve84, r.method as HttpMethod, r.path, r.params);
-      for (const e of v.errors) diffs.add(`[${r.call}] ${e.replace(/ in PVE 8\.4| of (GET|POST|PUT|DELETE) \S+/g, '')}`);
+      for (const e of v.errors)
+        diffs.add(`[${r.call}] ${e.replace(/ in PVE 8\.4| of (GET|POST|PUT|DELETE) \S+/g, '')}`);
     }
     expect([...diffs].sort()).toEqual(
       [
-        "[lxc.create (PVE 9 params)] entrypoint: not a parameter",
-        "[lxc.create (PVE 9 params)] ha-managed: not a parameter",
+        '[lxc.create (PVE 9 params)] entrypoint: not a parameter',
+        '[lxc.create (PVE 9 params)] ha-managed: not a parameter',
         '[lxc.migratePrecheck] GET /nodes/pve1/lxc/200/migrate: no such endpoint',
         '[qemu.create (PVE 9 params)] allow-ksm: not a parameter',
         '[qemu.create (PVE 9 params)] ha-managed: not a parameter',
@@ -384,7 +574,10 @@ describe('conformance with the published API schema', () => {
       if (pve9) {
         expect(r, name).toBeInstanceOf(ProxmoxError);
         expect((r as ProxmoxError).code, name).toBe('NOT_IMPLEMENTED');
-        expect(sent.filter((s) => s.call === name && s.path !== '/version'), name).toEqual([]);
+        expect(
+          sent.filter((s) => s.call === name && s.path !== '/version'),
+          name,
+        ).toEqual([]);
       } else {
         expect(r instanceof Error ? `${name}: ${r.message}` : 'ok').toBe('ok');
       }

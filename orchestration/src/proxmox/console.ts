@@ -45,7 +45,13 @@ export async function openConsoleSocket(
             : ProxmoxError.unavailable(`console websocket refused: ${status} ${msg}`, { status, request }),
       );
     });
-    ws.once('error', (err) => reject(err instanceof ProxmoxError ? err : ProxmoxError.unavailable(`console websocket: ${err.message}`, { request, cause: err })));
+    ws.once('error', (err) =>
+      reject(
+        err instanceof ProxmoxError
+          ? err
+          : ProxmoxError.unavailable(`console websocket: ${err.message}`, { request, cause: err }),
+      ),
+    );
   });
 }
 
@@ -63,7 +69,10 @@ export const termFrame = {
  */
 export function termproxyLogin(ws: WebSocket, user: string, ticket: string, timeoutMs = 10_000): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(ProxmoxError.auth('termproxy did not answer the login within the timeout')), timeoutMs);
+    const timer = setTimeout(
+      () => fail(ProxmoxError.auth('termproxy did not answer the login within the timeout')),
+      timeoutMs,
+    );
     const cleanup = () => {
       clearTimeout(timer);
       ws.off('message', onMessage);
@@ -79,7 +88,8 @@ export function termproxyLogin(ws: WebSocket, user: string, ticket: string, time
       if (buf.subarray(0, 2).toString() === 'OK') resolve(buf.subarray(2));
       else reject(ProxmoxError.auth(`termproxy refused the login: ${buf.toString().slice(0, 100)}`));
     };
-    const onClose = (code: number, reason: Buffer) => fail(ProxmoxError.auth(`termproxy closed the socket (${code} ${reason.toString()})`));
+    const onClose = (code: number, reason: Buffer) =>
+      fail(ProxmoxError.auth(`termproxy closed the socket (${code} ${reason.toString()})`));
     ws.on('message', onMessage);
     ws.on('close', onClose);
     ws.send(termFrame.login(user, ticket));

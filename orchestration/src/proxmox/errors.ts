@@ -145,7 +145,12 @@ export class ProxmoxTaskError extends ProxmoxError {
   }
 }
 
-export const LOCK_TIMEOUT_RE = /can't lock file .*got timeout|got lock request timeout|-locked command timed out/i;
+/**
+ * Lock *acquisition* timeouts: the guest config flock (10 s) and the cluster-fs lock request (10 s).
+ * Nothing ran, so repeating is safe. Not included: "'<lockid>'-locked command timed out - aborting"
+ * (README §9.1), where the command ran for 60 s and may have done part of its work.
+ */
+export const LOCK_TIMEOUT_RE = /can't lock file .*got timeout|got lock request timeout/i;
 const NOT_FOUND_RE = /does not exist|no such |not found/i;
 
 export interface ErrorResponse {

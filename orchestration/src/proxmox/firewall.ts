@@ -115,7 +115,11 @@ export class FirewallApi {
     return out as FirewallOptions;
   }
 
-  async setOptions(node: string, vmid: number, o: FirewallOptions & { delete?: string[]; digest?: string }): Promise<void> {
+  async setOptions(
+    node: string,
+    vmid: number,
+    o: FirewallOptions & { delete?: string[]; digest?: string },
+  ): Promise<void> {
     await this.http.put<null>(this.path(node, vmid, 'options'), { ...o, delete: o.delete?.join(',') });
   }
 }

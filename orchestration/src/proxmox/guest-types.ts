@@ -54,7 +54,20 @@ export interface QemuConfigParams {
   cpu?: string;
   cpulimit?: number;
   numa?: boolean;
-  ostype?: 'other' | 'l24' | 'l26' | 'win10' | 'win11' | 'win7' | 'win8' | 'wxp' | 'w2k' | 'w2k3' | 'w2k8' | 'wvista' | 'solaris';
+  ostype?:
+    | 'other'
+    | 'l24'
+    | 'l26'
+    | 'win10'
+    | 'win11'
+    | 'win7'
+    | 'win8'
+    | 'wxp'
+    | 'w2k'
+    | 'w2k3'
+    | 'w2k8'
+    | 'wvista'
+    | 'solaris';
   bios?: 'seabios' | 'ovmf';
   machine?: string;
   scsihw?: 'lsi' | 'lsi53c810' | 'virtio-scsi-pci' | 'virtio-scsi-single' | 'megasas' | 'pvscsi';

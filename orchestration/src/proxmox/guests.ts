@@ -182,7 +182,11 @@ export abstract class GuestApi {
     return { ...d, port: Number(d.port), vncPassword: d.password ?? d.ticket };
   }
 
-  async termproxy(node: string, vmid: number, o: { serial?: 'serial0' | 'serial1' | 'serial2' | 'serial3' } = {}): Promise<TermProxy> {
+  async termproxy(
+    node: string,
+    vmid: number,
+    o: { serial?: 'serial0' | 'serial1' | 'serial2' | 'serial3' } = {},
+  ): Promise<TermProxy> {
     const d = await this.http.post<TermProxy & { port: number | string }>(
       `${this.base(node, vmid)}/termproxy`,
       this.kind === 'qemu' ? { serial: o.serial } : {},
@@ -196,7 +200,12 @@ export abstract class GuestApi {
     return `${this.base(node, vmid)}/vncwebsocket?${q.toString()}`;
   }
 
-  async rrddata(node: string, vmid: number, timeframe: RrdTimeframe, cf: 'AVERAGE' | 'MAX' = 'AVERAGE'): Promise<RrdPoint[]> {
+  async rrddata(
+    node: string,
+    vmid: number,
+    timeframe: RrdTimeframe,
+    cf: 'AVERAGE' | 'MAX' = 'AVERAGE',
+  ): Promise<RrdPoint[]> {
     return (await this.http.get<RrdPoint[]>(`${this.base(node, vmid)}/rrddata`, { timeframe, cf })) ?? [];
   }
 
@@ -339,9 +348,7 @@ export class QemuApi extends GuestApi {
 
   /** Guest agent view of the NICs; NOT_FOUND-free 500s such as "QEMU guest agent is not running" map to UNAVAILABLE. */
   async agentNetworkInterfaces(node: string, vmid: number): Promise<QgaInterface[]> {
-    const d = await this.http.get<{ result: QgaInterface[] }>(
-      `${this.base(node, vmid)}/agent/network-get-interfaces`,
-    );
+    const d = await this.http.get<{ result: QgaInterface[] }>(`${this.base(node, vmid)}/agent/network-get-interfaces`);
     return d?.result ?? [];
   }
 

@@ -97,7 +97,11 @@ export class HardwareApi {
         'pci-class-blacklist': o.classBlacklist,
         verbose: o.verbose,
       })) ?? [];
-    return items.map((d) => ({ ...d, iommugroup: Number(d.iommugroup), mdev: d.mdev === undefined ? undefined : Boolean(Number(d.mdev)) }));
+    return items.map((d) => ({
+      ...d,
+      iommugroup: Number(d.iommugroup),
+      mdev: d.mdev === undefined ? undefined : Boolean(Number(d.mdev)),
+    }));
   }
 
   /** `pciIdOrMapping`: `0000:01:00.0` or a mapping id. */
@@ -128,10 +132,7 @@ export class PciMappingApi {
     });
   }
 
-  async update(
-    id: string,
-    m: Partial<Omit<PciMapping, 'id' | 'checks'>> & { delete?: string[] },
-  ): Promise<void> {
+  async update(id: string, m: Partial<Omit<PciMapping, 'id' | 'checks'>> & { delete?: string[] }): Promise<void> {
     await this.http.put<null>(`/cluster/mapping/pci/${seg(id)}`, {
       map: m.map?.map(formatPciMapEntry),
       mdev: m.mdev,

@@ -24,7 +24,9 @@ afterEach(() => srv.close());
 
 describe('encoding', () => {
   it('encodes booleans as 1/0, drops undefined/null, repeats arrays', () => {
-    expect(encodeParams({ a: true, b: false, c: undefined, d: null, e: 3, f: ['x', 'y'] }).toString()).toBe('a=1&b=0&e=3&f=x&f=y');
+    expect(encodeParams({ a: true, b: false, c: undefined, d: null, e: 3, f: ['x', 'y'] }).toString()).toBe(
+      'a=1&b=0&e=3&f=x&f=y',
+    );
   });
   it('apiPath encodes each segment but keeps : @ !', () => {
     const upid = 'UPID:pve:0000:0000:0000:qmstart:100:u@pve!tok:';
@@ -65,7 +67,9 @@ describe('errors', () => {
       statusMessage: 'Parameter verification failed.',
       body: { data: null, message: 'Parameter verification failed.\n', errors: { vmid: 'VM 100 already exists' } },
     }));
-    const err = await make().get('/cluster/nextid', { vmid: 100 }).catch((e: unknown) => e);
+    const err = await make()
+      .get('/cluster/nextid', { vmid: 100 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProxmoxParameterError);
     expect((err as ProxmoxParameterError).errors.vmid).toBe('VM 100 already exists');
     expect((err as ProxmoxError).request).toEqual({ method: 'GET', path: '/cluster/nextid' });
@@ -97,7 +101,10 @@ describe('retries', () => {
   });
   it('gives up after the configured retries', async () => {
     srv.handle(() => ({ status: 502, statusMessage: 'Bad Gateway' }));
-    await expect(make({ retry: { retries: 2 } }).get('/nodes')).rejects.toMatchObject({ code: 'UNAVAILABLE', status: 502 });
+    await expect(make({ retry: { retries: 2 } }).get('/nodes')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      status: 502,
+    });
     expect(srv.requests).toHaveLength(3);
   });
   it('never repeats a write on 5xx', async () => {
@@ -107,14 +114,20 @@ describe('retries', () => {
   });
   it('does not retry a deterministic 500 on GET', async () => {
     srv.handle(() => ({ status: 500, body: { data: null, message: 'QEMU guest agent is not running\n' } }));
-    await expect(make().get('/nodes/pve/qemu/100/agent/network-get-interfaces')).rejects.toMatchObject({ code: 'UNAVAILABLE', status: 500 });
+    await expect(make().get('/nodes/pve/qemu/100/agent/network-get-interfaces')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      status: 500,
+    });
     expect(srv.requests).toHaveLength(1);
   });
   it('repeats a write that failed on a lock timeout (nothing was changed)', async () => {
     let n = 0;
     srv.handle(() =>
       ++n === 1
-        ? { status: 500, body: { data: null, message: "can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout\n" } }
+        ? {
+            status: 500,
+            body: { data: null, message: "can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout\n" },
+          }
         : { body: { data: null } },
     );
     await make().put('/nodes/pve/qemu/100/config', { cores: 2 });

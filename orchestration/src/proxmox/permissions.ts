@@ -59,7 +59,7 @@ export function requiredPrivileges(pveMajor: number): PrivilegeRequirement[] {
       path: '/',
       privilege: 'Sys.Audit',
       propagate: true,
-      why: 'node status and RRD, PCI device and mdev listing, Ceph status/OSDs/pools, other users\' tasks on /nodes/{node}',
+      why: "node status and RRD, PCI device and mdev listing, Ceph status/OSDs/pools, other users' tasks on /nodes/{node}",
     },
     {
       path: '/sdn/zones',

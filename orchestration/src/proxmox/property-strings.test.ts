@@ -38,7 +38,9 @@ describe('generic property strings', () => {
     expect(() => parsePropertyString('foo,bar=1')).toThrow(/no key/);
   });
   it('formats booleans as 1/0, drops undefined, puts the default key first', () => {
-    expect(formatPropertyString({ a: true, file: 'x:1', b: undefined, c: false, d: 3 }, 'file')).toBe('x:1,a=1,c=0,d=3');
+    expect(formatPropertyString({ a: true, file: 'x:1', b: undefined, c: false, d: 3 }, 'file')).toBe(
+      'x:1,a=1,c=0,d=3',
+    );
   });
   it('refuses values containing commas', () => {
     expect(() => formatPropertyString({ a: 'x,y' })).toThrow(/must not contain/);
@@ -70,7 +72,9 @@ describe('qemu net[n]', () => {
     ).toBe('virtio=BC:24:11:AA:BB:CC,bridge=vmbr0,tag=20,firewall=1');
   });
   it('builds a bare model when no MAC is given', () => {
-    expect(formatQemuNet({ model: 'e1000', bridge: 'vmbr1', trunks: [10, 20] })).toBe('e1000,bridge=vmbr1,trunks=10;20');
+    expect(formatQemuNet({ model: 'e1000', bridge: 'vmbr1', trunks: [10, 20] })).toBe(
+      'e1000,bridge=vmbr1,trunks=10;20',
+    );
   });
   it('parses what Proxmox returns', () => {
     expect(parseQemuNet('virtio=BC:24:11:2E:7A:01,bridge=vmbr0,firewall=1,tag=5')).toMatchObject({
@@ -80,7 +84,10 @@ describe('qemu net[n]', () => {
       firewall: true,
       tag: 5,
     });
-    expect(parseQemuNet('model=virtio,macaddr=BC:24:11:2E:7A:01')).toMatchObject({ model: 'virtio', macaddr: 'BC:24:11:2E:7A:01' });
+    expect(parseQemuNet('model=virtio,macaddr=BC:24:11:2E:7A:01')).toMatchObject({
+      model: 'virtio',
+      macaddr: 'BC:24:11:2E:7A:01',
+    });
   });
   it('round-trips', () => {
     const n = { model: 'virtio' as const, macaddr: 'BC:24:11:00:00:01', bridge: 'vmbr0', tag: 7, firewall: false };
@@ -155,13 +162,19 @@ describe('lxc', () => {
   });
   it('rootfs and mp[n]', () => {
     expect(formatLxcRootfs({ volume: diskAllocation('local-lvm', '8G') })).toBe('local-lvm:8');
-    expect(formatLxcRootfs({ volume: 'local-lvm:vm-101-disk-0', size: 8 * 1024 ** 3, mountoptions: ['noatime', 'nodev'] })).toBe(
-      'local-lvm:vm-101-disk-0,mountoptions=noatime;nodev,size=8G',
-    );
-    expect(parseLxcRootfs('local-lvm:vm-101-disk-0,size=8G')).toMatchObject({ volume: 'local-lvm:vm-101-disk-0', size: 8 * 1024 ** 3 });
+    expect(
+      formatLxcRootfs({ volume: 'local-lvm:vm-101-disk-0', size: 8 * 1024 ** 3, mountoptions: ['noatime', 'nodev'] }),
+    ).toBe('local-lvm:vm-101-disk-0,mountoptions=noatime;nodev,size=8G');
+    expect(parseLxcRootfs('local-lvm:vm-101-disk-0,size=8G')).toMatchObject({
+      volume: 'local-lvm:vm-101-disk-0',
+      size: 8 * 1024 ** 3,
+    });
     const mp = formatLxcMountPoint({ volume: 'local-lvm:10', mp: '/data', backup: true });
     expect(mp).toBe('local-lvm:10,mp=/data,backup=1');
-    expect(parseLxcMountPoint('local-lvm:vm-101-disk-1,mp=/data,size=10G')).toMatchObject({ mp: '/data', size: 10 * 1024 ** 3 });
+    expect(parseLxcMountPoint('local-lvm:vm-101-disk-1,mp=/data,size=10G')).toMatchObject({
+      mp: '/data',
+      size: 10 * 1024 ** 3,
+    });
   });
 });
 

@@ -44,7 +44,8 @@ export function formatPropertyString(props: Record<string, PropertyValue>, defau
   return parts.join(',');
 }
 
-const bool = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : v === '1' || v === 'true' || v === 'on' || v === 'yes');
+const bool = (v: string | undefined): boolean | undefined =>
+  v === undefined ? undefined : v === '1' || v === 'true' || v === 'on' || v === 'yes';
 const int = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number.parseInt(v, 10));
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 

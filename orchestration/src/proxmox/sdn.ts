@@ -142,7 +142,11 @@ export class SdnApi {
     });
   }
 
-  async updateVnet(vnet: string, v: Partial<Omit<SdnVnetInput, 'vnet'>> & { delete?: string[] }, o: SdnWriteOptions = {}): Promise<void> {
+  async updateVnet(
+    vnet: string,
+    v: Partial<Omit<SdnVnetInput, 'vnet'>> & { delete?: string[] },
+    o: SdnWriteOptions = {},
+  ): Promise<void> {
     await this.http.put<null>(`/cluster/sdn/vnets/${seg(vnet)}`, {
       zone: v.zone,
       tag: v.tag,

@@ -64,8 +64,13 @@ export class StorageApi {
     filter: { content?: StorageContentType; vmid?: number } = {},
   ): Promise<StorageContentItem[]> {
     const items =
-      (await this.http.get<StorageContentItem[]>(apiPath`/nodes/${node}/storage/${storage}/content`, { ...filter })) ?? [];
-    return items.map((i) => ({ ...i, vmid: i.vmid === undefined ? undefined : Number(i.vmid), protected: bool(i.protected) }));
+      (await this.http.get<StorageContentItem[]>(apiPath`/nodes/${node}/storage/${storage}/content`, { ...filter })) ??
+      [];
+    return items.map((i) => ({
+      ...i,
+      vmid: i.vmid === undefined ? undefined : Number(i.vmid),
+      protected: bool(i.protected),
+    }));
   }
 }
 

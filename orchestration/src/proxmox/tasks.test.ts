@@ -5,7 +5,15 @@ import { TaskApi, taskSucceeded } from './tasks.js';
 import { formatUpid } from './upid.js';
 import { silentLogger, startFakeServer, type FakeServer } from './test/fake-server.js';
 
-const UPID = formatUpid({ node: 'pve', pid: 4242, pstart: 1, starttime: 1_700_000_000, type: 'qmclone', id: '100', user: 'paas@pve!platform' });
+const UPID = formatUpid({
+  node: 'pve',
+  pid: 4242,
+  pstart: 1,
+  starttime: 1_700_000_000,
+  type: 'qmclone',
+  id: '100',
+  user: 'paas@pve!platform',
+});
 
 let srv: FakeServer;
 let now: number;
@@ -24,7 +32,12 @@ function scriptTask(polls: number, exitstatus: string, linesPerPoll = 1) {
       if (stopped) log.push({ n: log.length + 1, t: exitstatus === 'OK' ? 'TASK OK' : `TASK ERROR: ${exitstatus}` });
       return {
         body: {
-          data: { upid: UPID, node: 'pve', status: stopped ? 'stopped' : 'running', ...(stopped ? { exitstatus } : {}) },
+          data: {
+            upid: UPID,
+            node: 'pve',
+            status: stopped ? 'stopped' : 'running',
+            ...(stopped ? { exitstatus } : {}),
+          },
         },
       };
     }
@@ -42,7 +55,11 @@ beforeEach(async () => {
   srv = await startFakeServer();
   now = 0;
   sleeps = [];
-  const http = new ProxmoxHttp({ url: srv.url, auth: { type: 'token', tokenId: 'a@pve!t', secret: 's' }, logger: silentLogger });
+  const http = new ProxmoxHttp({
+    url: srv.url,
+    auth: { type: 'token', tokenId: 'a@pve!t', secret: 's' },
+    logger: silentLogger,
+  });
   api = new TaskApi(http, {
     now: () => now,
     sleep: async (ms) => {
@@ -113,7 +130,8 @@ describe('waitForTask', () => {
     srv.handle((r) => {
       if (r.path.endsWith('/status')) {
         statusCalls++;
-        const exitstatus = statusCalls === 1 ? "can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout" : 'OK';
+        const exitstatus =
+          statusCalls === 1 ? "can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout" : 'OK';
         return { body: { data: { status: 'stopped', exitstatus } } };
       }
       return { body: { data: [] } };
@@ -127,7 +145,9 @@ describe('waitForTask', () => {
 
     srv.handle(() => ({ body: { data: { status: 'stopped', exitstatus: 'storage full' } } }));
     starts = 0;
-    await expect(api.runRetryingLocks(async () => (starts++, UPID))).rejects.toMatchObject({ exitStatus: 'storage full' });
+    await expect(api.runRetryingLocks(async () => (starts++, UPID))).rejects.toMatchObject({
+      exitStatus: 'storage full',
+    });
     expect(starts).toBe(1);
   });
 });

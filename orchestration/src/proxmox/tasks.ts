@@ -177,7 +177,9 @@ export class TaskApi {
         return await this.wait(upid, o);
       } catch (e) {
         if (!(e instanceof ProxmoxTaskError) || !e.lockTimeout || attempt >= retries) throw e;
-        await this.clock.sleep(backoffDelay(attempt, { retries, baseDelayMs: 500, maxDelayMs: 10_000 }, this.clock.random));
+        await this.clock.sleep(
+          backoffDelay(attempt, { retries, baseDelayMs: 500, maxDelayMs: 10_000 }, this.clock.random),
+        );
       }
     }
   }

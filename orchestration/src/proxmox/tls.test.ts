@@ -23,9 +23,23 @@ async function selfSigned(dir: string, name: string): Promise<Cert> {
   const key = join(dir, `${name}.key`);
   const crt = join(dir, `${name}.crt`);
   await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', crt, '-days', '2', '-subj', `/CN=${name}`,
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    crt,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
   ]);
   const cert = await readFile(crt, 'utf8');
   return { key: await readFile(key, 'utf8'), cert, fingerprint: new X509Certificate(cert).fingerprint256 };
@@ -72,13 +86,24 @@ describe('TLS verification', () => {
   });
 
   it('rejects the server with a different CA', async () => {
-    const http = new ProxmoxHttp({ url: srv.url, auth, tls: { caPem: b.cert }, logger: silentLogger, retry: { retries: 0 } });
+    const http = new ProxmoxHttp({
+      url: srv.url,
+      auth,
+      tls: { caPem: b.cert },
+      logger: silentLogger,
+      retry: { retries: 0 },
+    });
     await expect(http.get('/version')).rejects.toMatchObject({ code: 'TLS' });
     http.close();
   });
 
   it('accepts the pinned fingerprint in any case', async () => {
-    const http = new ProxmoxHttp({ url: srv.url, auth, tls: { fingerprint: a.fingerprint.toLowerCase() }, logger: silentLogger });
+    const http = new ProxmoxHttp({
+      url: srv.url,
+      auth,
+      tls: { fingerprint: a.fingerprint.toLowerCase() },
+      logger: silentLogger,
+    });
     expect(await http.get('/version')).toMatchObject({ version: '9.1.2' });
     expect(await http.get('/version')).toMatchObject({ version: '9.1.2' }); // reused keep-alive socket
     http.close();

@@ -23,15 +23,24 @@ describe('UPID', () => {
       tokenId: undefined,
     });
   });
-  it.each(['UPID:pve1:003CDE3D:025BF6DA:665F0761:qmstart:100:root@pam', 'UPID:-bad:003CDE3D:025BF6DA:665F0761:x:1:u@p:', 'nope'])(
-    'rejects %s',
-    (s) => {
-      expect(isUpid(s)).toBe(false);
-      expect(() => parseUpid(s)).toThrow(/not a Proxmox task id/);
-    },
-  );
+  it.each([
+    'UPID:pve1:003CDE3D:025BF6DA:665F0761:qmstart:100:root@pam',
+    'UPID:-bad:003CDE3D:025BF6DA:665F0761:x:1:u@p:',
+    'nope',
+  ])('rejects %s', (s) => {
+    expect(isUpid(s)).toBe(false);
+    expect(() => parseUpid(s)).toThrow(/not a Proxmox task id/);
+  });
   it('round-trips through formatUpid', () => {
-    const s = formatUpid({ node: 'pve', pid: 1234, pstart: 99, starttime: 1_700_000_000, type: 'qmclone', id: '100', user: 'root@pam' });
+    const s = formatUpid({
+      node: 'pve',
+      pid: 1234,
+      pstart: 99,
+      starttime: 1_700_000_000,
+      type: 'qmclone',
+      id: '100',
+      user: 'root@pam',
+    });
     expect(s).toBe('UPID:pve:000004D2:00000063:6553F100:qmclone:100:root@pam:');
     expect(parseUpid(s).starttime).toBe(1_700_000_000);
   });

@@ -62,7 +62,9 @@ export async function startFakeServer(o: { tls?: { key: string; cert: string } }
       );
     });
   };
-  const server = o.tls ? https.createServer({ key: o.tls.key, cert: o.tls.cert }, listener) : http.createServer(listener);
+  const server = o.tls
+    ? https.createServer({ key: o.tls.key, cert: o.tls.cert }, listener)
+    : http.createServer(listener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {

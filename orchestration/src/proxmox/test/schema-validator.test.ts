@@ -11,7 +11,14 @@ const check = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, params: 
 
 describe('schema validator', () => {
   it('accepts a valid create', () => {
-    expect(check('POST', '/nodes/pve1/qemu', { vmid: '100', net0: 'virtio=BC:24:11:00:00:01,bridge=vmbr0', scsi0: 'local-lvm:32', onboot: '1' })).toEqual([]);
+    expect(
+      check('POST', '/nodes/pve1/qemu', {
+        vmid: '100',
+        net0: 'virtio=BC:24:11:00:00:01,bridge=vmbr0',
+        scsi0: 'local-lvm:32',
+        onboot: '1',
+      }),
+    ).toEqual([]);
   });
   it.each([
     ['unknown path', 'GET', '/nodes/pve1/nope', {}, /no such endpoint/],
@@ -22,10 +29,22 @@ describe('schema validator', () => {
     ['vmid below minimum', 'POST', '/nodes/pve1/qemu', { vmid: '99' }, /minimum|valid pve-vmid/],
     ['bad enum', 'POST', '/nodes/pve1/qemu', { vmid: '100', ostype: 'beos' }, /not in enum/],
     ['bad nic model', 'POST', '/nodes/pve1/qemu', { vmid: '100', net0: 'virtio2,bridge=vmbr0' }, /net0.model/],
-    ['unknown property-string key', 'POST', '/nodes/pve1/qemu', { vmid: '100', net0: 'virtio,vlan=3' }, /unknown key 'vlan'/],
+    [
+      'unknown property-string key',
+      'POST',
+      '/nodes/pve1/qemu',
+      { vmid: '100', net0: 'virtio,vlan=3' },
+      /unknown key 'vlan'/,
+    ],
     ['multicast MAC', 'POST', '/nodes/pve1/qemu', { vmid: '100', net0: 'virtio=01:00:00:00:00:01' }, /mac-addr/],
     ['sshkeys with spaces', 'POST', '/nodes/pve1/qemu', { vmid: '100', sshkeys: 'ssh-rsa AAA' }, /urlencoded/],
-    ['hostpci without host or mapping', 'POST', '/nodes/pve1/qemu', { vmid: '100', hostpci0: 'pcie=1' }, /pve-qm-hostpci/],
+    [
+      'hostpci without host or mapping',
+      'POST',
+      '/nodes/pve1/qemu',
+      { vmid: '100', hostpci0: 'pcie=1' },
+      /pve-qm-hostpci/,
+    ],
     ['bad ipconfig', 'POST', '/nodes/pve1/qemu', { vmid: '100', ipconfig0: 'ip=10.0.0.5' }, /pve-qm-ipconfig/],
     ['resize size pattern', 'PUT', '/nodes/pve1/qemu/100/resize', { disk: 'scsi0', size: '10GB' }, /does not match/],
     ['perl-flag pattern (userid)', 'GET', '/access/permissions', { userid: 'no-realm' }, /does not match/],

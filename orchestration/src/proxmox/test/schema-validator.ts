@@ -52,8 +52,14 @@ export function loadApiSchema(file: string | URL, version: string): ApiSchema {
 }
 
 /** Finds the template for a concrete path; literal segments beat `{vars}`. */
-export function matchPath(schema: ApiSchema, path: string): { template: string; vars: Record<string, string> } | undefined {
-  const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+export function matchPath(
+  schema: ApiSchema,
+  path: string,
+): { template: string; vars: Record<string, string> } | undefined {
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   let best: { template: string; vars: Record<string, string>; score: number } | undefined;
   for (const template of schema.endpoints.keys()) {
     const segs = template.split('/').filter(Boolean);
@@ -100,7 +106,8 @@ const FORMATS: Record<string, (v: string) => boolean> = {
   'pve-sdn-zone-id': rx(/^[a-z][a-z0-9]{0,6}[a-z0-9]$/i),
   'pve-sdn-vnet-id': rx(/^[a-z][a-z0-9]{0,6}[a-z0-9]$/i),
   // SubnetPlugin.pm parse_subnet_id: a CIDR, or `<zone>-<ip>-<mask>` (the object id).
-  'pve-sdn-subnet-id': (v) => cidr(0)(v) || (/^[a-z][a-z0-9]*-[0-9a-f.:]+-\d+$/i.test(v) && cidr(0)(v.split('-').slice(1).join('/'))),
+  'pve-sdn-subnet-id': (v) =>
+    cidr(0)(v) || (/^[a-z][a-z0-9]*-[0-9a-f.:]+-\d+$/i.test(v) && cidr(0)(v.split('-').slice(1).join('/'))),
   'pve-storage-content': rx(/^(images|rootdir|vztmpl|iso|backup|snippets|import|none)$/),
   'pve-volume-id': rx(/^[a-z][a-z0-9\-_.]*[a-z0-9]:.+$/i),
   'pve-volume-id-or-qm-path': (v) => FORMATS['pve-volume-id']!(v) || v.startsWith('/') || v === 'none' || v === 'cdrom',
@@ -136,7 +143,13 @@ const FORMATS: Record<string, (v: string) => boolean> = {
   'pve-qm-hostpci': (v) =>
     checkInline(
       {
-        host: { type: 'string', pattern: '(?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\\.[a-f0-9])?(?:;(?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\\.[a-f0-9])?)*', optional: 1, default_key: 1 },
+        host: {
+          type: 'string',
+          pattern:
+            '(?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\\.[a-f0-9])?(?:;(?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\\.[a-f0-9])?)*',
+          optional: 1,
+          default_key: 1,
+        },
         mapping: { type: 'string', format: 'pve-configid', optional: 1 },
         pcie: { type: 'boolean', optional: 1 },
         'x-vga': { type: 'boolean', optional: 1 },
@@ -151,7 +164,8 @@ const FORMATS: Record<string, (v: string) => boolean> = {
         'sub-device-id': { type: 'string', optional: 1 },
       },
       v,
-    ).length === 0 && (/(^|,)mapping=/.test(v) || !/^[a-z-]+=/.test(v) || /(^|,)host=/.test(v)),
+    ).length === 0 &&
+    (/(^|,)mapping=/.test(v) || !/^[a-z-]+=/.test(v) || /(^|,)host=/.test(v)),
   'pve-sdn-dhcp-range': (v) =>
     checkInline(
       { 'start-address': { type: 'string', format: 'ip' }, 'end-address': { type: 'string', format: 'ip' } },
@@ -165,7 +179,11 @@ function checkNamed(format: string, value: string, unchecked: Set<string>): bool
   if (FORMATS[format]) return FORMATS[format](value);
   if (format.endsWith('-list')) {
     const base = format.slice(0, -5);
-    if (FORMATS[base]) return value.split(/[,;\s\0]+/).filter(Boolean).every((p) => FORMATS[base]!(p));
+    if (FORMATS[base])
+      return value
+        .split(/[,;\s\0]+/)
+        .filter(Boolean)
+        .every((p) => FORMATS[base]!(p));
   }
   unchecked.add(format);
   return true;
@@ -183,7 +201,8 @@ export function checkValue(name: string, p: Prop, values: string[], unchecked: S
   const errs: string[] = [];
   if (p.type === 'boolean' && v !== '0' && v !== '1') errs.push(`${name}: boolean must be 0/1, got '${v}'`);
   if (p.type === 'integer' && !/^[+-]?\d+$/.test(v)) errs.push(`${name}: not an integer: '${v}'`);
-  if (p.type === 'number' && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v)) errs.push(`${name}: not a number: '${v}'`);
+  if (p.type === 'number' && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v))
+    errs.push(`${name}: not a number: '${v}'`);
   if ((p.type === 'integer' || p.type === 'number') && p.minimum !== undefined && Number(v) < p.minimum) {
     errs.push(`${name}: ${v} < minimum ${p.minimum}`);
   }
@@ -194,13 +213,19 @@ export function checkValue(name: string, p: Prop, values: string[], unchecked: S
   if (p.maxLength !== undefined && v.length > p.maxLength) errs.push(`${name}: longer than ${p.maxLength}`);
   if (p.enum && !p.enum.includes(v)) errs.push(`${name}: '${v}' not in enum ${p.enum.join('|')}`);
   if (p.pattern && !perlPattern(p.pattern).test(v)) errs.push(`${name}: '${v}' does not match /${p.pattern}/`);
-  if (typeof p.format === 'string' && !checkNamed(p.format, v, unchecked)) errs.push(`${name}: '${v}' is not a valid ${p.format}`);
+  if (typeof p.format === 'string' && !checkNamed(p.format, v, unchecked))
+    errs.push(`${name}: '${v}' is not a valid ${p.format}`);
   if (p.format && typeof p.format === 'object') errs.push(...checkInline(p.format, v, name, unchecked));
   return errs;
 }
 
 /** An inline property-string format: keys, aliases, default key, each value, required keys. */
-export function checkInline(format: Record<string, Prop>, value: string, name = 'value', unchecked = new Set<string>()): string[] {
+export function checkInline(
+  format: Record<string, Prop>,
+  value: string,
+  name = 'value',
+  unchecked = new Set<string>(),
+): string[] {
   const defaultKey = Object.entries(format).find(([, p]) => p.default_key)?.[0];
   const values: Record<string, string> = {};
   const errs: string[] = [];
@@ -252,7 +277,8 @@ export interface Verdict {
 export function validateRequest(schema: ApiSchema, method: HttpMethod, path: string, params: URLSearchParams): Verdict {
   const m = matchPath(schema, path);
   const info = m && schema.endpoints.get(m.template)?.[method];
-  if (!m || !info) return { errors: [`${method} ${path}: no such endpoint in PVE ${schema.version}`], uncheckedFormats: [] };
+  if (!m || !info)
+    return { errors: [`${method} ${path}: no such endpoint in PVE ${schema.version}`], uncheckedFormats: [] };
   const props = info.parameters?.properties ?? {};
   const unchecked = new Set<string>();
   const errors: string[] = [];
