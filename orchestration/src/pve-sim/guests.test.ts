@@ -5,7 +5,7 @@ describe('guests and cluster objects', () => {
   const start = useSim();
 
   it('creates a cloud-init VM with disks, NIC MACs and URL-encoded ssh keys', async () => {
-    const api = client(await start());
+    const api = client(await start({ timeFactor: 0.05 }));
     const keys = encodeURIComponent('ssh-ed25519 AAAAC3Nza user@host\n').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
     const up = await api.post<string>('/nodes/pve2/qemu', {
       vmid: 700, name: 'api-1', memory: 4096, cores: 2, net0: 'virtio,bridge=vmbr0,firewall=1', scsi0: 'local-lvm:16,discard=on',
@@ -25,7 +25,7 @@ describe('guests and cluster objects', () => {
     // The agent answers only after boot, then reports the ipconfig address.
     const early = await api.get('/nodes/pve2/qemu/700/agent/network-get-interfaces');
     expect(early.statusText).toBe('QEMU guest agent is not running');
-    await new Promise((r) => setTimeout(r, 250));
+    for (let i = 0; i < 300 && (await api.get('/nodes/pve2/qemu/700/agent/network-get-interfaces')).status !== 200; i++) await new Promise((r) => setTimeout(r, 10));
     const ifs = await api.get<{ result: { name: string; 'ip-addresses': { 'ip-address': string; prefix: number }[] }[] }>('/nodes/pve2/qemu/700/agent/network-get-interfaces');
     expect(ifs.body!.data.result.find((i) => i.name === 'eth0')?.['ip-addresses'][0]).toMatchObject({ 'ip-address': '10.0.0.5', prefix: 24 });
     const noAgent = await api.get('/nodes/pve1/qemu/9002/agent/network-get-interfaces');
