@@ -244,6 +244,26 @@ describe('Vault test server', () => {
           headers: { 'Content-Type': 'application/merge-patch+json' },
         }),
       ).toEqual({ status: 404, body: { errors: [] } });
+      // A deleted latest version: 404 with the version's metadata in the envelope.
+      await call('DELETE', path);
+      const deleted = await call('PATCH', path, {
+        body: { data: { a: '1' } },
+        headers: { 'Content-Type': 'application/merge-patch+json' },
+      });
+      expect(deleted).toMatchObject({ status: 404, body: { data: { version: 2, destroyed: false } } });
+    });
+
+    it('oldest_version stays 0 until the first purge; max_versions is the larger of key and engine', async () => {
+      const path = unique();
+      for (let i = 0; i < 3; i++) await call('POST', `secret/data/${path}`, { body: { data: { i: String(i) } } });
+      expect((await call('GET', `secret/metadata/${path}`)).body).toMatchObject({ data: { oldest_version: 0 } });
+      await call('POST', `secret/metadata/${path}`, { body: { max_versions: 2 } });
+      await call('POST', `secret/data/${path}`, { body: { data: { i: '3' } } });
+      // max(2, engine 0) = 2: versions 3 and 4 remain.
+      const meta = await call('GET', `secret/metadata/${path}`);
+      expect(meta.body).toMatchObject({ data: { current_version: 4, oldest_version: 3 } });
+      expect(Object.keys((meta.body!.data as { versions: object }).versions)).toEqual(['3', '4']);
+      expect((await call('GET', `secret/data/${path}?version=abc`)).status).toBe(400);
     });
   });
 

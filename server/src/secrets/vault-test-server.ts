@@ -468,8 +468,9 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
   }
 
   // ---- KV v2 --------------------------------------------------------------------------------------
+  /** As KV v2: the larger of the key's and the engine's max_versions, 10 when neither is set. */
   function kvMaxVersions(mount: KvMount, meta: KvMeta): number {
-    return meta.maxVersions || mount.config.maxVersions || DEFAULT_KV_MAX_VERSIONS;
+    return Math.max(meta.maxVersions, mount.config.maxVersions) || DEFAULT_KV_MAX_VERSIONS;
   }
 
   function versionMetadata(meta: KvMeta, version: number, v: KvVersion) {
@@ -496,13 +497,22 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     return n;
   }
 
+  function checkCas(mount: KvMount, meta: KvMeta | undefined, cas: number | undefined): Reply | null {
+    if (cas !== undefined) {
+      return cas === (meta?.currentVersion ?? 0)
+        ? null
+        : errors(400, 'check-and-set parameter did not match the current version');
+    }
+    if (mount.config.casRequired || (meta?.casRequired ?? false)) {
+      return errors(400, 'check-and-set parameter required for this call');
+    }
+    return null;
+  }
+
   function writeVersion(mount: KvMount, path: string, data: Record<string, Json>, cas: number | undefined): Reply {
     const existing = mount.secrets.get(path);
-    const casRequired = mount.config.casRequired || (existing?.casRequired ?? false);
-    if (casRequired && cas === undefined) return errors(400, 'check-and-set parameter required for this call');
-    if (cas !== undefined && cas !== (existing?.currentVersion ?? 0)) {
-      return errors(400, 'check-and-set parameter did not match the current version');
-    }
+    const casError = checkCas(mount, existing, cas);
+    if (casError) return casError;
     const now = rfc3339Nano();
     const meta: KvMeta = existing ?? {
       createdTime: now,
@@ -521,13 +531,13 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     meta.versions.set(version, v);
     meta.currentVersion = version;
     meta.updatedTime = now;
-    if (meta.oldestVersion === 0) meta.oldestVersion = version;
+    // KV v2's sliding window: oldest_version stays 0 until the first purge, then points at the oldest kept.
     const keep = kvMaxVersions(mount, meta);
-    while (meta.versions.size > keep) {
-      const oldest = Math.min(...meta.versions.keys());
-      meta.versions.delete(oldest);
+    if (meta.currentVersion - meta.oldestVersion >= keep) {
+      const purgeUpTo = meta.currentVersion - keep;
+      for (let n = meta.oldestVersion; n <= purgeUpTo; n++) meta.versions.delete(n);
+      meta.oldestVersion = purgeUpTo + 1;
     }
-    meta.oldestVersion = Math.min(...meta.versions.keys());
     return ok(versionMetadata(meta, version, v), { mountType: 'kv' });
   }
 
@@ -595,7 +605,10 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         if (!need('read')) return permissionDenied();
         if (!meta) return notFound();
         const raw = req.query.get('version');
-        const wanted = raw === null || raw === '' || raw === '0' ? meta.currentVersion : Number(raw);
+        if (raw !== null && raw !== '' && !/^-?\d+$/.test(raw)) {
+          return errors(400, `error converting input ${raw} for field "version": strconv.ParseInt: invalid syntax`);
+        }
+        const wanted = raw === null || raw === '' || Number(raw) <= 0 ? meta.currentVersion : Number(raw);
         const v = meta.versions.get(wanted);
         if (!v) return notFound();
         const metadata = versionMetadata(meta, wanted, v);
@@ -624,10 +637,17 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         if (body.data === undefined || body.data === null || typeof body.data !== 'object') {
           return errors(400, 'no data provided');
         }
-        const current = meta?.versions.get(meta.currentVersion);
-        if (!meta || !current || isDeleted(current) || current.destroyed || current.data === null) return notFound();
+        if (!meta) return notFound();
         const cas = parseCas(body.options);
         if (isReply(cas)) return cas;
+        const casError = checkCas(mount, meta, cas);
+        if (casError) return casError;
+        const current = meta.versions.get(meta.currentVersion);
+        if (!current) return notFound();
+        if (isDeleted(current) || current.destroyed || current.data === null) {
+          const metadata = versionMetadata(meta, meta.currentVersion, current);
+          return { status: 404, body: envelope(metadata, { mountType: 'kv' }) };
+        }
         return writeVersion(mount, path, mergePatch(current.data, body.data as Record<string, Json>), cas);
       }
       case 'data DELETE': {
