@@ -24,6 +24,8 @@ export function ormConfig({ url, poolSize, onQuery }: OrmOptions): Options {
     forceUtcTimezone: true,
     // Entities are loaded per request through forked EntityManagers; the global one must stay unused.
     allowGlobalContext: false,
+    // Tables managed by plain SQL (the local secret store) and pg-boss's own schema are not entities.
+    schemaGenerator: { skipTables: ['secret_metadata', 'secret_version'], ignoreSchema: ['pgboss'] },
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     debug: onQuery ? ['query'] : false,
     logger: onQuery ? (message) => onQuery(message) : undefined,

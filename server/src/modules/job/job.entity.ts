@@ -17,6 +17,12 @@ export enum JobStatus {
 }
 registerEnumType(JobStatus, { name: 'JobStatus' });
 
+export interface JobCheckpoint {
+  /** Names of the steps that finished. */
+  done: string[];
+  [key: string]: unknown;
+}
+
 /** A unit of work on infrastructure (provision, start, resize, ...), run by a worker. */
 @ObjectType()
 @Entity()
@@ -24,7 +30,7 @@ registerEnumType(JobStatus, { name: 'JobStatus' });
 @Index({ properties: ['project', 'createdAt'] })
 @Index({ properties: ['machine', 'createdAt'] })
 @Index({ properties: ['status'] })
-export class Job extends BaseEntity<'status' | 'params' | 'percent'> {
+export class Job extends BaseEntity<'status' | 'params' | 'percent' | 'checkpoint'> {
   @Field({ description: 'provision, start, stop, resize, snapshot, migrate, delete, ...' })
   @Property({ length: 40 })
   kind!: string;
@@ -48,6 +54,10 @@ export class Job extends BaseEntity<'status' | 'params' | 'percent'> {
   @Field(() => GraphQLJSONObject)
   @Property({ type: 'jsonb', default: '{}' })
   params: Record<string, unknown> = {};
+
+  /** What the steps did so far (finished steps, started Proxmox tasks, ids): how a retry resumes. */
+  @Property({ type: 'jsonb', default: '{}', hidden: true })
+  checkpoint: JobCheckpoint = { done: [] };
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 60, nullable: true })
