@@ -109,6 +109,7 @@ export class SimShell {
     this.options.write('\r\n');
     const [command, ...args] = splitWords(line);
     if (command === 'exit' || command === 'logout') return this.logout();
+    if (command === 'clear') return this.options.write(`\x1b[H\x1b[2J${this.prompt}`);
     const output = command === undefined ? undefined : this.run(command, args);
     if (output !== undefined) this.options.write(output.replaceAll('\n', '\r\n') + (output === '' ? '' : '\r\n'));
     this.options.write(this.prompt);
@@ -131,8 +132,6 @@ export class SimShell {
       case 'true':
       case ':':
         return undefined;
-      case 'clear':
-        return '\x1b[H\x1b[2J';
       case 'date':
         return formatDate(new Date(this.options.now()));
       case 'stty':

@@ -114,6 +114,20 @@ describe('termproxy', () => {
     expect(await socket.readUntil('~# ')).toBe('sleep 100^C\r\nroot@ct200:~# ');
   });
 
+  it('answers id, pwd, date (by the injected clock) and clear; Ctrl-D on an empty line logs out', async () => {
+    await start({ now: () => Date.UTC(2026, 10, 5, 9, 8, 7) });
+    const socket = await login(ct200);
+    await socket.readUntil('# ');
+    socket.send(input('id\rpwd\rdate\r'));
+    expect(await socket.readUntil('date\r\n')).toContain('uid=0(root) gid=0(root) groups=0(root)\r\n');
+    expect(await socket.readUntil('~# ')).toBe('Thu Nov  5 09:08:07 UTC 2026\r\nroot@ct200:~# ');
+    socket.send(input('clear\r'));
+    expect(await socket.readUntil('~# ')).toBe('clear\r\n\x1b[H\x1b[2Jroot@ct200:~# ');
+    socket.send(input('\x04'));
+    expect(await socket.readUntil('logout\r\n')).toBe('logout\r\n');
+    expect((await socket.closed).code).toBe(1000);
+  });
+
   it('logs out on exit and closes the socket', async () => {
     const sessions: string[] = [];
     await start({ onSessionEnd: (upid, status) => sessions.push(`${upid} ${status}`) });

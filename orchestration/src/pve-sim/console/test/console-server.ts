@@ -108,13 +108,15 @@ export class ByteSocket {
     return out;
   }
 
-  /** Reads text until it contains `expected`; returns everything read. */
+  /** Reads up to and including the first occurrence of `expected`; returns it as UTF-8 text. */
   async readUntil(expected: string): Promise<string> {
-    let text = '';
-    while (!text.includes(expected)) {
-      text += (await this.read(Math.max(1, this.buffer.length))).toString('utf8');
+    const needle = Buffer.from(expected, 'utf8');
+    while (this.buffer.indexOf(needle) < 0) {
+      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed before ${JSON.stringify(expected)}`);
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+      this.waiter = undefined;
     }
-    return text;
+    return (await this.read(this.buffer.indexOf(needle) + needle.length)).toString('utf8');
   }
 
   /** Bytes received and not yet read. */
