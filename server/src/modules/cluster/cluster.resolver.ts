@@ -3,6 +3,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolve
 import { Privilege } from '../../auth/privileges.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { applyPatch, findOr404 } from '../../graphql/crud.js';
+import { IsOmitted } from '../../graphql/validate.js';
 import { SLUG } from '../organization/organization.input.js';
 import { Cluster } from './cluster.entity.js';
 import { Node } from './node.entity.js';
@@ -42,7 +43,7 @@ class CreateClusterInput {
 @InputType()
 class UpdateClusterInput {
   @Field({ nullable: true })
-  @IsOptional()
+  @IsOmitted()
   @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true }, { message: 'must be an https:// URL' })
   apiUrl?: string;
 
@@ -73,7 +74,15 @@ export class ClusterResolver {
     const cluster = ctx.em.create(Cluster, { ...fields, tokenSecretRef: '' });
     cluster.tokenSecretRef = `clusters/${cluster.id}/api-token`;
     await ctx.services.secrets.write(cluster.tokenSecretRef, { secret: tokenSecret });
-    await ctx.em.flush();
+    try {
+      await ctx.em.flush();
+    } catch (err) {
+      // A refused row (e.g. a duplicate name) must not leave its token secret behind in the store.
+      await ctx.services.secrets.destroy(cluster.tokenSecretRef).catch((cleanup: unknown) => {
+        ctx.log.error({ err: cleanup, path: cluster.tokenSecretRef }, 'could not destroy the secret of a refused cluster');
+      });
+      throw err;
+    }
     return cluster;
   }
 
