@@ -436,6 +436,121 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
       });
     });
 
+    describe.runIf(sim)('remaining calls', () => {
+      it('tasks: node list with filters, log pages, stop a running task', async () => {
+        t.sim!.control.stallTasks('qmsnapshot');
+        const upid = await t.client.qemu.createSnapshot(t.node, 9002, 'to-stop');
+        try {
+          const running = await t.client.tasks.listNode(t.node, { source: 'active', typefilter: 'qmsnapshot' });
+          expect(running.map((x) => x.upid)).toContain(upid);
+          await t.client.tasks.stop(upid);
+          const err = await t.client.waitForTask(upid).catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(ProxmoxTaskError);
+          const { lines } = await t.client.tasks.log(upid, 0, 500);
+          expect(lines.at(-1)?.t).toMatch(/^TASK ERROR: /);
+          const done = await t.client.tasks.listNode(t.node, { vmid: 9002, errors: true, limit: 10 });
+          expect(done.find((x) => x.upid === upid)?.status).not.toBe('OK');
+        } finally {
+          t.sim!.control.releaseTasks();
+        }
+        const snaps = await t.client.qemu.listSnapshots(t.node, 9002);
+        if (snaps.some((x) => x.name === 'to-stop')) {
+          await t.client.waitForTask(await t.client.qemu.deleteSnapshot(t.node, 9002, 'to-stop', { force: true }));
+        }
+      });
+
+      it('runRetryingLocks restarts a task that died on a lock timeout', async () => {
+        t.sim!.control.failNextTask(
+          'qmsnapshot',
+          "can't lock file '/var/lock/qemu-server/lock-9001.conf' - got timeout",
+        );
+        let starts = 0;
+        const res = await t.client.tasks.runRetryingLocks(
+          () => (starts++, t.client.qemu.createSnapshot(t.node, 9001, 'relock')),
+        );
+        expect(res.exitstatus).toBe('OK');
+        expect(starts).toBe(2);
+        await t.client.waitForTask(await t.client.qemu.deleteSnapshot(t.node, 9001, 'relock'));
+      });
+
+      it('qemu: reset, template conversion; linked clones refuse storage', async () => {
+        const vmid = await t.client.cluster.nextId();
+        await t.client.waitForTask(await t.client.qemu.clone(t.node, 9000, { newid: vmid, name: 'reset-vm' }));
+        await t.client.waitForTask(await t.client.qemu.start(t.node, vmid));
+        await t.client.waitForTask(await t.client.qemu.reset(t.node, vmid));
+        await t.client.waitForTask(await t.client.qemu.stop(t.node, vmid));
+        await t.client.waitForTask(await t.client.qemu.convertToTemplate(t.node, vmid));
+        expect((await t.client.qemu.status(t.node, vmid)).template).toBe(true);
+        const other = await t.client.cluster.nextId();
+        // the client refuses it locally; Proxmox itself dies with a 500 (qemu-server clone_vm)
+        await expect(
+          t.client.qemu.clone(t.node, vmid, { newid: other, full: false, storage: 'local-lvm' }),
+        ).rejects.toMatchObject({
+          code: 'PARAMETER',
+        });
+        await expect(
+          t.client.http.post(`/nodes/${t.node}/qemu/${vmid}/clone`, { newid: other, storage: 'local-lvm' }),
+        ).rejects.toMatchObject({
+          code: 'UNAVAILABLE',
+          status: 500,
+          message: expect.stringMatching(/not allowed for linked clones/),
+        });
+        await t.client.waitForTask(await t.client.qemu.destroy(t.node, vmid, { purge: true }));
+      });
+
+      it('lxc: reboot, suspend/resume, migrate (restart), precheck, firewall, template', async () => {
+        const vmid = await t.client.cluster.nextId();
+        const tmpl = (await t.client.storage.content(t.node, 'local', { content: 'vztmpl' }))[0]!;
+        await t.client.waitForTask(
+          await t.client.lxc.create(t.node, {
+            vmid,
+            ostemplate: tmpl.volid,
+            hostname: 'ct-more',
+            rootfs: { volume: diskAllocation('ceph-vm', '2G') },
+            net: { 0: { name: 'eth0', bridge: 'vmbr0', ip: '10.20.0.5/24', gw: '10.20.0.1' } },
+            start: true,
+          }),
+        );
+        expect((await t.client.lxc.status(t.node, vmid)).status).toBe('running');
+        await t.client.waitForTask(await t.client.lxc.reboot(t.node, vmid));
+        await t.client.waitForTask(await t.client.lxc.suspend(t.node, vmid));
+        await t.client.waitForTask(await t.client.lxc.resume(t.node, vmid));
+        expect(await t.client.lxc.migratePrecheck(t.node, vmid, 'pve2')).toHaveProperty('running');
+        await t.client.waitForTask(
+          await t.client.lxc.migrate(t.node, vmid, { target: 'pve2', restart: true, timeout: 30 }),
+          {
+            timeoutMs: 60_000,
+          },
+        );
+        expect((await t.client.lxc.status('pve2', vmid)).status).toBe('running');
+        await t.client.lxc.firewall.createRule('pve2', vmid, {
+          type: 'out',
+          action: 'DROP',
+          dest: '10.0.0.0/8',
+          enable: true,
+        });
+        expect(await t.client.lxc.firewall.listRules('pve2', vmid)).toHaveLength(1);
+        await t.client.lxc.firewall.updateRule('pve2', vmid, 0, { action: 'REJECT' });
+        expect((await t.client.lxc.firewall.getRule('pve2', vmid, 0)).action).toBe('REJECT');
+        await t.client.lxc.firewall.deleteRule('pve2', vmid, 0);
+        await t.client.lxc.firewall.setOptions('pve2', vmid, { enable: true });
+        expect((await t.client.lxc.firewall.getOptions('pve2', vmid)).enable).toBe(true);
+        await t.client.waitForTask(await t.client.lxc.stop('pve2', vmid));
+        await t.client.waitForTask(await t.client.lxc.convertToTemplate('pve2', vmid));
+        expect((await t.client.lxc.status('pve2', vmid)).template).toBe(true);
+        await t.client.waitForTask(await t.client.lxc.destroy('pve2', vmid, { purge: true }));
+      });
+
+      it('SDN vnet update and pools through the legacy-free API', async () => {
+        await t.client.sdn.createVnet({ vnet: 'ctupd', zone: 'paas', tag: 10077 });
+        await t.client.sdn.updateVnet('ctupd', { alias: 'updated' });
+        expect((await t.client.sdn.vnets({ pending: true })).find((v) => v.vnet === 'ctupd')).toBeDefined();
+        await t.client.sdn.deleteVnet('ctupd');
+        await t.client.waitForTask(await t.client.sdn.apply());
+        expect((await t.client.sdn.vnets()).map((v) => v.vnet)).not.toContain('ctupd');
+      });
+    });
+
     describe.runIf(sim)('error mapping', () => {
       it('missing guest → NOT_FOUND (500 "does not exist")', async () => {
         await expect(t.client.qemu.getConfig(t.node, 987654)).rejects.toMatchObject({ code: 'NOT_FOUND', status: 500 });

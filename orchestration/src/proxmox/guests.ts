@@ -1,6 +1,7 @@
 // QEMU VMs and LXC containers: the calls both share live in GuestApi, the differences in the two
 // subclasses. Paths and parameters follow the 9.1 schema (README §4.3); everything async returns the
 // task's UPID, which callers pass to TaskApi.wait.
+import { ProxmoxParameterError } from './errors.js';
 import { apiPath, seg, type Params, type ProxmoxHttp } from './http.js';
 import type {
   CloneParams,
@@ -118,7 +119,14 @@ export abstract class GuestApi {
 
   protected abstract cloneParams(p: CloneParams): Params;
 
-  clone(node: string, vmid: number, p: CloneParams): Promise<TaskId> {
+  /** Throws PARAMETER locally for `storage`/`format` with `full: false` (Proxmox only allows them on full clones). */
+  async clone(node: string, vmid: number, p: CloneParams): Promise<TaskId> {
+    if (p.full === false && (p.storage !== undefined || p.format !== undefined)) {
+      throw new ProxmoxParameterError('storage and format are only allowed for full clones', {
+        ...(p.storage !== undefined ? { storage: "parameter 'storage' not allowed for linked clones" } : {}),
+        ...(p.format !== undefined ? { format: "parameter 'format' not allowed for linked clones" } : {}),
+      });
+    }
     return this.http.post<TaskId>(`${this.base(node, vmid)}/clone`, this.cloneParams(p));
   }
 
