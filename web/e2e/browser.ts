@@ -1,6 +1,7 @@
 // Drives the Debian Chromium (scripts/ensure-chromium.sh) through playwright-core. Every page
 // records what went wrong in the browser, console errors, uncaught exceptions, failed or erroring
 // requests, so a test can assert there was nothing, and screenshots go to artifacts/screenshots/.
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -13,6 +14,19 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 /** The platform under test: E2E_BASE_URL, or what `npm start` serves by default. */
 export function baseUrl(): string {
   return (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+}
+
+/**
+ * The first administrator's password as `npm start` generated it (DATA_DIR/initial-admin-password,
+ * DATA_DIR defaulting to the repository's .data), or undefined when there is no such file.
+ */
+export function initialAdminPassword(): string | undefined {
+  const dataDir = process.env.DATA_DIR ?? path.resolve(import.meta.dirname, '../../.data');
+  try {
+    return readFileSync(path.join(dataDir, 'initial-admin-password'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface BrowserProblem {

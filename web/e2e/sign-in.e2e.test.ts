@@ -1,20 +1,13 @@
 // Sign-in → organizations, in a real browser against a running platform (API + web).
-// Needs: E2E_BASE_URL (default http://127.0.0.1:3000) and the credentials of a user who exists there:
-// E2E_EMAIL / E2E_PASSWORD, defaulting to the first administrator (ADMIN_EMAIL / ADMIN_PASSWORD).
+// Needs the platform running at E2E_BASE_URL (default http://127.0.0.1:3000) and a user to sign in as;
+// see platform.ts.
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { assertReachable, baseUrl, type BrowserSession, formatProblems, launch } from './browser';
-
-const email = process.env.E2E_EMAIL ?? process.env.ADMIN_EMAIL ?? 'admin@example.com';
-const password = process.env.E2E_PASSWORD ?? process.env.ADMIN_PASSWORD;
+import { type BrowserSession, formatProblems, launch } from './browser';
+import { email, password, requirePlatform } from './platform';
 
 let session: BrowserSession | undefined;
 
-beforeAll(async () => {
-  if (!password) {
-    throw new Error('Set E2E_PASSWORD (or ADMIN_PASSWORD) to the password of the user the test signs in as.');
-  }
-  await assertReachable(`${baseUrl()}/sign-in`);
-});
+beforeAll(requirePlatform);
 
 afterEach(async () => {
   await session?.close();
@@ -35,19 +28,43 @@ describe('sign-in', () => {
     expect(session.problems, formatProblems(session.problems)).toEqual([]);
   });
 
+  test('an invalid email is marked on the field the API names', async () => {
+    session = await launch();
+    const { page } = session;
+
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password', { exact: true }).fill('whatever it is');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    const emailInput = page.getByLabel('Email');
+    await page.waitForFunction(
+      () => document.querySelector('input[name=email]')?.getAttribute('aria-invalid') === 'true',
+    );
+    // Mantine links the error text to the input through aria-describedby.
+    const describedBy = (await emailInput.getAttribute('aria-describedby')) ?? '';
+    const errorId = describedBy.split(' ').find((id) => id.includes('error'));
+    expect(errorId, 'the email field has an error description').toBeTruthy();
+    await expect(page.locator(`[id="${errorId}"]`).textContent()).resolves.toMatch(/\S/);
+    expect(page.url()).toMatch(/\/sign-in$/);
+    await session.screenshot('sign-in-field-error');
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
+  });
+
   test('a wrong password is refused with a message, and the form stays', async () => {
     session = await launch();
     const { page } = session;
 
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(`${password ?? ''}-wrong`);
+    await page.getByLabel('Password', { exact: true }).fill(`${password()}-wrong`);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     const alert = page.getByRole('alert').filter({ hasText: 'Could not sign in' });
     await alert.waitFor();
     expect(page.url()).toMatch(/\/sign-in$/);
     await session.screenshot('sign-in-refused');
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
   });
 
   test('signing in shows the organizations and their projects; signing out returns to the form', async () => {
@@ -56,7 +73,7 @@ describe('sign-in', () => {
 
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password ?? '');
+    await page.getByLabel('Password', { exact: true }).fill(password());
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     await page.waitForURL((url) => url.pathname === '/');

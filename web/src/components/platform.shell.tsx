@@ -1,7 +1,7 @@
 'use client';
 
 import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ComponentType, ReactNode } from 'react';
@@ -30,6 +30,10 @@ function isActive(pathname: string, href: string): boolean {
 export function PlatformShell({ viewer, children }: { viewer: Viewer; children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
   const pathname = usePathname();
+  // Below the breakpoint a closed navbar only slides off-screen; `inert` also takes its links out of
+  // the tab order and the accessibility tree. (False on the server and the first render, so it hydrates.)
+  const isPhone = useMediaQuery('(max-width: 47.99em)');
+  const navbarHidden = Boolean(isPhone) && !opened;
 
   return (
     <AppShell
@@ -59,7 +63,7 @@ export function PlatformShell({ viewer, children }: { viewer: Viewer; children: 
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar id="platform-navigation" p="sm" aria-label="Main navigation">
+      <AppShell.Navbar id="platform-navigation" p="sm" aria-label="Main navigation" inert={navbarHidden}>
         <AppShell.Section grow component={ScrollArea}>
           {NAV_ITEMS.map(({ href, label, icon: ItemIcon }) => {
             const active = isActive(pathname, href);

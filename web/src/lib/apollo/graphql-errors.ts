@@ -49,7 +49,7 @@ export function describeApiError(error: unknown): ApiErrorView {
       const field = graphQLError.extensions?.['field'];
       if (code === 'BAD_USER_INPUT' && typeof field === 'string' && field.length > 0) {
         const name = field.split('.').at(-1) ?? field;
-        view.fields[name] ??= graphQLError.message;
+        view.fields[name] ??= fieldMessage(field, graphQLError.message);
       } else if (code === 'INTERNAL_SERVER_ERROR' || code === 'UNKNOWN') {
         general.push(INTERNAL_MESSAGE);
       } else {
@@ -63,4 +63,11 @@ export function describeApiError(error: unknown): ApiErrorView {
     return { message: NETWORK_MESSAGE, fields: {}, codes: ['NETWORK'] };
   }
   return { message: INTERNAL_MESSAGE, fields: {}, codes: ['UNKNOWN'] };
+}
+
+/** "input.email: must be an email address" under the Email field reads "Must be an email address." */
+function fieldMessage(field: string, message: string): string {
+  const bare = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+  const sentence = bare.charAt(0).toUpperCase() + bare.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
