@@ -94,7 +94,7 @@ export function createConsoleBroker(options: ConsoleBrokerOptions): ConsoleBroke
     if (grant.kind === 'vnc') {
       new RfbSession(ws, {
         password: grant.vncPassword,
-        geometry: geometryFor(grant.target.type),
+        geometry: geometryFor(grant.target.type, grant.size),
         name: `VM ${grant.target.vmid}`,
         console: guest,
       });

@@ -9,9 +9,17 @@ export interface Geometry {
   height: number;
 }
 
-/** QEMU's guests show a 640x480 VGA console, containers the 800x600 terminal of vncterm. */
-export const geometryFor = (type: ConsoleTarget['type']): Geometry =>
-  type === 'qemu' ? { width: 640, height: 480 } : { width: 800, height: 600 };
+const clampSize = (value: number | undefined, fallback: number) =>
+  value === undefined || !Number.isFinite(value) ? fallback : Math.min(2160, Math.max(16, Math.round(value)));
+
+/**
+ * QEMU's guests show a 640x480 VGA console. Containers show vncterm's terminal, 800x600 unless
+ * vncproxy asked for another size (LXC `width`/`height`, 16–2160 px).
+ */
+export const geometryFor = (type: ConsoleTarget['type'], size: { width?: number; height?: number } = {}): Geometry =>
+  type === 'qemu'
+    ? { width: 640, height: 480 }
+    : { width: clampSize(size.width, 800), height: clampSize(size.height, 600) };
 
 export const gridSize = ({ width, height }: Geometry) => ({
   cols: Math.floor(width / CELL_WIDTH),

@@ -52,8 +52,8 @@ export class RfbSession {
   private minor = 8;
   private readonly challenge = randomBytes(16);
   private pixels = palettePixels(NATIVE_PIXEL_FORMAT);
+  /** Cell columns and rows including partial last ones (600 px = 37.5 rows): the tracking grid. */
   private readonly cols: number;
-  /** Cell rows including a partial last one (600 px = 37.5 rows). */
   private readonly rows: number;
   /** Per cell row, the characters the viewer currently has; NUL where it has nothing yet. */
   private readonly shown: string[];
@@ -66,7 +66,7 @@ export class RfbSession {
     private readonly ws: WebSocket,
     private readonly options: RfbSessionOptions,
   ) {
-    this.cols = gridSize(options.geometry).cols;
+    this.cols = Math.ceil(options.geometry.width / CELL_WIDTH);
     this.rows = Math.ceil(options.geometry.height / CELL_HEIGHT);
     this.shown = Array.from({ length: this.rows }, () => '\0'.repeat(this.cols));
     ws.on('message', (data) => this.receive(toBuffer(data)));
@@ -284,7 +284,7 @@ export class RfbSession {
       open = undefined;
     };
     for (let row = cells.row0; row < Math.min(cells.row1, this.rows); row++) {
-      const want = grid[row] ?? ' '.repeat(this.cols);
+      const want = (grid[row] ?? '').padEnd(this.cols, ' ');
       const have = this.shown[row] ?? '';
       let first = -1;
       let last = -1;

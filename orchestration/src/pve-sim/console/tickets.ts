@@ -22,6 +22,8 @@ export interface Grant {
   user: string;
   upid: string;
   ticket: string;
+  /** The LXC console size asked for with vncproxy `width`/`height`. */
+  size?: { width?: number; height?: number };
   /** The VNC password: the generated one, else the ticket (VNC then uses its first 8 bytes). */
   vncPassword: string;
   issuedAt: number;
@@ -83,7 +85,7 @@ export class GrantRegistry {
   issue(
     kind: GrantKind,
     target: ConsoleTarget,
-    opts: { user: string; upid: string; generatePassword?: boolean },
+    opts: { user: string; upid: string; generatePassword?: boolean; width?: number; height?: number },
   ): Grant {
     this.prune();
     const port = this.freePort();
@@ -101,6 +103,9 @@ export class GrantRegistry {
       vncPassword: password ?? ticket,
       issuedAt,
       state: 'listening',
+      ...(opts.width !== undefined || opts.height !== undefined
+        ? { size: { width: opts.width, height: opts.height } }
+        : {}),
     };
     grant.timer = setTimeout(() => this.expire(grant), CONNECT_WINDOW_MS);
     grant.timer.unref();

@@ -37,7 +37,14 @@ export interface ConsoleInput {
 }
 
 export interface ConsoleBroker {
-  vncproxy(target: ConsoleTarget, opts: { user: string; upid: string; generatePassword: boolean }): VncProxyResult;
+  /**
+   * `width`/`height` (pixels, 16–2160 in the schema) exist for LXC only, where vncterm sizes its
+   * terminal to the viewer; QEMU's screen size is the guest's.
+   */
+  vncproxy(
+    target: ConsoleTarget,
+    opts: { user: string; upid: string; generatePassword: boolean; width?: number; height?: number },
+  ): VncProxyResult;
   termproxy(target: ConsoleTarget, opts: { user: string; upid: string }): TermProxyResult;
   /**
    * GET .../vncwebsocket?port=&vncticket= after the API side has authenticated the request.

@@ -133,6 +133,27 @@ describe('vncwebsocket + RFB 3.8', () => {
     expect(client.framebuffer.equals(expectedFramebuffer(['CT 200 console'], 800, 600))).toBe(true);
   });
 
+  it('sizes a container console by vncproxy width/height, with partial cells at the edges', async () => {
+    const { broker } = await start({ screen: () => ['x'.repeat(200)] });
+    const data = broker.vncproxy(ct200, {
+      user: 'root@pam',
+      upid: 'u',
+      generatePassword: true,
+      width: 804,
+      height: 100,
+    });
+    const client = await connect(ct200, data.port, data.ticket);
+    expect(await client.handshake(data.password ?? '')).toMatchObject({ width: 804, height: 100 });
+    client.requestUpdate(false);
+    await client.readUpdate();
+    // 100 whole columns per row; the half column at x = 800..803 stays background.
+    const lines = ['x'.repeat(100), 'x'.repeat(100)];
+    expect(client.framebuffer.equals(expectedFramebuffer(lines, 804, 100))).toBe(true);
+    client.requestUpdate(true);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(client.socket.unread).toBe(0); // nothing is resent for the partial cells
+  });
+
   it('records pressed keys and echoes typed characters on the last line', async () => {
     const { broker } = await start();
     const data = broker.vncproxy(vm100, { user: 'root@pam', upid: 'u', generatePassword: true });
