@@ -79,8 +79,10 @@ function aclPrivs(state: SimStateData, path: string, match: (e: SimStateData['ac
   return current;
 }
 
+const ALL: ReadonlyMap<string, 0 | 1> = new Map(PRIVILEGES.map((p) => [p, 1]));
+
 function userPrivs(state: SimStateData, userid: string, path: string): PrivMap {
-  if (userid === 'root@pam') return new Map(PRIVILEGES.map((p) => [p, 1]));
+  if (userid === 'root@pam') return new Map(ALL);
   const user = state.users.find((u) => u.userid === userid);
   if (!user || !user.enable) return new Map();
   return aclPrivs(state, path, (e) => (e.type === 'user' && e.ugid === userid ? 'user' : e.type === 'group' && user.groups.includes(e.ugid) ? 'group' : undefined));
@@ -103,6 +105,8 @@ export function privsAt(state: SimStateData, id: Identity, path: string): PrivMa
 }
 
 export function hasPriv(state: SimStateData, id: Identity, path: string, privs: string[], any = false): boolean {
+  // root@pam (ticket or token without privilege separation) holds every privilege everywhere.
+  if (id.userid === 'root@pam' && (!id.tokenid || !id.privsep)) return privs.every((p) => ALL.has(p)) || (any && privs.some((p) => ALL.has(p)));
   const have = privsAt(state, id, path);
   return any ? privs.some((p) => have.has(p)) : privs.every((p) => have.has(p));
 }

@@ -1,7 +1,7 @@
 // Seeded, time-varying metrics. Every rate is a closed-form function of wall-clock time
 // (a daily and an hourly wave around a per-guest base), so cumulative counters are its exact
 // integral: monotonic while a guest runs, reset at boot, and consistent with the RRD averages.
-import { noise } from './rng.js';
+import { hash32, noise } from './rng.js';
 
 const DAY = 86400;
 const WAVE2 = 3671;
@@ -9,18 +9,35 @@ const TAU = 2 * Math.PI;
 
 export type RateKind = 'netin' | 'netout' | 'diskread' | 'diskwrite';
 
-interface Wave {
+export interface Wave {
   base: number;
   phase1: number;
   phase2: number;
+  /** Integer salt for cheap per-bucket jitter. */
+  salt: number;
 }
 
-const wave = (seed: number, key: string, min: number, max: number): Wave => ({
-  // log-uniform base between min and max
-  base: min * Math.pow(max / min, noise(seed, `${key}:base`)),
-  phase1: TAU * noise(seed, `${key}:p1`),
-  phase2: TAU * noise(seed, `${key}:p2`),
-});
+/** A deterministic value in [0, 1) from two integers (no string building on hot paths). */
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
+const waves = new Map<string, Wave>();
+
+/** Per-key wave parameters, memoised: /cluster/resources evaluates them for every guest. */
+function wave(seed: number, key: string, min: number, max: number): Wave {
+  const cacheKey = `${seed}|${key}|${min}`;
+  let w = waves.get(cacheKey);
+  if (!w) {
+    // log-uniform base between min and max
+    w = { base: min * Math.pow(max / min, noise(seed, `${key}:base`)), phase1: TAU * noise(seed, `${key}:p1`), phase2: TAU * noise(seed, `${key}:p2`), salt: hash32(`${seed}:${key}`) };
+    if (waves.size > 200_000) waves.clear();
+    waves.set(cacheKey, w);
+  }
+  return w;
+}
 
 const A = 0.5;
 const B = 0.3;
@@ -47,22 +64,62 @@ export function rateWave(seed: number, id: string, kind: RateKind): Wave {
 }
 
 /** Bytes transferred between two instants (seconds); 0 when t1 <= t0. */
-export function bytesBetween(seed: number, id: string, kind: RateKind, t0: number, t1: number): number {
+export function bytesIn(w: Wave, t0: number, t1: number): number {
   if (t1 <= t0) return 0;
-  const w = rateWave(seed, id, kind);
   return Math.max(0, Math.round(integral(w, t1) - integral(w, t0)));
 }
 
+export function bytesBetween(seed: number, id: string, kind: RateKind, t0: number, t1: number): number {
+  return t1 <= t0 ? 0 : bytesIn(rateWave(seed, id, kind), t0, t1);
+}
+
 /** CPU use as a fraction (0..1) of the guest's vCPUs, at second t, averaged over a bucket. */
-export function cpuFraction(seed: number, id: string, t: number, bucket = 60): number {
-  const w = wave(seed, `${id}:cpu`, 0.01, 0.6);
-  const jitter = (noise(seed, `${id}:cpu:${Math.floor(t / bucket)}`) - 0.5) * 0.1 * w.base;
+export function cpuAt(w: Wave, t: number, bucket = 60): number {
+  const jitter = (mix(w.salt, Math.floor(t / bucket)) - 0.5) * 0.1 * w.base;
   return clamp(level(w, t) / (1 + A + B) + jitter, 0.001, 1);
 }
 
+export function cpuWave(seed: number, id: string): Wave {
+  return wave(seed, `${id}:cpu`, 0.01, 0.6);
+}
+
+export function cpuFraction(seed: number, id: string, t: number, bucket = 60): number {
+  return cpuAt(cpuWave(seed, id), t, bucket);
+}
+
+export interface MemShape {
+  base: number;
+  phase: number;
+}
+
+export const memShape = (seed: number, id: string): MemShape => ({ base: 0.25 + 0.5 * noise(seed, `${id}:mem`), phase: TAU * noise(seed, `${id}:memp`) });
+
+export function memAt(m: MemShape, t: number): number {
+  return clamp(m.base + 0.05 * Math.sin((TAU * t) / DAY + m.phase), 0.05, 0.98);
+}
+
 export function memFraction(seed: number, id: string, t: number): number {
-  const base = 0.25 + 0.5 * noise(seed, `${id}:mem`);
-  return clamp(base + 0.05 * Math.sin((TAU * t) / DAY + TAU * noise(seed, `${id}:memp`)), 0.05, 0.98);
+  return memAt(memShape(seed, id), t);
+}
+
+export interface GuestWaves {
+  netin: Wave;
+  netout: Wave;
+  diskread: Wave;
+  diskwrite: Wave;
+  cpu: Wave;
+  mem: MemShape;
+}
+
+export function guestWaves(seed: number, id: string): GuestWaves {
+  return {
+    netin: rateWave(seed, id, 'netin'),
+    netout: rateWave(seed, id, 'netout'),
+    diskread: rateWave(seed, id, 'diskread'),
+    diskwrite: rateWave(seed, id, 'diskwrite'),
+    cpu: cpuWave(seed, id),
+    mem: memShape(seed, id),
+  };
 }
 
 export function pressure(seed: number, id: string, what: string, t: number): number {

@@ -106,3 +106,8 @@ export class Paged {
     readonly total: number,
   ) {}
 }
+
+/** A reply whose `data` is already serialised JSON. */
+export class RawJson {
+  constructor(readonly json: string) {}
+}

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { authid, checkPermission, verifyCsrf, verifyTicket, type Identity } from './auth.js';
 import { PveError, PveHttpError } from './errors.js';
-import { Paged, Params, type Router } from './router.js';
+import { Paged, Params, RawJson, type Router } from './router.js';
 import type { ApiSchema, HttpMethod } from './schema.js';
 import type { Sim } from './sim.js';
 import { validateParams, type RawParams } from './validate.js';
@@ -45,7 +45,7 @@ async function handle(deps: EdgeDeps, req: IncomingMessage, res: ServerResponse)
   send(res, result);
 }
 
-type Outcome = { status: 200; data: unknown; total?: number } | PveHttpError;
+type Outcome = { status: 200; data: unknown; total?: number; raw?: boolean } | PveHttpError;
 
 async function dispatch(
   deps: EdgeDeps,
@@ -106,6 +106,7 @@ async function dispatch(
     if (!handler) return PveError.notImplemented(method, apiPath);
     const data = await handler({ sim, method: method as HttpMethod, template: match.template, path: apiPath, params: new Params(raw), identity: id });
     if (data instanceof Paged) return { status: 200, data: data.data, total: data.total };
+    if (data instanceof RawJson) return { status: 200, data, raw: true };
     return { status: 200, data: data === undefined ? null : data };
   } catch (err) {
     if (err instanceof PveHttpError) return err;
@@ -226,6 +227,11 @@ function reason(message: string): string {
 
 function send(res: ServerResponse, outcome: Outcome) {
   if (outcome instanceof PveHttpError) return sendError(res, outcome);
+  if (outcome.data instanceof RawJson) {
+    const text = `{"data":${outcome.data.json}}`;
+    res.writeHead(200, 'OK', { ...HEADERS, 'Content-Length': Buffer.byteLength(text) }).end(text);
+    return;
+  }
   const payload: Record<string, unknown> = { data: outcome.data };
   if (outcome.total !== undefined) payload.total = outcome.total;
   const body = JSON.stringify(payload);

@@ -3,7 +3,7 @@
 import type { ConsoleBroker } from './console/types.js';
 import { PveError } from './errors.js';
 import type { Faults } from './faults.js';
-import { bytesBetween, cpuFraction, memFraction, type RateKind } from './metrics.js';
+import { bytesIn, cpuAt, guestWaves, memAt, type GuestWaves, type RateKind } from './metrics.js';
 import { createRng, type Rng } from './rng.js';
 import { GiB, MiB, parseSize, type Guest, type GuestType, type SimNode, type SimStateData } from './state.js';
 import type { LockManager, TaskManager } from './tasks.js';
@@ -25,6 +25,7 @@ export class Sim {
   locks!: LockManager;
   faults!: Faults;
   private persist: () => void = () => undefined;
+  private readonly waves = new WeakMap<Guest, GuestWaves>();
 
   constructor(
     public state: SimStateData,
@@ -34,12 +35,31 @@ export class Sim {
     this.rng = createRng(options.seed ^ 0xa5a5);
   }
 
+  /** Bumped on every state change; read models cache on (version, second). */
+  version = 0;
+  readonly memo = new Map<string, { version: number; sec: number; json: string }>();
+
   onChange(fn: () => void) {
     this.persist = fn;
   }
 
   changed() {
+    this.version++;
     this.persist();
+  }
+
+  /**
+   * A JSON body computed at most once per simulated second and state version: sampled values
+   * (CPU, counters) move once a second here, as they do every 10 s through pvestatd on real PVE.
+   */
+  memoJson(key: string, compute: () => unknown): string {
+    const sec = this.nowSec();
+    const hit = this.memo.get(key);
+    if (hit && hit.sec === sec && hit.version === this.version) return hit.json;
+    const json = JSON.stringify(compute());
+    if (this.memo.size > 1000) this.memo.clear();
+    this.memo.set(key, { version: this.version, sec, json });
+    return json;
   }
 
   nowMs(): number {
@@ -102,7 +122,17 @@ export class Sim {
   /** Cumulative bytes since the current boot (0 when stopped), as /cluster/resources reports. */
   counter(g: Guest, kind: RateKind): number {
     if (g.status === 'stopped' || !g.startedAt) return 0;
-    return bytesBetween(this.options.seed, `vm${g.vmid}:${g.createdAt}`, kind, g.startedAt / 1000, this.nowMs() / 1000);
+    return bytesIn(this.wavesOf(g)[kind], g.startedAt / 1000, this.nowMs() / 1000);
+  }
+
+  /** The guest's metric parameters, computed once per guest object. */
+  wavesOf(g: Guest): GuestWaves {
+    let w = this.waves.get(g);
+    if (!w) {
+      w = guestWaves(this.options.seed, this.metricId(g));
+      this.waves.set(g, w);
+    }
+    return w;
   }
 
   metricId(g: Guest): string {
@@ -111,12 +141,12 @@ export class Sim {
 
   cpuUsage(g: Guest): number {
     if (g.status !== 'running') return 0;
-    return cpuFraction(this.options.seed, this.metricId(g), this.nowSec(), 10);
+    return cpuAt(this.wavesOf(g).cpu, this.nowSec(), 10);
   }
 
   memUsage(g: Guest): number {
     if (g.status === 'stopped') return 0;
-    return Math.round(this.guestMemory(g) * memFraction(this.options.seed, this.metricId(g), this.nowSec()));
+    return Math.round(this.guestMemory(g) * memAt(this.wavesOf(g).mem, this.nowSec()));
   }
 
   /** Memory committed to running guests on a node, in bytes. */

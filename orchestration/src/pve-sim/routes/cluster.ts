@@ -1,14 +1,18 @@
 // Version, nodes, cluster-wide views and tasks.
 import { PveError } from '../errors.js';
 import { nodeRrd, type Timeframe } from '../metrics.js';
-import { Paged, type ApiRequest, type Router } from '../router.js';
+import { Paged, RawJson, type ApiRequest, type Router } from '../router.js';
 import type { TaskRecord } from '../state.js';
 import { canAudit, clusterResources, nodeResource, nodeUsage } from './views.js';
 
 export function clusterRoutes(r: Router) {
   r.on('GET', '/version', () => ({ version: '9.1.4', release: '9.1', repoid: 'a1b2c3d4e5f60718', console: 'xtermjs' }));
 
-  r.on('GET', '/cluster/resources', ({ sim, params, identity }) => clusterResources(sim, identity, params.str('type')));
+  r.on('GET', '/cluster/resources', ({ sim, params, identity }) => {
+    const type = params.str('type');
+    const key = `resources|${identity.tokenid ?? identity.userid}|${identity.privsep ? 1 : 0}|${type ?? ''}`;
+    return new RawJson(sim.memoJson(key, () => clusterResources(sim, identity, type)));
+  });
 
   r.on('GET', '/cluster/nextid', ({ sim, params }) => {
     const vmid = params.int('vmid');
