@@ -48,6 +48,7 @@ export class AnsibleStream {
   hosts: Record<string, RecapTotals> | undefined;
   private tasksTotal: number | undefined;
   private tasksStarted = 0;
+  private lastPercent = 0;
 
   constructor(
     readonly step: string,
@@ -78,6 +79,7 @@ export class AnsibleStream {
       case 'play_start':
         this.tasksTotal = m.tasks_total ?? undefined;
         this.tasksStarted = 0;
+        this.lastPercent = 0;
         return this.event('info', `Play: ${m.play}`, m.at, { type: m.event, play: m.play, tasksTotal: m.tasks_total });
       case 'task_start':
         this.tasksStarted += 1;
@@ -134,7 +136,9 @@ export class AnsibleStream {
   private percent(includeCurrent = false): number | undefined {
     if (!this.tasksTotal) return undefined;
     const done = this.tasksStarted - (includeCurrent ? 0 : 1);
-    return Math.min(99, Math.round((done / this.tasksTotal) * 100));
+    // Never backwards (handlers run after the last task; the total is an estimate).
+    this.lastPercent = Math.max(this.lastPercent, Math.min(99, Math.round((done / this.tasksTotal) * 100)));
+    return this.lastPercent;
   }
 
   private event(

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { basename, delimiter, isAbsolute, join } from 'node:path';
 
 /** How a command ended when it did not succeed. */
 export type CommandErrorCode = 'COMMAND_FAILED' | 'COMMAND_TIMEOUT' | 'COMMAND_CANCELLED' | 'COMMAND_NOT_FOUND';
@@ -43,7 +43,7 @@ export class CommandError extends Error {
     const why = summary ?? (fields.stderrTail.trim().split('\n').at(-1) || 'no output on stderr');
     return new CommandError(
       'COMMAND_FAILED',
-      `${fields.argv[0]} exited with ${fields.exitCode ?? fields.signal}: ${why}. See the job log for the full output.`,
+      `${tool(fields.argv)} exited with ${fields.exitCode ?? fields.signal}: ${why}. See the job log for the full output.`,
       fields,
     );
   }
@@ -51,13 +51,13 @@ export class CommandError extends Error {
   static timedOut(fields: CommandErrorFields, timeoutMs: number): CommandError {
     return new CommandError(
       'COMMAND_TIMEOUT',
-      `${fields.argv[0]} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped; raise the step timeout or check the target.`,
+      `${tool(fields.argv)} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped; raise the step timeout or check the target.`,
       fields,
     );
   }
 
   static cancelled(fields: CommandErrorFields): CommandError {
-    return new CommandError('COMMAND_CANCELLED', `${fields.argv[0]} was cancelled on request.`, fields);
+    return new CommandError('COMMAND_CANCELLED', `${tool(fields.argv)} was cancelled on request.`, fields);
   }
 
   static notFound(binary: string, path: string): CommandError {
@@ -76,6 +76,8 @@ export class CommandError extends Error {
     return new CommandError(this.code, this.message, merged);
   }
 }
+
+const tool = (argv: readonly string[]) => basename(argv[0] ?? 'command');
 
 export interface RunCommandOptions {
   cwd: string;

@@ -1,0 +1,161 @@
+// Converges the base and hardening roles for real against a disposable Debian bookworm root
+// (debootstrap, cached) through the community.general.chroot connection, with the platform's
+// runner; then again, asserting zero changes; then cancels a third run. The raw callback streams are
+// recorded; RECORD_FIXTURES=1 copies them into orchestration/test/fixtures/ansible-<case>/.
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandError } from '../terraform/process.js';
+import type { ProgressEvent } from '../terraform/progress.js';
+import { FAKE_BIN_DIR, fixture } from '../terraform/test/paths.js';
+import { AnsibleRunner, type PlaybookHost } from './ansible.runner.js';
+import { ANSIBLE_DIR, debianTarget, ensureAnsible, saveDebs, which } from './test/tools.js';
+
+const isRoot = process.getuid?.() === 0;
+let work = '';
+let target = '';
+const timings: Record<string, number> = {};
+
+const alice = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly alice@laptop';
+const host = (): PlaybookHost => ({
+  name: 'web-1',
+  address: target,
+  connection: 'community.general.chroot',
+  vars: {
+    pvepaas_live_system: false,
+    base_timezone: 'Europe/Berlin',
+    base_domain: 'acme.internal',
+    base_users: [{ name: 'alice', groups: ['sudo'], sudo: true, ssh_keys: [alice] }],
+    hardening_allowed_tcp_ports: [80, 443],
+  },
+});
+
+function runner(recordCase: string) {
+  return new AnsibleRunner({
+    binary: join(FAKE_BIN_DIR, 'record-tool.mjs'),
+    ansibleDir: ANSIBLE_DIR,
+    extraEnv: { RECORD_REAL_TOOL: which('ansible-playbook') ?? 'ansible-playbook', RECORD_DIR: join(work, 'record', recordCase) },
+    graceMs: 15_000,
+  });
+}
+
+async function keepRecording(recordCase: string) {
+  if (!process.env.RECORD_FIXTURES) return;
+  const from = join(work, 'record', recordCase);
+  const to = fixture(`ansible-${recordCase}`);
+  await mkdir(to, { recursive: true });
+  for (const f of await readdir(to)) if (f !== 'WHY') await rm(join(to, f));
+  for (const f of await readdir(from)) {
+    if ((await stat(join(from, f))).size > 0) await cp(join(from, f), join(to, f));
+  }
+}
+
+const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  const t = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings[name] = (Date.now() - t) / 1000;
+  }
+};
+
+describe.skipIf(!isRoot)('converge base + hardening on a Debian chroot', () => {
+  beforeAll(async () => {
+    ensureAnsible();
+    work = await mkdtemp(join(tmpdir(), 'pvepaas-converge-'));
+    target = await timed('prepare target', () => debianTarget(join(work, 'root')));
+  }, 20 * 60_000);
+
+  afterAll(async () => {
+    console.log(`converge timings (s): ${JSON.stringify(timings)}`);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('first run configures the system', async () => {
+    const events: ProgressEvent[] = [];
+    const result = await timed('first converge', () =>
+      runner('converge-first').run({ playbook: 'base-hardening.yml', hosts: [host()], onProgress: (e) => events.push(e) }),
+    );
+    await saveDebs(target);
+    expect(result.failures).toEqual([]);
+    expect(result.summary.changed).toBeGreaterThan(5);
+    expect(result.hosts['web-1']?.failures).toBe(0);
+
+    const read = (p: string) => readFile(join(target, p), 'utf8');
+    expect(await read('etc/hostname')).toBe('web-1\n');
+    expect(await read('etc/hosts')).toContain('127.0.1.1 web-1.acme.internal web-1');
+    expect(await read('etc/timezone')).toBe('Europe/Berlin\n');
+    expect(await read('home/alice/.ssh/authorized_keys')).toBe(`${alice}\n`);
+    expect((await stat(join(target, 'home/alice/.ssh/authorized_keys'))).mode & 0o777).toBe(0o600);
+    expect(await read('etc/sudoers.d/90-pvepaas-alice')).toContain('alice ALL=(ALL:ALL) NOPASSWD: ALL');
+    expect(await read('etc/ssh/sshd_config.d/50-pvepaas.conf')).toMatch(/PermitRootLogin no\nPasswordAuthentication no/);
+    expect(await read('etc/nftables.conf')).toContain('tcp dport { 80, 443 } accept');
+    expect(await read('etc/fail2ban/jail.d/pvepaas-sshd.local')).toContain('[sshd]');
+    expect(await read('etc/apt/apt.conf.d/20auto-upgrades')).toContain('Unattended-Upgrade "1"');
+    expect(await stat(join(target, 'usr/sbin/qemu-ga'))).toBeTruthy();
+
+    // Service tasks are guarded by *_live_system, not skipped wholesale: they show up as skipped.
+    const skipped = events.filter((e) => e.detail?.result === 'skipped').map((e) => e.detail?.task);
+    expect(skipped).toEqual(
+      expect.arrayContaining(['base : Apply the hostname to the running system', 'base : Enable and start the QEMU guest agent']),
+    );
+    expect(events.at(-1)).toMatchObject({ status: 'succeeded', percent: 100 });
+    await keepRecording('converge-first');
+  }, 15 * 60_000);
+
+  it('second run changes nothing', async () => {
+    const result = await timed('second converge', () => runner('converge-second').run({ playbook: 'base-hardening.yml', hosts: [host()] }));
+    expect(result.summary).toMatchObject({ changed: 0, failures: 0, unreachable: 0 });
+    await keepRecording('converge-second');
+  }, 10 * 60_000);
+
+  it('a failing task fails the run with task, host and message', async () => {
+    const err = (await timed('failing run', () =>
+      runner('task-failed')
+        .run({
+          playbook: 'service.yml',
+          hosts: [host()],
+          vars: { pvepaas_services: [{ service_name: 'Not A Unit Name', service_kind: 'systemd', service_exec_start: '/bin/true' }] },
+        })
+        .catch((e: unknown) => e),
+    )) as CommandError;
+    expect(err).toBeInstanceOf(CommandError);
+    expect(err.exitCode).toBe(2);
+    expect(err.details.failures).toEqual([
+      expect.objectContaining({ task: 'service : Check the service definition', host: 'web-1', unreachable: false }),
+    ]);
+    expect(err.message).toContain('task "service : Check the service definition" failed on web-1');
+    await keepRecording('task-failed');
+  }, 10 * 60_000);
+
+  it.skipIf(!which('ssh'))('an unreachable host fails the run as unreachable', async () => {
+    // Port 9 on loopback is closed: ssh gets "connection refused" at once.
+    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----';
+    const err = (await runner('unreachable')
+      .run({ playbook: 'base-hardening.yml', hosts: [{ name: 'gone', address: '127.0.0.1', port: 9, user: 'debian', privateKey: key }] })
+      .catch((e: unknown) => e)) as CommandError;
+    expect(err.exitCode).toBe(4);
+    expect(err.details.failures).toEqual([expect.objectContaining({ host: 'gone', unreachable: true })]);
+    await keepRecording('unreachable');
+  }, 60_000);
+
+  it('cancelling stops ansible-playbook with SIGINT', async () => {
+    const controller = new AbortController();
+    let results = 0;
+    const err = (await timed('cancelled run', () =>
+      runner('cancel')
+        .run({
+          playbook: 'base-hardening.yml',
+          hosts: [host()],
+          signal: controller.signal,
+          onProgress: (e) => {
+            if (e.detail?.type === 'task_result' && ++results === 2) controller.abort();
+          },
+        })
+        .catch((e: unknown) => e),
+    )) as CommandError;
+    expect(err.code).toBe('COMMAND_CANCELLED');
+    await keepRecording('cancel');
+  }, 10 * 60_000);
+});
