@@ -239,6 +239,12 @@ describe('Vault driver: authentication and renewal', () => {
     expect(error.message).toContain('kv-v2');
   });
 
+  it('an unknown namespace gives NOT_FOUND naming VAULT_NAMESPACE', async () => {
+    const store = open({ auth: { method: 'token', token: server.rootToken }, namespace: 'nope' });
+    const error = await expectCode(store.read('a/b'), 'NOT_FOUND');
+    expect(error.message).toContain('VAULT_NAMESPACE');
+  });
+
   it('reads a deleted version as null although Vault answers 404 with a full envelope', async () => {
     const store = open({ auth: { method: 'token', token: server.rootToken } });
     await store.write('deleted/x', { v: '1' });

@@ -468,6 +468,9 @@ export class VaultSecretStore implements SecretStore {
         return SecretError.denied(operation, target, hint);
       }
       case 404:
+        if (said.includes('namespace not found')) {
+          return SecretError.notFound(`Vault namespace of ${target} (VAULT_NAMESPACE) does not exist`, 404);
+        }
         return SecretError.notFound(
           `Vault has no route for ${target} (${said}): enable a KV v2 engine at ${this.mount}/ (vault secrets enable -path=${this.mount} kv-v2)`,
           404,

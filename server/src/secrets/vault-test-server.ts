@@ -15,7 +15,7 @@ export interface VaultPolicyRule {
 }
 
 export interface AppRoleOptions {
-  /** Seconds. Default 1200. */
+  /** Seconds. Default 2764800 (the system default of 768 h). */
   tokenTtl?: number;
   /** Seconds; 0 means the system maximum (32 days). */
   tokenMaxTtl?: number;
@@ -34,6 +34,8 @@ export interface VaultTestServerOptions {
   kvMounts?: string[];
   initialized?: boolean;
   standby?: boolean;
+  /** Namespaces accepted in X-Vault-Namespace (Enterprise); any other gets 404 "namespace not found". */
+  namespaces?: string[];
 }
 
 export interface VaultTestServer {
@@ -127,7 +129,10 @@ function rfc3339Nano(ms = Date.now()): string {
 }
 
 const errors = (status: number, ...messages: string[]): Reply => ({ status, body: { errors: messages } });
+/** A missing, unknown or expired token. */
 const permissionDenied = () => errors(403, 'permission denied');
+/** A valid token whose policies lack the capability: Vault wraps this one in a multierror. */
+const policyDenied = () => errors(403, '1 error occurred:\n\t* permission denied\n\n');
 const notFound = () => errors(404);
 
 function parseBool(value: string | null): boolean {
@@ -337,7 +342,8 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     const body = parseBody(req);
     if (isReply(body)) return body;
     const roleId = typeof body.role_id === 'string' ? body.role_id : '';
-    if (roleId === '') return errors(400, 'missing role_id');
+    // Real servers answer this one with 500 (recorded against OpenBao 2.7), not 400.
+    if (roleId === '') return errors(500, 'missing role_id');
     const role = [...roles.values()].find((r) => r.roleId === roleId);
     if (!role) return errors(400, 'invalid role or secret ID');
     const secretId = typeof body.secret_id === 'string' ? body.secret_id : '';
@@ -557,14 +563,18 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     return out;
   }
 
-  function versionsFromBody(req: Request): number[] | Reply {
+  /** `versions` as KV v2 reads it (TypeCommaIntSlice): an array, or a comma-separated string. */
+  function versionsFromBody(req: Request, kind: string): number[] | Reply {
     const body = parseBody(req);
     if (isReply(body)) return body;
-    const versions = body.versions;
-    if (!Array.isArray(versions) || versions.length === 0) return errors(400, 'no version number provided');
-    const numbers = versions.map((v) => (typeof v === 'string' ? Number(v) : v));
+    const raw = body.versions;
+    const list: unknown[] =
+      typeof raw === 'string' ? raw.split(',').filter((v) => v.trim() !== '') : Array.isArray(raw) ? raw : [];
+    // Vault's own inconsistency: delete/undelete capitalise this message, destroy does not.
+    if (list.length === 0) return errors(400, `${kind === 'destroy' ? 'n' : 'N'}o version number provided`);
+    const numbers = list.map((v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v));
     if (!numbers.every((v): v is number => typeof v === 'number' && Number.isInteger(v))) {
-      return errors(400, 'invalid version number');
+      return errors(400, 'error converting input for field "versions"');
     }
     return numbers;
   }
@@ -580,7 +590,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
 
     if (kind === 'config') {
       if (req.method === 'GET') {
-        if (!need('read')) return permissionDenied();
+        if (!need('read')) return policyDenied();
         const c = mount.config;
         return ok(
           { cas_required: c.casRequired, delete_version_after: c.deleteVersionAfter, max_versions: c.maxVersions },
@@ -588,7 +598,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         );
       }
       if (req.method === 'POST') {
-        if (!need('update')) return permissionDenied();
+        if (!need('update')) return policyDenied();
         const body = parseBody(req);
         if (isReply(body)) return body;
         if (typeof body.max_versions === 'number') mount.config.maxVersions = body.max_versions;
@@ -602,7 +612,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
 
     switch (`${kind} ${req.method}`) {
       case 'data GET': {
-        if (!need('read')) return permissionDenied();
+        if (!need('read')) return policyDenied();
         if (!meta) return notFound();
         const raw = req.query.get('version');
         if (raw !== null && raw !== '' && !/^-?\d+$/.test(raw)) {
@@ -618,7 +628,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         return ok({ data: v.data, metadata }, { mountType: 'kv' });
       }
       case 'data POST': {
-        if (!need(writeCapability)) return permissionDenied();
+        if (!need(writeCapability)) return policyDenied();
         const body = parseBody(req);
         if (isReply(body)) return body;
         if (body.data === undefined || body.data === null) return errors(400, 'no data provided');
@@ -628,7 +638,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         return writeVersion(mount, path, body.data as Record<string, Json>, cas);
       }
       case 'data PATCH': {
-        if (!need('patch')) return permissionDenied();
+        if (!need('patch')) return policyDenied();
         if (!(req.headers.get('content-type') ?? '').startsWith('application/merge-patch+json')) {
           return errors(415, 'PATCH requires Content-Type application/merge-patch+json');
         }
@@ -651,7 +661,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         return writeVersion(mount, path, mergePatch(current.data, body.data as Record<string, Json>), cas);
       }
       case 'data DELETE': {
-        if (!need('delete')) return permissionDenied();
+        if (!need('delete')) return policyDenied();
         const current = meta?.versions.get(meta.currentVersion);
         if (current && current.deletionTime === '' && !current.destroyed) current.deletionTime = rfc3339Nano();
         return noContent();
@@ -659,8 +669,8 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
       case 'delete POST':
       case 'undelete POST':
       case 'destroy POST': {
-        if (!need('update')) return permissionDenied();
-        const versions = versionsFromBody(req);
+        if (!need('update')) return policyDenied();
+        const versions = versionsFromBody(req, kind);
         if (isReply(versions)) return versions;
         for (const n of versions) {
           const v = meta?.versions.get(n);
@@ -675,7 +685,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         return noContent();
       }
       case 'metadata LIST': {
-        if (!need('list')) return permissionDenied();
+        if (!need('list')) return policyDenied();
         const base = path === '' || path.endsWith('/') ? path : `${path}/`;
         const keys = new Set<string>();
         for (const key of mount.secrets.keys()) {
@@ -688,7 +698,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         return ok({ keys: [...keys].sort() }, { mountType: 'kv' });
       }
       case 'metadata GET': {
-        if (!need('read')) return permissionDenied();
+        if (!need('read')) return policyDenied();
         if (!meta) return notFound();
         const versions: Record<string, Json> = {};
         for (const [n, v] of [...meta.versions.entries()].sort((a, b) => a[0] - b[0])) {
@@ -710,7 +720,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         );
       }
       case 'metadata POST': {
-        if (!need(writeCapability)) return permissionDenied();
+        if (!need(writeCapability)) return policyDenied();
         const body = parseBody(req);
         if (isReply(body)) return body;
         const now = rfc3339Nano();
@@ -734,7 +744,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         return noContent();
       }
       case 'metadata DELETE': {
-        if (!need('delete')) return permissionDenied();
+        if (!need('delete')) return policyDenied();
         mount.secrets.delete(path);
         return noContent();
       }
@@ -757,6 +767,8 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
       return { status: 200, body: { type: 'shamir', initialized, sealed, t: 1, n: 1, progress: 0, version: '1.18.0' } };
     }
     if (sealed) return errors(503, 'Vault is sealed');
+    const namespace = req.headers.get('x-vault-namespace')?.replace(/^\/+|\/+$/g, '');
+    if (namespace && !(options.namespaces ?? []).includes(namespace)) return errors(404, 'namespace not found');
     if (rel === 'auth/approle/login' && req.method === 'POST') return approleLogin(req);
 
     const token = authenticate(req);
@@ -768,20 +780,18 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
       return noContent();
     }
     if (rel === 'auth/token/create' && req.method === 'POST') {
-      return allowed(token, 'update', rel) || allowed(token, 'create', rel)
-        ? tokenCreate(req, token)
-        : permissionDenied();
+      return allowed(token, 'update', rel) || allowed(token, 'create', rel) ? tokenCreate(req, token) : policyDenied();
     }
     if (rel.startsWith('auth/approle/role/')) {
       const capability: VaultCapability = req.method === 'GET' ? 'read' : 'update';
-      if (!allowed(token, capability, rel)) return permissionDenied();
+      if (!allowed(token, capability, rel)) return policyDenied();
       return approleAdmin(req, rel.slice('auth/approle/role/'.length).split('/'));
     }
     const slash = rel.indexOf('/');
     const mountName = slash === -1 ? rel : rel.slice(0, slash);
     const mount = mounts.get(mountName);
     if (mount && slash !== -1) return kv(req, token, mountName, mount, rel.slice(slash + 1));
-    if (!token.policies.includes('root')) return permissionDenied();
+    if (!token.policies.includes('root')) return policyDenied();
     return errors(404, `no handler for route "${rel}". route entry not found.`);
   }
 
@@ -797,6 +807,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     415: 'Unsupported Media Type',
     429: 'Too Many Requests',
     431: 'Request Header Fields Too Large',
+    500: 'Internal Server Error',
     501: 'Not Implemented',
     503: 'Service Unavailable',
   };
@@ -938,7 +949,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         roleId: randomUUID(),
         policies: rolePolicies,
         options: {
-          tokenTtl: roleOptions.tokenTtl ?? 1200,
+          tokenTtl: roleOptions.tokenTtl ?? 2_764_800,
           tokenMaxTtl: roleOptions.tokenMaxTtl ?? 0,
           secretIdNumUses: roleOptions.secretIdNumUses ?? 0,
           secretIdTtl: roleOptions.secretIdTtl ?? 0,
