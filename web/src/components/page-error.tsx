@@ -2,9 +2,11 @@
 
 import { Alert, Button, Group, Text } from '@mantine/core';
 
-// Errors thrown while rendering a page on the server (the API unreachable, for instance) arrive here
-// with their message masked by Next; the digest matches the web server's log line.
-export default function PlatformError({ error, retry }: { error: unknown; retry: () => void }) {
+/**
+ * What error.tsx files render. Errors thrown while rendering on the server (the API unreachable, for
+ * instance) arrive with their message masked by Next; the digest matches the web server's log line.
+ */
+export function PageError({ error, retry }: { error: unknown; retry: () => void }) {
   const digest = error instanceof Error && 'digest' in error ? String(error.digest) : null;
   return (
     <Alert color="red" variant="light" title="This page could not be loaded" role="alert">
