@@ -38,7 +38,9 @@ async function child(role) {
     const body = await new Promise((resolve) => process.once('message', (m) => resolve(m.body)));
     const http = createServer((req, res) => {
       if (req.headers.authorization === undefined) return void res.writeHead(401).end();
-      res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
+      res
+        .writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(body) })
+        .end(body);
     });
     await new Promise((r) => http.listen(0, '127.0.0.1', r));
     process.send({ ready: true, url: `http://127.0.0.1:${http.address().port}` });
@@ -66,14 +68,14 @@ function spawn(role) {
   return { cp, next, send: (m) => cp.send(m) };
 }
 
-
 async function measure(autocannon, proc, url, auth, seconds) {
   await autocannon({ url, connections: CONNECTIONS, headers: { Authorization: auth }, duration: 2 });
   proc.send({ cmd: 'mark' });
   const r = await autocannon({ url, connections: CONNECTIONS, headers: { Authorization: auth }, duration: seconds });
   proc.send({ cmd: 'cpu' });
   const { cpuMs } = await proc.next();
-  if (r.non2xx || r.errors || r.timeouts) throw new Error(`load run had failures: non2xx=${r.non2xx} errors=${r.errors} timeouts=${r.timeouts}`);
+  if (r.non2xx || r.errors || r.timeouts)
+    throw new Error(`load run had failures: non2xx=${r.non2xx} errors=${r.errors} timeouts=${r.timeouts}`);
   return {
     reqPerSec: Math.round(r.requests.average),
     latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
@@ -114,7 +116,11 @@ async function clones(base, auth) {
   const t0 = performance.now();
   const outcomes = await Promise.all(
     Array.from({ length: CLONES }, async (_, i) => {
-      const r = await api(base, auth, 'POST', `/nodes/pve1/qemu/${templates[i % 2]}/clone`, { newid: String(5000 + i), name: `bench-clone-${i}`, target: `pve${(i % 3) + 1}` });
+      const r = await api(base, auth, 'POST', `/nodes/pve1/qemu/${templates[i % 2]}/clone`, {
+        newid: String(5000 + i),
+        name: `bench-clone-${i}`,
+        target: `pve${(i % 3) + 1}`,
+      });
       if (r.status !== 200) return `HTTP ${r.status} ${r.statusText}`;
       return waitTask(base, auth, r.data);
     }),
@@ -129,7 +135,10 @@ async function clones(base, auth) {
       return waitTask(base, auth, r.data);
     }),
   );
-  return { explicit, viaNextid: { count: RACY_CLONES, wallMs: Math.round(performance.now() - t1), outcomes: tally(racy) } };
+  return {
+    explicit,
+    viaNextid: { count: RACY_CLONES, wallMs: Math.round(performance.now() - t1), outcomes: tally(racy) },
+  };
 }
 
 async function main() {
@@ -144,13 +153,16 @@ async function main() {
   const sample = await fetch(`${simUrl}/api2/json/cluster/resources`, { headers: { Authorization: auth } });
   const body = await sample.text();
   const rows = JSON.parse(body).data;
-  if (rows.filter((r) => r.type === 'qemu').length < GUESTS) throw new Error('expected 1,000+ guests in /cluster/resources');
+  if (rows.filter((r) => r.type === 'qemu').length < GUESTS)
+    throw new Error('expected 1,000+ guests in /cluster/resources');
 
   const raw = spawn('raw');
   raw.send({ body });
   const { url: rawUrl } = await raw.next();
 
-  console.log(`GET /cluster/resources: ${rows.length} rows, ${(body.length / 1024).toFixed(0)} KiB; ${seconds}s per run, ${CONNECTIONS} connections`);
+  console.log(
+    `GET /cluster/resources: ${rows.length} rows, ${(body.length / 1024).toFixed(0)} KiB; ${seconds}s per run, ${CONNECTIONS} connections`,
+  );
   const rawResult = await measure(autocannon, raw, rawUrl, auth, seconds);
   const simResult = await measure(autocannon, sim, `${simUrl}/api2/json/cluster/resources`, auth, seconds);
   const cloneResult = await clones(simUrl, auth);
@@ -159,8 +171,19 @@ async function main() {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadAtStart },
     node: process.version,
-    settings: { guests: GUESTS, rows: rows.length, bodyBytes: body.length, connections: CONNECTIONS, seconds, timeFactor: TIME_FACTOR },
-    clusterResources: { raw: rawResult, simulator: simResult, ratio: Math.round((simResult.reqPerSec / rawResult.reqPerSec) * 100) / 100 },
+    settings: {
+      guests: GUESTS,
+      rows: rows.length,
+      bodyBytes: body.length,
+      connections: CONNECTIONS,
+      seconds,
+      timeFactor: TIME_FACTOR,
+    },
+    clusterResources: {
+      raw: rawResult,
+      simulator: simResult,
+      ratio: Math.round((simResult.reqPerSec / rawResult.reqPerSec) * 100) / 100,
+    },
     clones: cloneResult,
   };
   console.table({ raw: rawResult, simulator: simResult });

@@ -10,7 +10,12 @@ describe('authentication and permissions', () => {
     const bad = await api.post('/access/ticket', { username: 'root@pam', password: 'wrong' });
     expect(bad.status).toBe(401);
     expect(bad.raw).toBe('');
-    const ok = await api.post<{ ticket: string; CSRFPreventionToken: string; username: string; cap: Record<string, unknown> }>('/access/ticket', { username: 'root', realm: 'pam', password: sim.credentials.root.password });
+    const ok = await api.post<{
+      ticket: string;
+      CSRFPreventionToken: string;
+      username: string;
+      cap: Record<string, unknown>;
+    }>('/access/ticket', { username: 'root', realm: 'pam', password: sim.credentials.root.password });
     expect(ok.status).toBe(200);
     const { ticket, CSRFPreventionToken: csrf } = ok.body!.data;
     expect(ticket).toMatch(/^PVE:root@pam:[0-9A-F]{8}::\S+$/);
@@ -40,7 +45,11 @@ describe('authentication and permissions', () => {
     const api = client(sim, 'anonymous');
     const none = await api.get('/nodes');
     expect([none.status, none.statusText, none.raw]).toEqual([401, 'No ticket', '']);
-    const badToken = await api.get('/nodes', {}, { token: 'PVEAPIToken=root@pam!sim-full=00000000-0000-0000-0000-000000000000' });
+    const badToken = await api.get(
+      '/nodes',
+      {},
+      { token: 'PVEAPIToken=root@pam!sim-full=00000000-0000-0000-0000-000000000000' },
+    );
     expect([badToken.status, badToken.statusText]).toEqual([401, 'Authentication failed!']);
     // World-readable endpoints need nothing.
     expect((await api.get('/access/domains')).status).toBe(200);
@@ -73,16 +82,32 @@ describe('authentication and permissions', () => {
 
     // Granting the token more on one VM still cannot exceed the user's own privileges.
     const root = client(sim);
-    expect((await root.put('/access/acl', { path: '/vms/9000', roles: 'PVEVMAdmin', tokens: 'paas@pve!sim-limited' })).status).toBe(200);
-    const p9000 = await limited.get<Record<string, Record<string, number>>>('/access/permissions', { path: '/vms/9000' });
-    expect(Object.keys(p9000.body!.data['/vms/9000'] ?? {}).sort()).toEqual(['VM.Audit', 'VM.Backup', 'VM.Config.CDROM', 'VM.Config.Cloudinit', 'VM.Console', 'VM.GuestAgent.Audit', 'VM.PowerMgmt']);
+    expect(
+      (await root.put('/access/acl', { path: '/vms/9000', roles: 'PVEVMAdmin', tokens: 'paas@pve!sim-limited' }))
+        .status,
+    ).toBe(200);
+    const p9000 = await limited.get<Record<string, Record<string, number>>>('/access/permissions', {
+      path: '/vms/9000',
+    });
+    expect(Object.keys(p9000.body!.data['/vms/9000'] ?? {}).sort()).toEqual([
+      'VM.Audit',
+      'VM.Backup',
+      'VM.Config.CDROM',
+      'VM.Config.Cloudinit',
+      'VM.Console',
+      'VM.GuestAgent.Audit',
+      'VM.PowerMgmt',
+    ]);
   });
 
   it('manages users, tokens and ACLs', async () => {
     const sim = await start();
     const api = client(sim);
     expect((await api.post('/access/users', { userid: 'alice@pve', password: 'secret123' })).status).toBe(200);
-    const tok = await api.post<{ 'full-tokenid': string; value: string; info: { privsep: number } }>('/access/users/alice@pve/token/ci', { privsep: 0 });
+    const tok = await api.post<{ 'full-tokenid': string; value: string; info: { privsep: number } }>(
+      '/access/users/alice@pve/token/ci',
+      { privsep: 0 },
+    );
     expect(tok.body!.data['full-tokenid']).toBe('alice@pve!ci');
     expect(tok.body!.data.info.privsep).toBe(0);
     const alice = client(sim, { token: `PVEAPIToken=alice@pve!ci=${tok.body!.data.value}` });
@@ -90,8 +115,15 @@ describe('authentication and permissions', () => {
     await api.put('/access/acl', { path: '/vms/9001', roles: 'PVEAuditor', users: 'alice@pve' });
     const seen = await alice.get<{ vmid: number }[]>('/cluster/resources', { type: 'vm' });
     expect(seen.body!.data.map((g) => g.vmid)).toEqual([9001]);
-    const acl = await api.get<{ path: string; ugid: string; roleid: string; type: string; propagate: number }[]>('/access/acl');
-    expect(acl.body!.data).toContainEqual({ path: '/vms/9001', ugid: 'alice@pve', roleid: 'PVEAuditor', type: 'user', propagate: 1 });
+    const acl =
+      await api.get<{ path: string; ugid: string; roleid: string; type: string; propagate: number }[]>('/access/acl');
+    expect(acl.body!.data).toContainEqual({
+      path: '/vms/9001',
+      ugid: 'alice@pve',
+      roleid: 'PVEAuditor',
+      type: 'user',
+      propagate: 1,
+    });
     const list = await api.get<{ tokenid: string }[]>('/access/users/alice@pve/token');
     expect(list.body!.data.map((t) => t.tokenid)).toEqual(['ci']);
   });

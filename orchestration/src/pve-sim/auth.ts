@@ -58,13 +58,19 @@ function safeEqual(a: string, b: string): boolean {
 type PrivMap = Map<string, 0 | 1>;
 
 /** Roles granted by ACL entries matching `match`, resolved along the path (most specific wins). */
-function aclPrivs(state: SimStateData, path: string, match: (e: SimStateData['acl'][number]) => 'user' | 'group' | undefined): PrivMap {
+function aclPrivs(
+  state: SimStateData,
+  path: string,
+  match: (e: SimStateData['acl'][number]) => 'user' | 'group' | undefined,
+): PrivMap {
   const parts = path.split('/').filter(Boolean);
   let current: PrivMap = new Map();
   for (let depth = 0; depth <= parts.length; depth++) {
     const prefix = `/${parts.slice(0, depth).join('/')}`;
     const exact = depth === parts.length;
-    const entries = state.acl.filter((e) => e.path === prefix && (e.propagate === 1 || exact) && match(e) !== undefined);
+    const entries = state.acl.filter(
+      (e) => e.path === prefix && (e.propagate === 1 || exact) && match(e) !== undefined,
+    );
     if (!entries.length) continue;
     const direct = entries.filter((e) => match(e) === 'user');
     const use = direct.length ? direct : entries;
@@ -85,7 +91,13 @@ function userPrivs(state: SimStateData, userid: string, path: string): PrivMap {
   if (userid === 'root@pam') return new Map(ALL);
   const user = state.users.find((u) => u.userid === userid);
   if (!user || !user.enable) return new Map();
-  return aclPrivs(state, path, (e) => (e.type === 'user' && e.ugid === userid ? 'user' : e.type === 'group' && user.groups.includes(e.ugid) ? 'group' : undefined));
+  return aclPrivs(state, path, (e) =>
+    e.type === 'user' && e.ugid === userid
+      ? 'user'
+      : e.type === 'group' && user.groups.includes(e.ugid)
+        ? 'group'
+        : undefined,
+  );
 }
 
 export function privsAt(state: SimStateData, id: Identity, path: string): PrivMap {
@@ -93,7 +105,9 @@ export function privsAt(state: SimStateData, id: Identity, path: string): PrivMa
     const user = userPrivs(state, id.userid, p);
     if (!id.tokenid || !id.privsep) return user;
     const token = aclPrivs(state, p, (e) => (e.type === 'token' && e.ugid === id.tokenid ? 'user' : undefined));
-    return new Map([...user].filter(([k]) => token.has(k)).map(([k, v]) => [k, Math.min(v, token.get(k) ?? 0) as 0 | 1]));
+    return new Map(
+      [...user].filter(([k]) => token.has(k)).map(([k, v]) => [k, Math.min(v, token.get(k) ?? 0) as 0 | 1]),
+    );
   };
   const result = compute(path);
   const vm = /^\/vms\/(\d+)$/.exec(path);
@@ -106,7 +120,8 @@ export function privsAt(state: SimStateData, id: Identity, path: string): PrivMa
 
 export function hasPriv(state: SimStateData, id: Identity, path: string, privs: string[], any = false): boolean {
   // root@pam (ticket or token without privilege separation) holds every privilege everywhere.
-  if (id.userid === 'root@pam' && (!id.tokenid || !id.privsep)) return privs.every((p) => ALL.has(p)) || (any && privs.some((p) => ALL.has(p)));
+  if (id.userid === 'root@pam' && (!id.tokenid || !id.privsep))
+    return privs.every((p) => ALL.has(p)) || (any && privs.some((p) => ALL.has(p)));
   const have = privsAt(state, id, path);
   return any ? privs.some((p) => have.has(p)) : privs.every((p) => have.has(p));
 }
@@ -151,8 +166,16 @@ export function checkPermission(
 }
 
 /** GET /access/permissions: path → privilege → propagate flag, for the fixed path set PVE reports. */
-export function effectivePermissions(state: SimStateData, id: Identity, onlyPath?: string): Record<string, Record<string, 0 | 1>> {
-  const paths = new Set(onlyPath ? [onlyPath] : ['/', '/access', '/access/groups', '/nodes', '/pool', '/sdn', '/storage', '/vms', '/mapping']);
+export function effectivePermissions(
+  state: SimStateData,
+  id: Identity,
+  onlyPath?: string,
+): Record<string, Record<string, 0 | 1>> {
+  const paths = new Set(
+    onlyPath
+      ? [onlyPath]
+      : ['/', '/access', '/access/groups', '/nodes', '/pool', '/sdn', '/storage', '/vms', '/mapping'],
+  );
   if (!onlyPath) {
     for (const e of state.acl) paths.add(e.path);
     for (const p of state.pools) paths.add(`/pool/${p.poolid}`);

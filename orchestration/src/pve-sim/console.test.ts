@@ -15,9 +15,13 @@ describe('consoles through the API', () => {
     try {
       const s = await startSim();
       const api = client(s);
-      await api.wait((await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 400, name: 'web-01' })).body!.data);
+      await api.wait(
+        (await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 400, name: 'web-01' })).body!.data,
+      );
       await api.wait((await api.post<string>('/nodes/pve1/qemu/400/status/start')).body!.data);
-      const term = await api.post<{ port: string; ticket: string; upid: string; user: string }>('/nodes/pve1/qemu/400/termproxy');
+      const term = await api.post<{ port: string; ticket: string; upid: string; user: string }>(
+        '/nodes/pve1/qemu/400/termproxy',
+      );
       expect(term.status).toBe(200);
       const { port, ticket, upid, user } = term.body!.data;
       expect(user).toBe('root@pam!sim-full');
@@ -41,7 +45,9 @@ describe('consoles through the API', () => {
 
       // Unauthenticated upgrades are refused like any API call.
       const anon = new WebSocket(url, 'binary');
-      const code = await new Promise<number>((resolve) => anon.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      const code = await new Promise<number>((resolve) =>
+        anon.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+      );
       expect(code).toBe(401);
     } finally {
       await stop();

@@ -90,12 +90,50 @@ export function createControl(sim: Sim): SimControl {
         const vmid = sim.nextVmid();
         const node = nodes[i % nodes.length]?.name ?? 'pve1';
         const type = opts.type ?? 'qemu';
-        const g = newGuest({ vmid, type, node, config: {}, createdAt: sim.nowMs() - Math.floor(rng() * 86400_000 * 30) });
+        const g = newGuest({
+          vmid,
+          type,
+          node,
+          config: {},
+          createdAt: sim.nowMs() - Math.floor(rng() * 86400_000 * 30),
+        });
         const disk = `ceph-vm:base-9000-disk-0/vm-${vmid}-disk-0`;
-        sim.state.volumes.push({ volid: disk, storage: 'ceph-vm', content: type === 'qemu' ? 'images' : 'rootdir', format: 'raw', size: 8 * GiB, vmid, ctime: sim.nowSec(), parent: 'ceph-vm:base-9000-disk-0' });
-        g.config = type === 'qemu'
-          ? { name: `bench-${vmid}`, memory: '1024', cores: '1', sockets: '1', ostype: 'l26', scsihw: 'virtio-scsi-single', scsi0: `${disk},discard=on,size=${sizeText(8 * GiB)}`, net0: `virtio=${macAddress(sim.state)},bridge=vmbr0`, agent: '1', smbios1: `uuid=${uuid(rng)}`, tags: 'bench' }
-          : { hostname: `bench-${vmid}`, memory: '512', swap: '512', cores: '1', ostype: 'debian', arch: 'amd64', rootfs: `${disk},size=8G`, net0: `name=eth0,bridge=vmbr0,hwaddr=${macAddress(sim.state)},ip=dhcp,type=veth`, unprivileged: '1' };
+        sim.state.volumes.push({
+          volid: disk,
+          storage: 'ceph-vm',
+          content: type === 'qemu' ? 'images' : 'rootdir',
+          format: 'raw',
+          size: 8 * GiB,
+          vmid,
+          ctime: sim.nowSec(),
+          parent: 'ceph-vm:base-9000-disk-0',
+        });
+        g.config =
+          type === 'qemu'
+            ? {
+                name: `bench-${vmid}`,
+                memory: '1024',
+                cores: '1',
+                sockets: '1',
+                ostype: 'l26',
+                scsihw: 'virtio-scsi-single',
+                scsi0: `${disk},discard=on,size=${sizeText(8 * GiB)}`,
+                net0: `virtio=${macAddress(sim.state)},bridge=vmbr0`,
+                agent: '1',
+                smbios1: `uuid=${uuid(rng)}`,
+                tags: 'bench',
+              }
+            : {
+                hostname: `bench-${vmid}`,
+                memory: '512',
+                swap: '512',
+                cores: '1',
+                ostype: 'debian',
+                arch: 'amd64',
+                rootfs: `${disk},size=8G`,
+                net0: `name=eth0,bridge=vmbr0,hwaddr=${macAddress(sim.state)},ip=dhcp,type=veth`,
+                unprivileged: '1',
+              };
         sim.state.guests.push(g);
         if (opts.running ?? true) {
           markRunning(sim, g);
@@ -145,14 +183,30 @@ export function createControlHandler(sim: Sim, control: SimControl) {
     try {
       switch (route) {
         case 'GET /state':
-          return reply(200, { nodes: sim.state.nodes.map((n) => ({ node: n.name, status: n.status })), guests: sim.state.guests.map((g) => ({ vmid: g.vmid, type: g.type, node: g.node, status: g.status, name: g.config.name ?? g.config.hostname, lock: g.config.lock })), tasks: sim.state.tasks.length, faults: control.listRouteFaults() });
+          return reply(200, {
+            nodes: sim.state.nodes.map((n) => ({ node: n.name, status: n.status })),
+            guests: sim.state.guests.map((g) => ({
+              vmid: g.vmid,
+              type: g.type,
+              node: g.node,
+              status: g.status,
+              name: g.config.name ?? g.config.hostname,
+              lock: g.config.lock,
+            })),
+            tasks: sim.state.tasks.length,
+            faults: control.listRouteFaults(),
+          });
         case 'POST /faults/route':
           return reply(200, { id: control.addRouteFault(input as unknown as RouteFault) });
         case 'DELETE /faults/route/:n':
           control.removeRouteFault(num(2));
           return reply(200, null);
         case 'POST /faults/task':
-          control.failNextTask(String(input.type ?? '*'), input.message as string | undefined, input.count as number | undefined);
+          control.failNextTask(
+            String(input.type ?? '*'),
+            input.message as string | undefined,
+            input.count as number | undefined,
+          );
           return reply(200, null);
         case 'POST /faults/stall':
           control.stallTasks(String(input.type ?? '*'));
@@ -167,7 +221,13 @@ export function createControlHandler(sim: Sim, control: SimControl) {
           control.advanceTime(Number(input.seconds ?? 0));
           return reply(200, null);
         case 'POST /guests/bulk':
-          return reply(200, control.addGuests(Number(input.count ?? 1), { running: input.running !== false, ...(input.type ? { type: input.type as GuestType } : {}) }));
+          return reply(
+            200,
+            control.addGuests(Number(input.count ?? 1), {
+              running: input.running !== false,
+              ...(input.type ? { type: input.type as GuestType } : {}),
+            }),
+          );
         default:
           break;
       }
@@ -187,7 +247,8 @@ export function createControlHandler(sim: Sim, control: SimControl) {
         return reply(200, null);
       }
       const c = /^GET \/console\/(qemu|lxc)\/([^/]+)\/(\d+)$/.exec(`${method} /${parts.join('/')}`);
-      if (c && sim.broker) return reply(200, sim.broker.received({ type: c[1] as GuestType, node: c[2] as string, vmid: Number(c[3]) }));
+      if (c && sim.broker)
+        return reply(200, sim.broker.received({ type: c[1] as GuestType, node: c[2] as string, vmid: Number(c[3]) }));
       return reply(404, { error: `unknown control route ${method} ${path}` });
     } catch (err) {
       return reply(400, { error: err instanceof Error ? err.message : String(err) });

@@ -11,13 +11,21 @@ describe('fault injection and control', () => {
   it('injects errors and latency per route, through control and over HTTP', async () => {
     const sim = await start();
     const api = client(sim);
-    const id = sim.control.addRouteFault({ path: '/nodes/{node}/qemu/{vmid}/clone', method: 'POST', status: 500, message: "cfs-lock 'storage-ceph-vm' error: got lock request timeout" });
+    const id = sim.control.addRouteFault({
+      path: '/nodes/{node}/qemu/{vmid}/clone',
+      method: 'POST',
+      status: 500,
+      message: "cfs-lock 'storage-ceph-vm' error: got lock request timeout",
+    });
     const r = await api.post('/nodes/pve1/qemu/9000/clone', { newid: 500 });
     expect([r.status, r.statusText]).toEqual([500, "cfs-lock 'storage-ceph-vm' error: got lock request timeout"]);
     sim.control.removeRouteFault(id);
     expect((await api.post('/nodes/pve1/qemu/9000/clone', { newid: 500 })).status).toBe(200);
 
-    const added = await fetch(`${sim.url}/_sim/faults/route`, { method: 'POST', body: JSON.stringify({ path: '/version', latencyMs: 80 }) });
+    const added = await fetch(`${sim.url}/_sim/faults/route`, {
+      method: 'POST',
+      body: JSON.stringify({ path: '/version', latencyMs: 80 }),
+    });
     expect(((await added.json()) as { data: { id: number } }).data.id).toBeGreaterThan(0);
     const t0 = Date.now();
     expect((await api.get('/version')).status).toBe(200);
@@ -26,7 +34,9 @@ describe('fault injection and control', () => {
     // An error rate fails about that share of requests (seeded, so deterministic per run).
     sim.control.resetFaults();
     sim.control.addRouteFault({ path: '/cluster/*', errorRate: 0.5, status: 503, message: 'Service Unavailable' });
-    const statuses = await Promise.all(Array.from({ length: 40 }, () => api.get('/cluster/resources').then((x) => x.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, () => api.get('/cluster/resources').then((x) => x.status)),
+    );
     const failed = statuses.filter((s) => s === 503).length;
     expect(failed).toBeGreaterThan(5);
     expect(failed).toBeLessThan(35);
@@ -37,9 +47,11 @@ describe('fault injection and control', () => {
   it('fails the next task of a type and stalls tasks until released', async () => {
     const sim = await start();
     const api = client(sim);
-    sim.control.failNextTask('qmclone', 'clone failed: rbd error: rbd: couldn\'t connect to the cluster!');
+    sim.control.failNextTask('qmclone', "clone failed: rbd error: rbd: couldn't connect to the cluster!");
     const first = await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 510 });
-    expect((await api.wait(first.body!.data)).exitstatus).toBe("clone failed: rbd error: rbd: couldn't connect to the cluster!");
+    expect((await api.wait(first.body!.data)).exitstatus).toBe(
+      "clone failed: rbd error: rbd: couldn't connect to the cluster!",
+    );
     expect((await api.get('/nodes/pve1/qemu/510/config')).status).toBe(500);
     const second = await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 510 });
     expect((await api.wait(second.body!.data)).exitstatus).toBe('OK');
@@ -47,7 +59,7 @@ describe('fault injection and control', () => {
     await fetch(`${sim.url}/_sim/faults/stall`, { method: 'POST', body: JSON.stringify({ type: 'qmstart' }) });
     const startTask = (await api.post<string>('/nodes/pve1/qemu/510/status/start')).body!.data;
     await new Promise((r) => setTimeout(r, 100));
-    expect((await sim.control.waitForTask(startTask, 1).catch((e: Error) => e.message))).toMatch(/still running/);
+    expect(await sim.control.waitForTask(startTask, 1).catch((e: Error) => e.message)).toMatch(/still running/);
     await fetch(`${sim.url}/_sim/faults/release`, { method: 'POST', body: '{}' });
     expect((await sim.control.waitForTask(startTask)).exitstatus).toBe('OK');
   });
@@ -55,13 +67,18 @@ describe('fault injection and control', () => {
   it('takes a node offline: 595 for proxied calls, guests stopped, node listed offline', async () => {
     const sim = await start();
     const api = client(sim);
-    const [vmid] = sim.control.addGuests(3).filter((id) => sim.state.guests.find((g) => g.vmid === id)?.node === 'pve2');
+    const [vmid] = sim.control
+      .addGuests(3)
+      .filter((id) => sim.state.guests.find((g) => g.vmid === id)?.node === 'pve2');
     await fetch(`${sim.url}/_sim/nodes/pve2/offline`, { method: 'POST' });
     const r = await api.get('/nodes/pve2/qemu');
     expect(r.status).toBe(595);
     const nodes = await api.get<{ node: string; status: string }[]>('/nodes');
     expect(nodes.body!.data.find((n) => n.node === 'pve2')?.status).toBe('offline');
     expect(sim.state.guests.find((g) => g.vmid === vmid)?.status).toBe('stopped');
+    const rows = await api.get<{ id: string; status: string }[]>('/cluster/resources');
+    expect(rows.body!.data.find((r) => r.id === `qemu/${vmid}`)?.status).toBe('unknown');
+    expect(rows.body!.data.find((r) => r.id === 'storage/pve2/local')?.status).toBe('unknown');
     sim.control.setNodeOnline('pve2', true);
     expect((await api.get('/nodes/pve2/qemu')).status).toBe(200);
   });
@@ -72,13 +89,17 @@ describe('fault injection and control', () => {
     const [a, b, c] = sim.control.addGuests(3, { running: true });
     const nodeOf = (id: number) => sim.state.guests.find((g) => g.vmid === id)?.node;
     sim.control.stopGuest(a!);
-    expect((await api.get<{ status: string }>(`/nodes/${nodeOf(a!)}/qemu/${a}/status/current`)).body!.data.status).toBe('stopped');
+    expect((await api.get<{ status: string }>(`/nodes/${nodeOf(a!)}/qemu/${a}/status/current`)).body!.data.status).toBe(
+      'stopped',
+    );
     const target = nodeOf(b!) === 'pve3' ? 'pve1' : 'pve3';
     await fetch(`${sim.url}/_sim/guests/${b}/move`, { method: 'POST', body: JSON.stringify({ node: target }) });
     expect((await api.get(`/nodes/${target}/qemu/${b}/config`)).status).toBe(200);
     const node = nodeOf(c!);
     sim.control.deleteGuest(c!);
-    expect((await api.get(`/nodes/${node}/qemu/${c}/config`)).statusText).toBe(`Configuration file 'nodes/${node}/qemu-server/${c}.conf' does not exist`);
+    expect((await api.get(`/nodes/${node}/qemu/${c}/config`)).statusText).toBe(
+      `Configuration file 'nodes/${node}/qemu-server/${c}.conf' does not exist`,
+    );
     const state = (await (await fetch(`${sim.url}/_sim/state`)).json()) as { data: { guests: { vmid: number }[] } };
     expect(state.data.guests.some((g) => g.vmid === c)).toBe(false);
   });
@@ -99,7 +120,12 @@ describe('persistence', () => {
     const upid = (await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 600, name: 'kept' })).body!.data;
     await api.wait(upid);
     const tok = await api.post<{ value: string }>('/access/users/root@pam/token/ci', { privsep: 0 });
-    const ticket = (await client(first, 'anonymous').post<{ ticket: string }>('/access/ticket', { username: 'root@pam', password: first.credentials.root.password })).body!.data.ticket;
+    const ticket = (
+      await client(first, 'anonymous').post<{ ticket: string }>('/access/ticket', {
+        username: 'root@pam',
+        password: first.credentials.root.password,
+      })
+    ).body!.data.ticket;
     await first.close();
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).guests.some((g: { vmid: number }) => g.vmid === 600)).toBe(true);
 
@@ -108,7 +134,10 @@ describe('persistence', () => {
       const again = client(second, { token: `PVEAPIToken=root@pam!ci=${tok.body!.data.value}` });
       const cfg = await again.get<{ name: string }>('/nodes/pve1/qemu/600/config');
       expect(cfg.body!.data.name).toBe('kept');
-      expect((await again.get<{ exitstatus: string }>(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`)).body!.data.exitstatus).toBe('OK');
+      expect(
+        (await again.get<{ exitstatus: string }>(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`)).body!.data
+          .exitstatus,
+      ).toBe('OK');
       expect((await again.get('/nodes', {}, { ticket })).status).toBe(200);
       expect(second.credentials.tokens.full.secret).toBe(first.credentials.tokens.full.secret);
     } finally {

@@ -47,12 +47,17 @@ export class Faults {
   }
 
   /** Latency to add and an error to answer with, if any, for this request. */
-  forRequest(method: string, template: string, path: string): { latencyMs: number; error?: { status: number; message: string } } {
+  forRequest(
+    method: string,
+    template: string,
+    path: string,
+  ): { latencyMs: number; error?: { status: number; message: string } } {
     let latencyMs = 0;
     let error: { status: number; message: string } | undefined;
     for (const f of this.routes) {
       if (f.method && f.method.toUpperCase() !== method) continue;
-      const match = f.path === template || f.path === path || (f.path.endsWith('*') && path.startsWith(f.path.slice(0, -1)));
+      const match =
+        f.path === template || f.path === path || (f.path.endsWith('*') && path.startsWith(f.path.slice(0, -1)));
       if (!match) continue;
       latencyMs += f.latencyMs ?? 0;
       const rate = f.errorRate ?? (f.status !== undefined || f.message !== undefined ? 1 : 0);

@@ -5,7 +5,10 @@ import { isIP } from 'node:net';
 
 type Verifier = (value: string) => string | undefined;
 
-const re = (regex: RegExp, message: (v: string) => string): Verifier => (v) => (regex.test(v) ? undefined : message(v));
+const re =
+  (regex: RegExp, message: (v: string) => string): Verifier =>
+  (v) =>
+    regex.test(v) ? undefined : message(v);
 
 const CONFIGID = /^[a-z][a-z0-9_-]+$/i;
 const STORAGEID = /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i;
@@ -25,7 +28,8 @@ const cidr = (family: 4 | 6 | 0, v: string) => {
   return Number(mask) <= (fam === 4 ? 32 : 128);
 };
 
-const macUnicast = (v: string) => /^[a-f0-9]{2}(?::[a-f0-9]{2}){5}$/i.test(v) && (parseInt(v.slice(0, 2), 16) & 1) === 0;
+const macUnicast = (v: string) =>
+  /^[a-f0-9]{2}(?::[a-f0-9]{2}){5}$/i.test(v) && (parseInt(v.slice(0, 2), 16) & 1) === 0;
 
 export const verifiers: Record<string, Verifier> = {
   'pve-configid': re(CONFIGID, (v) => `invalid configuration ID '${v}'`),
@@ -50,7 +54,10 @@ export const verifiers: Record<string, Verifier> = {
     const m = /^[a-z][a-z0-9]*-(.+)-(\d+)$/i.exec(v);
     return m && cidr(0, `${m[1]}/${m[2]}`) ? undefined : `subnet ID '${v}' contains illegal characters`;
   },
-  'pve-storage-content': re(/^(images|rootdir|vztmpl|iso|backup|snippets|import|none)$/, (v) => `invalid content type '${v}'`),
+  'pve-storage-content': re(
+    /^(images|rootdir|vztmpl|iso|backup|snippets|import|none)$/,
+    (v) => `invalid content type '${v}'`,
+  ),
   'pve-volume-id': re(/^(?:[a-z][a-z0-9\-_.]*[a-z0-9]):.+$/i, (v) => `unable to parse volume ID '${v}'`),
   'pve-tfa-secret': () => undefined,
   urlencoded: re(/^[-%a-zA-Z0-9_.!~*'()]*$/, (v) => `invalid urlencoded string: ${v}`),

@@ -6,10 +6,24 @@ describe('guests and cluster objects', () => {
 
   it('creates a cloud-init VM with disks, NIC MACs and URL-encoded ssh keys', async () => {
     const api = client(await start({ timeFactor: 0.05 }));
-    const keys = encodeURIComponent('ssh-ed25519 AAAAC3Nza user@host\n').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
+    const keys = encodeURIComponent('ssh-ed25519 AAAAC3Nza user@host\n').replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16)}`,
+    );
     const up = await api.post<string>('/nodes/pve2/qemu', {
-      vmid: 700, name: 'api-1', memory: 4096, cores: 2, net0: 'virtio,bridge=vmbr0,firewall=1', scsi0: 'local-lvm:16,discard=on',
-      ide2: 'local-lvm:cloudinit', ciuser: 'ops', sshkeys: keys, ipconfig0: 'ip=10.0.0.5/24,gw=10.0.0.1', tags: 'paas;tenant-a', agent: 'enabled=1', start: 1,
+      vmid: 700,
+      name: 'api-1',
+      memory: 4096,
+      cores: 2,
+      net0: 'virtio,bridge=vmbr0,firewall=1',
+      scsi0: 'local-lvm:16,discard=on',
+      ide2: 'local-lvm:cloudinit',
+      ciuser: 'ops',
+      sshkeys: keys,
+      ipconfig0: 'ip=10.0.0.5/24,gw=10.0.0.1',
+      tags: 'paas;tenant-a',
+      agent: 'enabled=1',
+      start: 1,
     });
     expect((await api.wait(up.body!.data)).exitstatus).toBe('OK');
     const cfg = (await api.get<Record<string, string | number>>('/nodes/pve2/qemu/700/config')).body!.data;
@@ -19,23 +33,38 @@ describe('guests and cluster objects', () => {
     expect(cfg.sshkeys).toBe(keys);
     expect(cfg.cores).toBe(2);
     expect(cfg.memory).toBe('4096');
-    const content = await api.get<{ volid: string; size: number }[]>('/nodes/pve2/storage/local-lvm/content', { vmid: 700 });
-    expect(content.body!.data.map((v) => v.volid).sort()).toEqual(['local-lvm:vm-700-cloudinit', 'local-lvm:vm-700-disk-0']);
+    const content = await api.get<{ volid: string; size: number }[]>('/nodes/pve2/storage/local-lvm/content', {
+      vmid: 700,
+    });
+    expect(content.body!.data.map((v) => v.volid).sort()).toEqual([
+      'local-lvm:vm-700-cloudinit',
+      'local-lvm:vm-700-disk-0',
+    ]);
 
     // The agent answers only after boot, then reports the ipconfig address.
     const early = await api.get('/nodes/pve2/qemu/700/agent/network-get-interfaces');
     expect(early.statusText).toBe('QEMU guest agent is not running');
-    for (let i = 0; i < 300 && (await api.get('/nodes/pve2/qemu/700/agent/network-get-interfaces')).status !== 200; i++) await new Promise((r) => setTimeout(r, 10));
-    const ifs = await api.get<{ result: { name: string; 'ip-addresses': { 'ip-address': string; prefix: number }[] }[] }>('/nodes/pve2/qemu/700/agent/network-get-interfaces');
-    expect(ifs.body!.data.result.find((i) => i.name === 'eth0')?.['ip-addresses'][0]).toMatchObject({ 'ip-address': '10.0.0.5', prefix: 24 });
+    for (let i = 0; i < 300 && (await api.get('/nodes/pve2/qemu/700/agent/network-get-interfaces')).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const ifs = await api.get<{
+      result: { name: string; 'ip-addresses': { 'ip-address': string; prefix: number }[] }[];
+    }>('/nodes/pve2/qemu/700/agent/network-get-interfaces');
+    expect(ifs.body!.data.result.find((i) => i.name === 'eth0')?.['ip-addresses'][0]).toMatchObject({
+      'ip-address': '10.0.0.5',
+      prefix: 24,
+    });
     const noAgent = await api.get('/nodes/pve1/qemu/9002/agent/network-get-interfaces');
     expect(noAgent.statusText).toBe('VM 9002 is not running');
     await api.put('/nodes/pve2/qemu/700/config', { delete: 'agent' });
-    expect((await api.get('/nodes/pve2/qemu/700/agent/network-get-interfaces')).statusText).toBe('No QEMU guest agent configured');
+    expect((await api.get('/nodes/pve2/qemu/700/agent/network-get-interfaces')).statusText).toBe(
+      'No QEMU guest agent configured',
+    );
 
     // Memory on a running VM is pending until the next boot.
     await api.put('/nodes/pve2/qemu/700/config', { memory: 8192 });
-    expect((await api.get<{ memory: string }>('/nodes/pve2/qemu/700/config', { current: 1 })).body!.data.memory).toBe('4096');
+    expect((await api.get<{ memory: string }>('/nodes/pve2/qemu/700/config', { current: 1 })).body!.data.memory).toBe(
+      '4096',
+    );
     expect((await api.get<{ memory: string }>('/nodes/pve2/qemu/700/config')).body!.data.memory).toBe('8192');
     const pending = await api.get<{ key: string; pending?: string }[]>('/nodes/pve2/qemu/700/pending');
     expect(pending.body!.data.find((p) => p.key === 'memory')).toMatchObject({ value: '4096', pending: '8192' });
@@ -47,11 +76,22 @@ describe('guests and cluster objects', () => {
 
   it('creates, starts and inspects a container', async () => {
     const api = client(await start());
-    const bad = await api.post<string>('/nodes/pve1/lxc', { vmid: 710, ostemplate: 'local:vztmpl/nope.tar.zst', rootfs: 'local-lvm:8' });
+    const bad = await api.post<string>('/nodes/pve1/lxc', {
+      vmid: 710,
+      ostemplate: 'local:vztmpl/nope.tar.zst',
+      rootfs: 'local-lvm:8',
+    });
     expect((await api.wait(bad.body!.data)).exitstatus).toBe("volume 'local:vztmpl/nope.tar.zst' does not exist");
     const up = await api.post<string>('/nodes/pve1/lxc', {
-      vmid: 710, ostemplate: 'local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst', hostname: 'ct-1', rootfs: 'ceph-vm:8',
-      net0: 'name=eth0,bridge=vmbr0,ip=10.1.0.9/24,gw=10.1.0.1', password: 'secret1', unprivileged: 1, features: 'nesting=1', start: 1,
+      vmid: 710,
+      ostemplate: 'local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst',
+      hostname: 'ct-1',
+      rootfs: 'ceph-vm:8',
+      net0: 'name=eth0,bridge=vmbr0,ip=10.1.0.9/24,gw=10.1.0.1',
+      password: 'secret1',
+      unprivileged: 1,
+      features: 'nesting=1',
+      start: 1,
     });
     expect((await api.wait(up.body!.data)).exitstatus).toBe('OK');
     const cfg = (await api.get<Record<string, string>>('/nodes/pve1/lxc/710/config')).body!.data;
@@ -71,7 +111,9 @@ describe('guests and cluster objects', () => {
   it('snapshots, rolls back and deletes snapshots; resizes and migrates', async () => {
     const api = client(await start());
     await api.wait((await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 720 })).body!.data);
-    await api.wait((await api.post<string>('/nodes/pve1/qemu/720/snapshot', { snapname: 'before', description: 'x' })).body!.data);
+    await api.wait(
+      (await api.post<string>('/nodes/pve1/qemu/720/snapshot', { snapname: 'before', description: 'x' })).body!.data,
+    );
     await api.put('/nodes/pve1/qemu/720/config', { cores: 8 });
     const snaps = await api.get<{ name: string; parent?: string }[]>('/nodes/pve1/qemu/720/snapshot');
     expect(snaps.body!.data.map((s) => s.name)).toEqual(['before', 'current']);
@@ -92,16 +134,28 @@ describe('guests and cluster objects', () => {
     expect(offline.statusText).toBe("can't migrate running VM without --online");
     const mig = await api.post<string>('/nodes/pve1/qemu/720/migrate', { target: 'pve3', online: 1 });
     expect((await api.wait(mig.body!.data)).exitstatus).toBe('OK');
-    expect((await api.get<{ status: string }>('/nodes/pve3/qemu/720/status/current')).body!.data.status).toBe('running');
+    expect((await api.get<{ status: string }>('/nodes/pve3/qemu/720/status/current')).body!.data.status).toBe(
+      'running',
+    );
   });
 
   it('manages guest firewall rules and options', async () => {
     const api = client(await start());
     const base = '/nodes/pve1/qemu/9000/firewall';
-    await api.post(`${base}/rules`, { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '22', enable: 1, comment: 'ssh' });
+    await api.post(`${base}/rules`, {
+      type: 'in',
+      action: 'ACCEPT',
+      proto: 'tcp',
+      dport: '22',
+      enable: 1,
+      comment: 'ssh',
+    });
     await api.post(`${base}/rules`, { type: 'in', action: 'ACCEPT', macro: 'HTTPS', enable: 1 });
     const rules = await api.get<{ pos: number; macro?: string; dport?: string }[]>(`${base}/rules`);
-    expect(rules.body!.data.map((r) => [r.pos, r.macro ?? r.dport])).toEqual([[0, 'HTTPS'], [1, '22']]);
+    expect(rules.body!.data.map((r) => [r.pos, r.macro ?? r.dport])).toEqual([
+      [0, 'HTTPS'],
+      [1, '22'],
+    ]);
     await api.put(`${base}/rules/1`, { moveto: 0 });
     expect((await api.get<{ dport?: string }>(`${base}/rules/0`)).body!.data.dport).toBe('22');
     await api.del(`${base}/rules/1`);
@@ -109,7 +163,10 @@ describe('guests and cluster objects', () => {
     const badRule = await api.post(`${base}/rules`, { type: 'sideways', action: 'ACCEPT' });
     expect(badRule.status).toBe(400);
     await api.put(`${base}/options`, { enable: 1, policy_in: 'DROP' });
-    expect((await api.get<{ enable: number; policy_in: string }>(`${base}/options`)).body!.data).toMatchObject({ enable: 1, policy_in: 'DROP' });
+    expect((await api.get<{ enable: number; policy_in: string }>(`${base}/options`)).body!.data).toMatchObject({
+      enable: 1,
+      policy_in: 'DROP',
+    });
   });
 
   it('lists PCI devices, mdev types and PCI mappings', async () => {
@@ -118,19 +175,38 @@ describe('guests and cluster objects', () => {
     const gpus = pci.body!.data.filter((d) => d.vendor === '0x10de');
     expect(gpus).toHaveLength(2);
     expect(gpus.every((g) => g.mdev === 1)).toBe(true);
-    const mdev = await api.get<{ type: string; available: number }[]>(`/nodes/pve3/hardware/pci/${encodeURIComponent(gpus[0]!.id)}/mdev`);
+    const mdev = await api.get<{ type: string; available: number }[]>(
+      `/nodes/pve3/hardware/pci/${encodeURIComponent(gpus[0]!.id)}/mdev`,
+    );
     expect(mdev.body!.data.map((t) => t.type)).toEqual(['nvidia-920', 'nvidia-922', 'nvidia-925']);
-    expect((await api.get<unknown[]>('/nodes/pve1/hardware/pci')).body!.data.some((d) => (d as { vendor: string }).vendor === '0x10de')).toBe(false);
+    expect(
+      (await api.get<unknown[]>('/nodes/pve1/hardware/pci')).body!.data.some(
+        (d) => (d as { vendor: string }).vendor === '0x10de',
+      ),
+    ).toBe(false);
     const maps = await api.get<{ id: string; map: string[] }[]>('/cluster/mapping/pci', { 'check-node': 'pve3' });
     expect(maps.body!.data[0]).toMatchObject({ id: 'gpu-l4', checks: [] });
-    expect((await api.post('/cluster/mapping/pci', { id: 'nic', map: ['node=pve1,path=0000:02:00.0,id=8086:1521'] })).status).toBe(200);
-    expect((await api.get<{ map: string[] }>('/cluster/mapping/pci/nic')).body!.data.map).toEqual(['node=pve1,path=0000:02:00.0,id=8086:1521']);
+    expect(
+      (await api.post('/cluster/mapping/pci', { id: 'nic', map: ['node=pve1,path=0000:02:00.0,id=8086:1521'] })).status,
+    ).toBe(200);
+    expect((await api.get<{ map: string[] }>('/cluster/mapping/pci/nic')).body!.data.map).toEqual([
+      'node=pve1,path=0000:02:00.0,id=8086:1521',
+    ]);
   });
 
   it('stages SDN changes and applies them with PUT /cluster/sdn', async () => {
     const api = client(await start());
     expect((await api.post('/cluster/sdn/vnets', { vnet: 'tenant1', zone: 'paas', tag: 10001 })).status).toBe(200);
-    expect((await api.post('/cluster/sdn/vnets/tenant1/subnets', { subnet: '10.77.0.0/24', type: 'subnet', gateway: '10.77.0.1', snat: 1 })).status).toBe(200);
+    expect(
+      (
+        await api.post('/cluster/sdn/vnets/tenant1/subnets', {
+          subnet: '10.77.0.0/24',
+          type: 'subnet',
+          gateway: '10.77.0.1',
+          snat: 1,
+        })
+      ).status,
+    ).toBe(200);
     const running = await api.get<{ vnet: string }[]>('/cluster/sdn/vnets', { running: 1 });
     expect(running.body!.data.map((v) => v.vnet)).toEqual(['tenant0']);
     const pending = await api.get<{ vnet: string; state?: string }[]>('/cluster/sdn/vnets', { pending: 1 });
@@ -138,7 +214,9 @@ describe('guests and cluster objects', () => {
     const apply = await api.put<string>('/cluster/sdn');
     expect(apply.body!.data).toMatch(/:reloadnetworkall::root@pam!sim-full:$/);
     await api.wait(apply.body!.data);
-    expect((await api.get<{ vnet: string }[]>('/cluster/sdn/vnets', { running: 1 })).body!.data.map((v) => v.vnet)).toEqual(['tenant0', 'tenant1']);
+    expect(
+      (await api.get<{ vnet: string }[]>('/cluster/sdn/vnets', { running: 1 })).body!.data.map((v) => v.vnet),
+    ).toEqual(['tenant0', 'tenant1']);
     const subnets = await api.get<{ subnet: string; cidr: string }[]>('/cluster/sdn/vnets/tenant1/subnets');
     expect(subnets.body!.data).toMatchObject([{ subnet: 'paas-10.77.0.0-24', cidr: '10.77.0.0/24' }]);
     const zones = await api.get<{ zone: string; type: string }[]>('/cluster/sdn/zones');
@@ -151,7 +229,10 @@ describe('guests and cluster objects', () => {
     await api.put('/pools', { poolid: 'tenant-a', vms: '9001', 'allow-move': 1 });
     const pool = await api.get<{ poolid: string; members: { vmid: number }[] }[]>('/pools', { poolid: 'tenant-a' });
     expect(pool.body!.data[0]?.members.map((m) => m.vmid)).toEqual([9001]);
-    const storages = await api.get<{ storage: string; shared: number; total: number; used: number; avail: number }[]>('/nodes/pve1/storage');
+    const storages =
+      await api.get<{ storage: string; shared: number; total: number; used: number; avail: number }[]>(
+        '/nodes/pve1/storage',
+      );
     expect(storages.body!.data.map((s) => s.storage)).toEqual(['local', 'local-lvm', 'ceph-vm']);
     expect(storages.body!.data.find((s) => s.storage === 'ceph-vm')?.shared).toBe(1);
     const tmpl = await api.get<{ volid: string }[]>('/nodes/pve2/storage/local/content', { content: 'vztmpl' });

@@ -116,8 +116,14 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
   const seed = options.seed ?? 1;
   const rootPassword = options.rootPassword ?? 'pve-sim-root';
   const loaded = options.stateFile ? loadState(options.stateFile) : undefined;
-  const state = loaded ?? seedState({ seed, nodes: options.nodes, rootPassword, now: Date.now(), authKey: randomBytes(32).toString('hex') });
-  const sim = new Sim(state, { seed: state.seed, timeFactor: options.timeFactor ?? 1, overcommitRatio: options.overcommitRatio ?? 1 }, state.authKey);
+  const state =
+    loaded ??
+    seedState({ seed, nodes: options.nodes, rootPassword, now: Date.now(), authKey: randomBytes(32).toString('hex') });
+  const sim = new Sim(
+    state,
+    { seed: state.seed, timeFactor: options.timeFactor ?? 1, overcommitRatio: options.overcommitRatio ?? 1 },
+    state.authKey,
+  );
   sim.faults = new Faults(state.seed);
   sim.locks = new LockManager((ms) => sim.scale(ms));
   sim.tasks = new TaskManager(state, {
@@ -175,7 +181,10 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
   });
   const port = (server.address() as AddressInfo).port;
   const secrets = secretsFor(state.seed);
-  const token = (t: { tokenid: string; secret: string }): SimToken => ({ ...t, header: `PVEAPIToken=${t.tokenid}=${t.secret}` });
+  const token = (t: { tokenid: string; secret: string }): SimToken => ({
+    ...t,
+    header: `PVEAPIToken=${t.tokenid}=${t.secret}`,
+  });
   const rootUser = state.users.find((u) => u.userid === 'root@pam');
   const paas = state.users.find((u) => u.userid === secrets.limitedUser.userid);
 
@@ -189,8 +198,14 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
       root: { username: 'root@pam', password: rootUser?.password ?? rootPassword },
       user: { username: secrets.limitedUser.userid, password: paas?.password ?? secrets.limitedUser.password },
       tokens: {
-        full: token({ tokenid: secrets.fullToken.tokenid, secret: rootUser?.tokens['sim-full']?.secret ?? secrets.fullToken.secret }),
-        limited: token({ tokenid: secrets.limitedToken.tokenid, secret: paas?.tokens['sim-limited']?.secret ?? secrets.limitedToken.secret }),
+        full: token({
+          tokenid: secrets.fullToken.tokenid,
+          secret: rootUser?.tokens['sim-full']?.secret ?? secrets.fullToken.secret,
+        }),
+        limited: token({
+          tokenid: secrets.limitedToken.tokenid,
+          secret: paas?.tokens['sim-limited']?.secret ?? secrets.limitedToken.secret,
+        }),
       },
     },
     ...(cert ? { tls: { certPem: cert.certPem, fingerprint: cert.fingerprint } } : {}),

@@ -12,7 +12,30 @@ describe('metrics', () => {
     expect(hour.body!.data).toHaveLength(60);
     const [a, b] = hour.body!.data;
     expect(b!.time! - a!.time!).toBe(60);
-    expect(Object.keys(a!).sort()).toEqual(['arcsize', 'cpu', 'iowait', 'loadavg', 'maxcpu', 'memavailable', 'memtotal', 'memused', 'netin', 'netout', 'pressurecpusome', 'pressureiofull', 'pressureiosome', 'pressurememoryfull', 'pressurememorysome', 'rootused', 'roottotal', 'swaptotal', 'swapused', 'time'].sort());
+    expect(Object.keys(a!).sort()).toEqual(
+      [
+        'arcsize',
+        'cpu',
+        'iowait',
+        'loadavg',
+        'maxcpu',
+        'memavailable',
+        'memtotal',
+        'memused',
+        'netin',
+        'netout',
+        'pressurecpusome',
+        'pressureiofull',
+        'pressureiosome',
+        'pressurememoryfull',
+        'pressurememorysome',
+        'rootused',
+        'roottotal',
+        'swaptotal',
+        'swapused',
+        'time',
+      ].sort(),
+    );
     const week = await api.get<Point[]>('/nodes/pve1/rrddata', { timeframe: 'week', cf: 'MAX' });
     expect(week.body!.data[1]!.time! - week.body!.data[0]!.time!).toBe(1800);
     const bad = await api.get('/nodes/pve1/qemu/9000/rrddata', { timeframe: 'decade' });
@@ -33,7 +56,19 @@ describe('metrics', () => {
       expect(p.cpu).toBeGreaterThanOrEqual(0);
       expect(p.cpu).toBeLessThanOrEqual(1);
       expect(p.maxmem).toBe(1024 * 1024 ** 2);
-      for (const k of ['netin', 'netout', 'diskread', 'diskwrite', 'mem', 'maxcpu', 'maxdisk', 'disk', 'memhost', 'time']) expect(typeof p[k]).toBe('number');
+      for (const k of [
+        'netin',
+        'netout',
+        'diskread',
+        'diskwrite',
+        'mem',
+        'maxcpu',
+        'maxdisk',
+        'disk',
+        'memhost',
+        'time',
+      ])
+        expect(typeof p[k]).toBe('number');
     }
     const stoppedTemplate = await api.get<Point[]>('/nodes/pve1/qemu/9000/rrddata', { timeframe: 'hour' });
     expect(stoppedTemplate.body!.data).toHaveLength(60);
@@ -41,7 +76,9 @@ describe('metrics', () => {
     // A brand-new guest has no RRD file until pvestatd's first write (10 s, scaled).
     const clone = await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 300 });
     const fresh = await api.get('/nodes/pve1/qemu/300/rrddata', { timeframe: 'hour' });
-    expect(fresh.statusText).toBe("RRD error: opening '/var/lib/rrdcached/db/pve-vm-9.0/300': No such file or directory");
+    expect(fresh.statusText).toBe(
+      "RRD error: opening '/var/lib/rrdcached/db/pve-vm-9.0/300': No such file or directory",
+    );
     await api.wait(clone.body!.data);
     await new Promise((r) => setTimeout(r, 120));
     const later = await api.get<Point[]>('/nodes/pve1/qemu/300/rrddata', { timeframe: 'hour' });
@@ -55,7 +92,10 @@ describe('metrics', () => {
     const sim = await start();
     const api = client(sim);
     const [vmid] = sim.control.addGuests(1, { running: true });
-    const row = async () => (await api.get<Record<string, number>[]>('/cluster/resources', { type: 'vm' })).body!.data.find((r) => r.vmid === vmid)!;
+    const row = async () =>
+      (await api.get<Record<string, number>[]>('/cluster/resources', { type: 'vm' })).body!.data.find(
+        (r) => r.vmid === vmid,
+      )!;
     const first = await row();
     sim.control.advanceTime(120);
     const second = await row();
@@ -72,7 +112,10 @@ describe('metrics', () => {
 
   it('filters /cluster/resources by type', async () => {
     const api = client(await start());
-    const types = async (type?: string) => new Set((await api.get<{ type: string }[]>('/cluster/resources', type ? { type } : {})).body!.data.map((r) => r.type));
+    const types = async (type?: string) =>
+      new Set(
+        (await api.get<{ type: string }[]>('/cluster/resources', type ? { type } : {})).body!.data.map((r) => r.type),
+      );
     expect(await types('vm')).toEqual(new Set(['qemu']));
     expect(await types('node')).toEqual(new Set(['node']));
     expect(await types('storage')).toEqual(new Set(['storage']));

@@ -32,7 +32,12 @@ function wave(seed: number, key: string, min: number, max: number): Wave {
   let w = waves.get(cacheKey);
   if (!w) {
     // log-uniform base between min and max
-    w = { base: min * Math.pow(max / min, noise(seed, `${key}:base`)), phase1: TAU * noise(seed, `${key}:p1`), phase2: TAU * noise(seed, `${key}:p2`), salt: hash32(`${seed}:${key}`) };
+    w = {
+      base: min * Math.pow(max / min, noise(seed, `${key}:base`)),
+      phase1: TAU * noise(seed, `${key}:p1`),
+      phase2: TAU * noise(seed, `${key}:p2`),
+      salt: hash32(`${seed}:${key}`),
+    };
     if (waves.size > 200_000) waves.clear();
     waves.set(cacheKey, w);
   }
@@ -44,7 +49,12 @@ const B = 0.3;
 
 /** ∫ rate dt from 0 to t (seconds). */
 function integral(w: Wave, t: number): number {
-  return w.base * (t - ((A * DAY) / TAU) * Math.cos((TAU * t) / DAY + w.phase1) - ((B * WAVE2) / TAU) * Math.cos((TAU * t) / WAVE2 + w.phase2));
+  return (
+    w.base *
+    (t -
+      ((A * DAY) / TAU) * Math.cos((TAU * t) / DAY + w.phase1) -
+      ((B * WAVE2) / TAU) * Math.cos((TAU * t) / WAVE2 + w.phase2))
+  );
 }
 
 function level(w: Wave, t: number): number {
@@ -92,7 +102,10 @@ export interface MemShape {
   phase: number;
 }
 
-export const memShape = (seed: number, id: string): MemShape => ({ base: 0.25 + 0.5 * noise(seed, `${id}:mem`), phase: TAU * noise(seed, `${id}:memp`) });
+export const memShape = (seed: number, id: string): MemShape => ({
+  base: 0.25 + 0.5 * noise(seed, `${id}:mem`),
+  phase: TAU * noise(seed, `${id}:memp`),
+});
 
 export function memAt(m: MemShape, t: number): number {
   return clamp(m.base + 0.05 * Math.sin((TAU * t) / DAY + m.phase), 0.05, 0.98);

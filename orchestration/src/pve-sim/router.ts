@@ -50,7 +50,8 @@ export class Params {
   /** All parameters except path variables and control keys. */
   rest(exclude: string[]): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.raw)) if (!exclude.includes(k)) out[k] = Array.isArray(v) ? v.join(',') : v;
+    for (const [k, v] of Object.entries(this.raw))
+      if (!exclude.includes(k)) out[k] = Array.isArray(v) ? v.join(',') : v;
     return out;
   }
 }

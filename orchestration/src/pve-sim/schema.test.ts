@@ -5,7 +5,11 @@ import { loadSchema, schemaFile } from './schema.js';
 
 describe('published schema', () => {
   it('every served route exists in apidata-9.1.json', () => {
-    const raw = JSON.parse(readFileSync(schemaFile('9.1'), 'utf8')) as { path: string; info?: Record<string, unknown>; children?: unknown[] }[];
+    const raw = JSON.parse(readFileSync(schemaFile('9.1'), 'utf8')) as {
+      path: string;
+      info?: Record<string, unknown>;
+      children?: unknown[];
+    }[];
     const known = new Set<string>();
     const walk = (n: { path: string; info?: Record<string, unknown>; children?: unknown[] }) => {
       for (const m of Object.keys(n.info ?? {})) known.add(`${m} ${n.path}`);
@@ -22,7 +26,9 @@ describe('published schema', () => {
     const schema = loadSchema('9.1');
     expect(schema.paths.size).toBe(435);
     expect([...schema.paths.values()].reduce((n, m) => n + Object.keys(m).length, 0)).toBe(649);
-    expect(schema.match('/nodes/pve1/qemu/100/status/current')?.template).toBe('/nodes/{node}/qemu/{vmid}/status/current');
+    expect(schema.match('/nodes/pve1/qemu/100/status/current')?.template).toBe(
+      '/nodes/{node}/qemu/{vmid}/status/current',
+    );
     expect(schema.match('/cluster/sdn/vnets/tenant0/subnets')?.params).toEqual({ vnet: 'tenant0' });
   });
 });

@@ -24,7 +24,8 @@ export interface EdgeDeps {
 export function createRequestHandler(deps: EdgeDeps) {
   return (req: IncomingMessage, res: ServerResponse) => {
     void handle(deps, req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendError(res, err instanceof PveHttpError ? err : PveError.internal('internal simulator error'));
+      if (!res.headersSent)
+        sendError(res, err instanceof PveHttpError ? err : PveError.internal('internal simulator error'));
       console.error('pve-sim: unexpected error', err);
     });
   };
@@ -37,7 +38,9 @@ async function handle(deps: EdgeDeps, req: IncomingMessage, res: ServerResponse)
   if (body === undefined) return sendError(res, new PveHttpError(501, 'for data too large'));
   const method = (req.method ?? 'GET').toUpperCase();
   if (!url.pathname.startsWith('/api2/json/') && url.pathname !== '/api2/json') {
-    res.writeHead(404, 'Not Found', { 'Content-Type': 'text/plain' }).end('not found (the simulator serves /api2/json only)');
+    res
+      .writeHead(404, 'Not Found', { 'Content-Type': 'text/plain' })
+      .end('not found (the simulator serves /api2/json only)');
     return;
   }
   const apiPath = url.pathname.slice('/api2/json'.length).replace(/\/+$/, '') || '/';
@@ -104,7 +107,14 @@ async function dispatch(
     }
     const handler = router.get(method as HttpMethod, match.template);
     if (!handler) return PveError.notImplemented(method, apiPath);
-    const data = await handler({ sim, method: method as HttpMethod, template: match.template, path: apiPath, params: new Params(raw), identity: id });
+    const data = await handler({
+      sim,
+      method: method as HttpMethod,
+      template: match.template,
+      path: apiPath,
+      params: new Params(raw),
+      identity: id,
+    });
     if (data instanceof Paged) return { status: 200, data: data.data, total: data.total };
     if (data instanceof RawJson) return { status: 200, data, raw: true };
     return { status: 200, data: data === undefined ? null : data };
@@ -196,7 +206,8 @@ export function parseParams(body: string, contentType: string | undefined, query
   return raw;
 }
 
-const jsonScalar = (v: unknown) => (v === true ? '1' : v === false ? '0' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const jsonScalar = (v: unknown) =>
+  v === true ? '1' : v === false ? '0' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {

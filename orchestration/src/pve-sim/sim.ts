@@ -110,7 +110,11 @@ export class Sim {
 
   /** Size of the boot/root disk in bytes. */
   guestDisk(g: Guest): number {
-    const key = g.type === 'lxc' ? 'rootfs' : (['scsi0', 'virtio0', 'sata0', 'ide0'].find((k) => g.config[k] && !g.config[k]?.includes('media=cdrom')) ?? 'scsi0');
+    const key =
+      g.type === 'lxc'
+        ? 'rootfs'
+        : (['scsi0', 'virtio0', 'sata0', 'ide0'].find((k) => g.config[k] && !g.config[k]?.includes('media=cdrom')) ??
+          'scsi0');
     const size = /(?:^|,)size=([^,]+)/.exec(g.config[key] ?? '')?.[1];
     return size ? (parseSize(size, 1) ?? 0) : 0;
   }

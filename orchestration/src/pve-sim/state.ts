@@ -201,15 +201,53 @@ export const GiB = 1024 ** 3;
 export const MiB = 1024 ** 2;
 
 export const PRIVILEGES = [
-  'Datastore.Allocate', 'Datastore.AllocateSpace', 'Datastore.AllocateTemplate', 'Datastore.Audit',
-  'Group.Allocate', 'Mapping.Audit', 'Mapping.Modify', 'Mapping.Use', 'Permissions.Modify', 'Pool.Allocate',
-  'Pool.Audit', 'Realm.Allocate', 'Realm.AllocateUser', 'SDN.Allocate', 'SDN.Audit', 'SDN.Use',
-  'Sys.AccessNetwork', 'Sys.Audit', 'Sys.Console', 'Sys.Incoming', 'Sys.Modify', 'Sys.PowerMgmt', 'Sys.Syslog',
-  'User.Modify', 'VM.Allocate', 'VM.Audit', 'VM.Backup', 'VM.Clone', 'VM.Config.CDROM', 'VM.Config.CPU',
-  'VM.Config.Cloudinit', 'VM.Config.Disk', 'VM.Config.HWType', 'VM.Config.Memory', 'VM.Config.Network',
-  'VM.Config.Options', 'VM.Console', 'VM.GuestAgent.Audit', 'VM.GuestAgent.FileRead', 'VM.GuestAgent.FileSystemMgmt',
-  'VM.GuestAgent.FileWrite', 'VM.GuestAgent.Unrestricted', 'VM.Migrate', 'VM.PowerMgmt', 'VM.Replicate',
-  'VM.Snapshot', 'VM.Snapshot.Rollback',
+  'Datastore.Allocate',
+  'Datastore.AllocateSpace',
+  'Datastore.AllocateTemplate',
+  'Datastore.Audit',
+  'Group.Allocate',
+  'Mapping.Audit',
+  'Mapping.Modify',
+  'Mapping.Use',
+  'Permissions.Modify',
+  'Pool.Allocate',
+  'Pool.Audit',
+  'Realm.Allocate',
+  'Realm.AllocateUser',
+  'SDN.Allocate',
+  'SDN.Audit',
+  'SDN.Use',
+  'Sys.AccessNetwork',
+  'Sys.Audit',
+  'Sys.Console',
+  'Sys.Incoming',
+  'Sys.Modify',
+  'Sys.PowerMgmt',
+  'Sys.Syslog',
+  'User.Modify',
+  'VM.Allocate',
+  'VM.Audit',
+  'VM.Backup',
+  'VM.Clone',
+  'VM.Config.CDROM',
+  'VM.Config.CPU',
+  'VM.Config.Cloudinit',
+  'VM.Config.Disk',
+  'VM.Config.HWType',
+  'VM.Config.Memory',
+  'VM.Config.Network',
+  'VM.Config.Options',
+  'VM.Console',
+  'VM.GuestAgent.Audit',
+  'VM.GuestAgent.FileRead',
+  'VM.GuestAgent.FileSystemMgmt',
+  'VM.GuestAgent.FileWrite',
+  'VM.GuestAgent.Unrestricted',
+  'VM.Migrate',
+  'VM.PowerMgmt',
+  'VM.Replicate',
+  'VM.Snapshot',
+  'VM.Snapshot.Rollback',
 ];
 
 const vmPrivs = PRIVILEGES.filter((p) => p.startsWith('VM.'));
@@ -217,8 +255,18 @@ const vmPrivs = PRIVILEGES.filter((p) => p.startsWith('VM.'));
 export const BUILTIN_ROLES: Record<string, string[]> = {
   Administrator: PRIVILEGES,
   NoAccess: [],
-  PVEAdmin: PRIVILEGES.filter((p) => !['Permissions.Modify', 'Realm.Allocate', 'Sys.Modify', 'Sys.PowerMgmt'].includes(p)),
-  PVEAuditor: ['Datastore.Audit', 'Mapping.Audit', 'Pool.Audit', 'SDN.Audit', 'Sys.Audit', 'VM.Audit', 'VM.GuestAgent.Audit'],
+  PVEAdmin: PRIVILEGES.filter(
+    (p) => !['Permissions.Modify', 'Realm.Allocate', 'Sys.Modify', 'Sys.PowerMgmt'].includes(p),
+  ),
+  PVEAuditor: [
+    'Datastore.Audit',
+    'Mapping.Audit',
+    'Pool.Audit',
+    'SDN.Audit',
+    'Sys.Audit',
+    'VM.Audit',
+    'VM.GuestAgent.Audit',
+  ],
   PVEDatastoreAdmin: ['Datastore.Allocate', 'Datastore.AllocateSpace', 'Datastore.AllocateTemplate', 'Datastore.Audit'],
   PVEDatastoreUser: ['Datastore.AllocateSpace', 'Datastore.Audit'],
   PVEMappingAdmin: ['Mapping.Audit', 'Mapping.Modify', 'Mapping.Use'],
@@ -227,11 +275,28 @@ export const BUILTIN_ROLES: Record<string, string[]> = {
   PVEPoolUser: ['Pool.Audit'],
   PVESDNAdmin: ['SDN.Allocate', 'SDN.Audit'],
   PVESDNUser: ['SDN.Audit', 'SDN.Use'],
-  PVESysAdmin: ['Permissions.Modify', 'Sys.Audit', 'Sys.Console', 'Sys.Syslog', 'Sys.PowerMgmt', 'Sys.Modify', 'Sys.AccessNetwork', 'Sys.Incoming'],
+  PVESysAdmin: [
+    'Permissions.Modify',
+    'Sys.Audit',
+    'Sys.Console',
+    'Sys.Syslog',
+    'Sys.PowerMgmt',
+    'Sys.Modify',
+    'Sys.AccessNetwork',
+    'Sys.Incoming',
+  ],
   PVETemplateUser: ['VM.Audit', 'VM.Clone'],
   PVEUserAdmin: ['Group.Allocate', 'Realm.AllocateUser', 'User.Modify'],
   PVEVMAdmin: vmPrivs,
-  PVEVMUser: ['VM.Audit', 'VM.Backup', 'VM.Config.CDROM', 'VM.Config.Cloudinit', 'VM.Console', 'VM.PowerMgmt', 'VM.GuestAgent.Audit'],
+  PVEVMUser: [
+    'VM.Audit',
+    'VM.Backup',
+    'VM.Config.CDROM',
+    'VM.Config.Cloudinit',
+    'VM.Console',
+    'VM.PowerMgmt',
+    'VM.GuestAgent.Audit',
+  ],
 };
 
 export const DEBIAN_CT_TEMPLATE = 'local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst';
@@ -293,9 +358,34 @@ export function seedState(opts: SeedOptions): SimStateData {
     });
   }
   const storages: SimStorage[] = [
-    { storage: 'local', type: 'dir', content: ['backup', 'iso', 'vztmpl', 'snippets'], shared: 0, total: 100 * GiB, throughput: 300 * MiB, path: '/var/lib/vz' },
-    { storage: 'local-lvm', type: 'lvmthin', content: ['images', 'rootdir'], shared: 0, total: 1800 * GiB, throughput: 450 * MiB, thinpool: 'data', vgname: 'pve' },
-    { storage: 'ceph-vm', type: 'rbd', content: ['images', 'rootdir'], shared: 1, total: 24 * 1024 * GiB, throughput: 200 * MiB, pool: 'ceph-vm' },
+    {
+      storage: 'local',
+      type: 'dir',
+      content: ['backup', 'iso', 'vztmpl', 'snippets'],
+      shared: 0,
+      total: 100 * GiB,
+      throughput: 300 * MiB,
+      path: '/var/lib/vz',
+    },
+    {
+      storage: 'local-lvm',
+      type: 'lvmthin',
+      content: ['images', 'rootdir'],
+      shared: 0,
+      total: 1800 * GiB,
+      throughput: 450 * MiB,
+      thinpool: 'data',
+      vgname: 'pve',
+    },
+    {
+      storage: 'ceph-vm',
+      type: 'rbd',
+      content: ['images', 'rootdir'],
+      shared: 1,
+      total: 24 * 1024 * GiB,
+      throughput: 200 * MiB,
+      pool: 'ceph-vm',
+    },
   ];
   const state: SimStateData = {
     version: 1,
@@ -307,21 +397,64 @@ export function seedState(opts: SeedOptions): SimStateData {
     guests: [],
     pools: [{ poolid: 'templates', comment: 'Golden images', vms: [], storage: [] }],
     sdn: {
-      zones: { paas: { config: { zone: 'paas', type: 'vxlan', peers: nodes.map((n) => n.ip).join(','), mtu: 1450, ipam: 'pve' } } },
+      zones: {
+        paas: {
+          config: { zone: 'paas', type: 'vxlan', peers: nodes.map((n) => n.ip).join(','), mtu: 1450, ipam: 'pve' },
+        },
+      },
       vnets: { tenant0: { config: { vnet: 'tenant0', zone: 'paas', tag: 10000, alias: 'default tenant network' } } },
       subnets: {
         'paas-10.200.0.0-24': {
-          config: { subnet: 'paas-10.200.0.0-24', vnet: 'tenant0', type: 'subnet', cidr: '10.200.0.0/24', gateway: '10.200.0.1', snat: 1, network: '10.200.0.0', mask: '24', zone: 'paas' },
+          config: {
+            subnet: 'paas-10.200.0.0-24',
+            vnet: 'tenant0',
+            type: 'subnet',
+            cidr: '10.200.0.0/24',
+            gateway: '10.200.0.1',
+            snat: 1,
+            network: '10.200.0.0',
+            mask: '24',
+            zone: 'paas',
+          },
         },
       },
     },
     users: [
-      { userid: 'root@pam', enable: 1, expire: 0, firstname: '', lastname: '', email: 'root@example.invalid', comment: 'Built-in superuser', groups: [], password: opts.rootPassword, tokens: {
-        'sim-full': { secret: secrets.fullToken.secret, privsep: 0, expire: 0, comment: 'simulator: full privileges' },
-      } },
-      { userid: 'paas@pve', enable: 1, expire: 0, comment: 'platform service user', groups: ['paas'], password: secrets.limitedUser.password, tokens: {
-        'sim-limited': { secret: secrets.limitedToken.secret, privsep: 1, expire: 0, comment: 'simulator: privilege separated, audit only' },
-      } },
+      {
+        userid: 'root@pam',
+        enable: 1,
+        expire: 0,
+        firstname: '',
+        lastname: '',
+        email: 'root@example.invalid',
+        comment: 'Built-in superuser',
+        groups: [],
+        password: opts.rootPassword,
+        tokens: {
+          'sim-full': {
+            secret: secrets.fullToken.secret,
+            privsep: 0,
+            expire: 0,
+            comment: 'simulator: full privileges',
+          },
+        },
+      },
+      {
+        userid: 'paas@pve',
+        enable: 1,
+        expire: 0,
+        comment: 'platform service user',
+        groups: ['paas'],
+        password: secrets.limitedUser.password,
+        tokens: {
+          'sim-limited': {
+            secret: secrets.limitedToken.secret,
+            privsep: 1,
+            expire: 0,
+            comment: 'simulator: privilege separated, audit only',
+          },
+        },
+      },
     ],
     groups: [{ groupid: 'paas', comment: 'platform' }],
     acl: [
@@ -335,39 +468,139 @@ export function seedState(opts: SeedOptions): SimStateData {
     authKey: opts.authKey,
   };
   for (const n of nodes) {
-    state.volumes.push({ volid: DEBIAN_CT_TEMPLATE, storage: 'local', node: n.name, content: 'vztmpl', format: 'tzst', size: 126 * MiB, ctime: nowSec - 86400 * 30 });
-    state.volumes.push({ volid: 'local:iso/virtio-win-0.1.271.iso', storage: 'local', node: n.name, content: 'iso', format: 'iso', size: 709 * MiB, ctime: nowSec - 86400 * 30 });
+    state.volumes.push({
+      volid: DEBIAN_CT_TEMPLATE,
+      storage: 'local',
+      node: n.name,
+      content: 'vztmpl',
+      format: 'tzst',
+      size: 126 * MiB,
+      ctime: nowSec - 86400 * 30,
+    });
+    state.volumes.push({
+      volid: 'local:iso/virtio-win-0.1.271.iso',
+      storage: 'local',
+      node: n.name,
+      content: 'iso',
+      format: 'iso',
+      size: 709 * MiB,
+      ctime: nowSec - 86400 * 30,
+    });
   }
   const gpuNode = nodes[nodeCount >= 3 ? 2 : 0] as SimNode;
   state.mappings.push({
     id: 'gpu-l4',
     description: 'NVIDIA L4 (vGPU capable)',
-    map: gpuNode.pci.filter((d) => d.vendor === '0x10de').map((d) => `node=${gpuNode.name},path=${d.id},id=10de:27b8,iommugroup=${d.iommugroup},subsystem-id=10de:16ca`),
+    map: gpuNode.pci
+      .filter((d) => d.vendor === '0x10de')
+      .map((d) => `node=${gpuNode.name},path=${d.id},id=10de:27b8,iommugroup=${d.iommugroup},subsystem-id=10de:16ca`),
     mdev: 1,
   });
   const first = (nodes[0] as SimNode).name;
   const tmplCreated = opts.now - 20 * 86400_000;
-  addTemplate(state, rng, { vmid: 9000, node: first, name: 'debian-12-cloudinit', ostype: 'l26', disk: 3 * GiB, ciuser: 'debian', created: tmplCreated });
-  addTemplate(state, rng, { vmid: 9001, node: first, name: 'ubuntu-24.04-cloudinit', ostype: 'l26', disk: 3.5 * GiB, ciuser: 'ubuntu', created: tmplCreated });
-  addTemplate(state, rng, { vmid: 9002, node: first, name: 'windows-11', ostype: 'win11', disk: 64 * GiB, created: tmplCreated });
+  addTemplate(state, rng, {
+    vmid: 9000,
+    node: first,
+    name: 'debian-12-cloudinit',
+    ostype: 'l26',
+    disk: 3 * GiB,
+    ciuser: 'debian',
+    created: tmplCreated,
+  });
+  addTemplate(state, rng, {
+    vmid: 9001,
+    node: first,
+    name: 'ubuntu-24.04-cloudinit',
+    ostype: 'l26',
+    disk: 3.5 * GiB,
+    ciuser: 'ubuntu',
+    created: tmplCreated,
+  });
+  addTemplate(state, rng, {
+    vmid: 9002,
+    node: first,
+    name: 'windows-11',
+    ostype: 'win11',
+    disk: 64 * GiB,
+    created: tmplCreated,
+  });
   state.pools[0]?.vms.push(9000, 9001, 9002);
   return state;
 }
 
 function basePci(index: number, gpus: boolean): PciDevice[] {
   const list: PciDevice[] = [
-    { id: '0000:00:1f.2', class: '0x010601', vendor: '0x8086', device: '0xa352', vendor_name: 'Intel Corporation', device_name: 'Cannon Lake PCH SATA AHCI Controller', subsystem_vendor: '0x15d9', subsystem_device: '0x1c48', iommugroup: 9 },
-    { id: '0000:02:00.0', class: '0x020000', vendor: '0x8086', device: '0x1521', vendor_name: 'Intel Corporation', device_name: 'I350 Gigabit Network Connection', subsystem_vendor: '0x15d9', subsystem_device: '0x1521', iommugroup: 14 },
-    { id: '0000:03:00.0', class: '0x010802', vendor: '0x144d', device: '0xa80a', vendor_name: 'Samsung Electronics Co Ltd', device_name: 'NVMe SSD Controller PM9A1/PM9A3/980PRO', subsystem_vendor: '0x144d', subsystem_device: '0xa801', iommugroup: 15 + index },
+    {
+      id: '0000:00:1f.2',
+      class: '0x010601',
+      vendor: '0x8086',
+      device: '0xa352',
+      vendor_name: 'Intel Corporation',
+      device_name: 'Cannon Lake PCH SATA AHCI Controller',
+      subsystem_vendor: '0x15d9',
+      subsystem_device: '0x1c48',
+      iommugroup: 9,
+    },
+    {
+      id: '0000:02:00.0',
+      class: '0x020000',
+      vendor: '0x8086',
+      device: '0x1521',
+      vendor_name: 'Intel Corporation',
+      device_name: 'I350 Gigabit Network Connection',
+      subsystem_vendor: '0x15d9',
+      subsystem_device: '0x1521',
+      iommugroup: 14,
+    },
+    {
+      id: '0000:03:00.0',
+      class: '0x010802',
+      vendor: '0x144d',
+      device: '0xa80a',
+      vendor_name: 'Samsung Electronics Co Ltd',
+      device_name: 'NVMe SSD Controller PM9A1/PM9A3/980PRO',
+      subsystem_vendor: '0x144d',
+      subsystem_device: '0xa801',
+      iommugroup: 15 + index,
+    },
   ];
   if (gpus) {
     const mdev = (gpu: number): MdevType[] => [
-      { type: 'nvidia-920', name: 'NVIDIA L4-1Q', description: 'num_heads=4, frl_config=60, framebuffer=1024M, max_resolution=5120x2880, max_instance=24', available: 24 - gpu },
-      { type: 'nvidia-922', name: 'NVIDIA L4-4Q', description: 'num_heads=4, frl_config=60, framebuffer=4096M, max_resolution=7680x4320, max_instance=6', available: 6 },
-      { type: 'nvidia-925', name: 'NVIDIA L4-24Q', description: 'num_heads=4, frl_config=60, framebuffer=24576M, max_resolution=7680x4320, max_instance=1', available: 1 },
+      {
+        type: 'nvidia-920',
+        name: 'NVIDIA L4-1Q',
+        description: 'num_heads=4, frl_config=60, framebuffer=1024M, max_resolution=5120x2880, max_instance=24',
+        available: 24 - gpu,
+      },
+      {
+        type: 'nvidia-922',
+        name: 'NVIDIA L4-4Q',
+        description: 'num_heads=4, frl_config=60, framebuffer=4096M, max_resolution=7680x4320, max_instance=6',
+        available: 6,
+      },
+      {
+        type: 'nvidia-925',
+        name: 'NVIDIA L4-24Q',
+        description: 'num_heads=4, frl_config=60, framebuffer=24576M, max_resolution=7680x4320, max_instance=1',
+        available: 1,
+      },
     ];
-    for (const [gpu, bus] of [[0, '41'], [1, 'c1']] as const) {
-      list.push({ id: `0000:${bus}:00.0`, class: '0x030200', vendor: '0x10de', device: '0x27b8', vendor_name: 'NVIDIA Corporation', device_name: 'AD104GL [L4]', subsystem_vendor: '0x10de', subsystem_device: '0x16ca', iommugroup: 40 + gpu, mdev: mdev(gpu) });
+    for (const [gpu, bus] of [
+      [0, '41'],
+      [1, 'c1'],
+    ] as const) {
+      list.push({
+        id: `0000:${bus}:00.0`,
+        class: '0x030200',
+        vendor: '0x10de',
+        device: '0x27b8',
+        vendor_name: 'NVIDIA Corporation',
+        device_name: 'AD104GL [L4]',
+        subsystem_vendor: '0x10de',
+        subsystem_device: '0x16ca',
+        iommugroup: 40 + gpu,
+        mdev: mdev(gpu),
+      });
     }
   }
   return list;
@@ -382,7 +615,15 @@ function addTemplate(
   const win = t.ostype === 'win11';
   const ctime = Math.floor(t.created / 1000);
   const disk = `base-${vmid}-disk-${win ? 1 : 0}`;
-  state.volumes.push({ volid: `ceph-vm:${disk}`, storage: 'ceph-vm', content: 'images', format: 'raw', size: t.disk, vmid, ctime });
+  state.volumes.push({
+    volid: `ceph-vm:${disk}`,
+    storage: 'ceph-vm',
+    content: 'images',
+    format: 'raw',
+    size: t.disk,
+    vmid,
+    ctime,
+  });
   const config: Record<string, string> = {
     name: t.name,
     template: '1',
@@ -402,8 +643,24 @@ function addTemplate(
     tags: win ? 'template;windows' : 'cloudinit;template',
   };
   if (win) {
-    state.volumes.push({ volid: `ceph-vm:base-${vmid}-disk-0`, storage: 'ceph-vm', content: 'images', format: 'raw', size: 1 * MiB, vmid, ctime });
-    state.volumes.push({ volid: `ceph-vm:base-${vmid}-disk-2`, storage: 'ceph-vm', content: 'images', format: 'raw', size: 4 * MiB, vmid, ctime });
+    state.volumes.push({
+      volid: `ceph-vm:base-${vmid}-disk-0`,
+      storage: 'ceph-vm',
+      content: 'images',
+      format: 'raw',
+      size: 1 * MiB,
+      vmid,
+      ctime,
+    });
+    state.volumes.push({
+      volid: `ceph-vm:base-${vmid}-disk-2`,
+      storage: 'ceph-vm',
+      content: 'images',
+      format: 'raw',
+      size: 4 * MiB,
+      vmid,
+      ctime,
+    });
     Object.assign(config, {
       bios: 'ovmf',
       machine: 'pc-q35-10.1',
@@ -412,7 +669,15 @@ function addTemplate(
       ide0: 'local:iso/virtio-win-0.1.271.iso,media=cdrom,size=709M',
     });
   } else {
-    state.volumes.push({ volid: `ceph-vm:vm-${vmid}-cloudinit`, storage: 'ceph-vm', content: 'images', format: 'raw', size: 4 * MiB, vmid, ctime });
+    state.volumes.push({
+      volid: `ceph-vm:vm-${vmid}-cloudinit`,
+      storage: 'ceph-vm',
+      content: 'images',
+      format: 'raw',
+      size: 4 * MiB,
+      vmid,
+      ctime,
+    });
     Object.assign(config, {
       ide2: `ceph-vm:vm-${vmid}-cloudinit,media=cdrom`,
       serial0: 'socket',
@@ -424,13 +689,33 @@ function addTemplate(
   state.guests.push(newGuest({ vmid, type: 'qemu', node: t.node, config, createdAt: t.created }));
 }
 
-export function newGuest(g: { vmid: number; type: GuestType; node: string; config: Record<string, string>; createdAt: number }): Guest {
+export function newGuest(g: {
+  vmid: number;
+  type: GuestType;
+  node: string;
+  config: Record<string, string>;
+  createdAt: number;
+}): Guest {
   return {
     ...g,
     status: 'stopped',
     pending: {},
     snapshots: [],
-    firewall: { options: { enable: 0, policy_in: 'DROP', policy_out: 'ACCEPT', dhcp: 1, ndp: 1, radv: 0, macfilter: 1, ipfilter: 0, log_level_in: 'nolog', log_level_out: 'nolog' }, rules: [] },
+    firewall: {
+      options: {
+        enable: 0,
+        policy_in: 'DROP',
+        policy_out: 'ACCEPT',
+        dhcp: 1,
+        ndp: 1,
+        radv: 0,
+        macfilter: 1,
+        ipfilter: 0,
+        log_level_in: 'nolog',
+        log_level_out: 'nolog',
+      },
+      rules: [],
+    },
     runs: [],
     console: [],
   };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { client, useSim } from './test/client.js';
 
-const UPID_RE = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-F]{8}):([0-9A-F]{8,9}):([0-9A-F]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/;
+const UPID_RE =
+  /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-F]{8}):([0-9A-F]{8,9}):([0-9A-F]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/;
 
 describe('tasks, errors and locks', () => {
   const start = useSim();
@@ -11,7 +12,10 @@ describe('tasks, errors and locks', () => {
     const missing = await api.get('/nodes/pve1/qemu/123/config');
     expect(missing.status).toBe(500);
     expect(missing.statusText).toBe("Configuration file 'nodes/pve1/qemu-server/123.conf' does not exist");
-    expect(missing.body).toEqual({ data: null, message: "Configuration file 'nodes/pve1/qemu-server/123.conf' does not exist\n" });
+    expect(missing.body).toEqual({
+      data: null,
+      message: "Configuration file 'nodes/pve1/qemu-server/123.conf' does not exist\n",
+    });
     const wrongNode = await api.get('/nodes/pve2/qemu/9000/status/current');
     expect(wrongNode.statusText).toBe("Configuration file 'nodes/pve2/qemu-server/9000.conf' does not exist");
     const lxc = await api.get('/nodes/pve1/lxc/9000/config');
@@ -34,17 +38,24 @@ describe('tasks, errors and locks', () => {
     expect(m?.[6]).toBe('qmclone');
     expect(m?.[7]).toBe('9002');
     expect(m?.[8]).toBe('root@pam!sim-full');
-    const running = await api.get<{ status: string; exitstatus?: string; tokenid?: string; user: string }>(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`);
+    const running = await api.get<{ status: string; exitstatus?: string; tokenid?: string; user: string }>(
+      `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`,
+    );
     expect(running.body!.data).toMatchObject({ status: 'running', user: 'root@pam', tokenid: 'sim-full' });
     expect(running.body!.data.exitstatus).toBeUndefined();
     const listed = await api.get<{ upid: string; status: string }[]>('/nodes/pve1/tasks', { source: 'active' });
     expect(listed.body!.data.find((t) => t.upid === upid)?.status).toBe('RUNNING');
     expect((await api.wait(upid)).exitstatus).toBe('OK');
 
-    const log = await api.get<{ n: number; t: string }[]>(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/log`, { start: 1, limit: 2 });
+    const log = await api.get<{ n: number; t: string }[]>(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/log`, {
+      start: 1,
+      limit: 2,
+    });
     expect(log.body!.total).toBeGreaterThan(3);
     expect(log.body!.data.map((l) => l.n)).toEqual([2, 3]);
-    const all = await api.get<{ n: number; t: string }[]>(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/log`, { limit: 500 });
+    const all = await api.get<{ n: number; t: string }[]>(`/nodes/pve1/tasks/${encodeURIComponent(upid)}/log`, {
+      limit: 500,
+    });
     expect(all.body!.data[0]?.t).toMatch(/^create full clone of drive /);
     expect(all.body!.data.at(-1)?.t).toBe('TASK OK');
     const cluster = await api.get<{ upid: string; status: string }[]>('/cluster/tasks');
@@ -80,7 +91,9 @@ describe('tasks, errors and locks', () => {
     expect(put.status).toBe(500);
     expect(put.statusText).toBe("can't lock file '/var/lock/qemu-server/lock-220.conf' - got timeout");
     const asyncCfg = await api.post<string>('/nodes/pve1/qemu/220/config', { cores: 4 });
-    expect((await api.wait(asyncCfg.body!.data)).exitstatus).toBe("can't lock file '/var/lock/qemu-server/lock-220.conf' - got timeout");
+    expect((await api.wait(asyncCfg.body!.data)).exitstatus).toBe(
+      "can't lock file '/var/lock/qemu-server/lock-220.conf' - got timeout",
+    );
     sim.control.releaseTasks('qmstart');
     expect((await api.wait(startTask)).exitstatus).toBe('OK');
     expect((await api.put('/nodes/pve1/qemu/220/config', { cores: 4 })).status).toBe(200);
@@ -94,17 +107,24 @@ describe('tasks, errors and locks', () => {
     // pve1 has 256 GiB; ask for 200 GiB twice.
     await api.put('/nodes/pve1/qemu/230/config', { memory: 204800 });
     await api.put('/nodes/pve1/qemu/231/config', { memory: 204800 });
-    expect((await api.wait((await api.post<string>('/nodes/pve1/qemu/230/status/start')).body!.data)).exitstatus).toBe('OK');
+    expect((await api.wait((await api.post<string>('/nodes/pve1/qemu/230/status/start')).body!.data)).exitstatus).toBe(
+      'OK',
+    );
     const second = (await api.post<string>('/nodes/pve1/qemu/231/status/start')).body!.data;
     expect((await api.wait(second)).exitstatus).toBe('start failed: QEMU exited with code 1');
     const log = await api.get<{ t: string }[]>(`/nodes/pve1/tasks/${encodeURIComponent(second)}/log`);
-    expect(log.body!.data.map((l) => l.t)).toContain("kvm: cannot set up guest memory 'pc.ram': Cannot allocate memory");
+    expect(log.body!.data.map((l) => l.t)).toContain(
+      "kvm: cannot set up guest memory 'pc.ram': Cannot allocate memory",
+    );
   });
 
   it('clones linked from templates by default and refuses linked clones of non-templates', async () => {
     const sim = await start();
     const api = client(sim);
-    await api.wait((await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 240, target: 'pve2', pool: 'templates' })).body!.data);
+    await api.wait(
+      (await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 240, target: 'pve2', pool: 'templates' })).body!
+        .data,
+    );
     const cfg = await api.get<Record<string, string>>('/nodes/pve2/qemu/240/config');
     expect(cfg.body!.data.scsi0).toMatch(/^ceph-vm:base-9000-disk-0\/vm-240-disk-0,/);
     expect(cfg.body!.data.ide2).toBe('ceph-vm:vm-240-cloudinit,media=cdrom');
@@ -115,6 +135,8 @@ describe('tasks, errors and locks', () => {
     const dup = await api.post('/nodes/pve1/qemu/9000/clone', { newid: 240 });
     expect(dup.statusText).toBe('unable to create VM 240: config file already exists');
     const destroyTemplate = await api.del<string>('/nodes/pve1/qemu/9000');
-    expect((await api.wait(destroyTemplate.body!.data)).exitstatus).toBe("volume deletion failed: base volume 'ceph-vm:base-9000-disk-0' is still in use by linked clone");
+    expect((await api.wait(destroyTemplate.body!.data)).exitstatus).toBe(
+      "volume deletion failed: base volume 'ceph-vm:base-9000-disk-0' is still in use by linked clone",
+    );
   });
 });

@@ -39,7 +39,8 @@ export class TaskManager {
   ) {
     this.pid = 0x1a000 + (state.seed % 0x1000) * 16;
     for (const t of state.tasks) {
-      if (t.status === 'running') Object.assign(t, { status: 'stopped', exitstatus: 'unexpected status', endtime: t.starttime });
+      if (t.status === 'running')
+        Object.assign(t, { status: 'stopped', exitstatus: 'unexpected status', endtime: t.starttime });
       this.byUpid.set(t.upid, t);
       this.pid = Math.max(this.pid, t.pid);
     }
@@ -137,7 +138,13 @@ export class TaskManager {
 
   private finish(t: TaskRecord, exitstatus: string) {
     if (t.status === 'stopped') return;
-    t.log.push(exitstatus === 'OK' ? 'TASK OK' : exitstatus.startsWith('WARNINGS') ? `TASK ${exitstatus}` : `TASK ERROR: ${exitstatus}`);
+    t.log.push(
+      exitstatus === 'OK'
+        ? 'TASK OK'
+        : exitstatus.startsWith('WARNINGS')
+          ? `TASK ${exitstatus}`
+          : `TASK ERROR: ${exitstatus}`,
+    );
     t.status = 'stopped';
     t.exitstatus = exitstatus;
     t.endtime = Math.floor(this.hooks.nowMs() / 1000);
@@ -176,7 +183,12 @@ export class LockManager {
   constructor(private readonly scale: (ms: number) => number) {}
 
   /** Runs fn under the guest's config lock; fails with PVE's text after the (scaled) timeout. */
-  async with<T>(type: GuestType, vmid: number, fn: () => Promise<T> | T, opts: { shared?: boolean; timeoutMs?: number } = {}): Promise<T> {
+  async with<T>(
+    type: GuestType,
+    vmid: number,
+    fn: () => Promise<T> | T,
+    opts: { shared?: boolean; timeoutMs?: number } = {},
+  ): Promise<T> {
     const release = await this.acquire(type, vmid, opts.shared ?? false, this.scale(opts.timeoutMs ?? LOCK_TIMEOUT_MS));
     try {
       return await fn();

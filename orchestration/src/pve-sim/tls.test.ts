@@ -9,11 +9,15 @@ describe('tls', () => {
     const sim = await start({ tls: true });
     expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const { status, fingerprint } = await new Promise<{ status: number; fingerprint: string }>((resolve, reject) => {
-      const req = get(`${sim.url}/api2/json/version`, { ca: sim.tls!.certPem, headers: { Authorization: sim.credentials.tokens.full.header } }, (res) => {
-        const fp = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, fingerprint: fp }));
-      });
+      const req = get(
+        `${sim.url}/api2/json/version`,
+        { ca: sim.tls!.certPem, headers: { Authorization: sim.credentials.tokens.full.header } },
+        (res) => {
+          const fp = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, fingerprint: fp }));
+        },
+      );
       req.on('error', reject);
     });
     expect(status).toBe(200);

@@ -5,12 +5,18 @@ import { isIP } from 'node:net';
 
 const tlv = (tag: number, content: Buffer): Buffer => {
   const len = content.length;
-  const head = len < 0x80 ? Buffer.from([tag, len]) : len < 0x100 ? Buffer.from([tag, 0x81, len]) : Buffer.from([tag, 0x82, len >> 8, len & 0xff]);
+  const head =
+    len < 0x80
+      ? Buffer.from([tag, len])
+      : len < 0x100
+        ? Buffer.from([tag, 0x81, len])
+        : Buffer.from([tag, 0x82, len >> 8, len & 0xff]);
   return Buffer.concat([head, content]);
 };
 const seq = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
 const set = (...items: Buffer[]) => tlv(0x31, Buffer.concat(items));
-const int = (bytes: Buffer) => tlv(0x02, bytes[0] !== undefined && bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+const int = (bytes: Buffer) =>
+  tlv(0x02, bytes[0] !== undefined && bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
 const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, 'utf8'));
 const octets = (b: Buffer) => tlv(0x04, b);
 const bits = (b: Buffer) => tlv(0x03, Buffer.concat([Buffer.from([0]), b]));
@@ -44,10 +50,10 @@ export function selfSignedCertificate(host: string, now = new Date()): SelfSigne
     if (isIP(h) === 4) altNames.push(tlv(0x87, Buffer.from(h.split('.').map(Number))));
     else if (!isIP(h) && h !== 'localhost') altNames.push(tlv(0x82, Buffer.from(h)));
   }
-  const extensions = tlv(0xa3, seq(
-    seq(oid('2.5.29.17'), octets(seq(...altNames))),
-    seq(oid('2.5.29.19'), octets(seq())),
-  ));
+  const extensions = tlv(
+    0xa3,
+    seq(seq(oid('2.5.29.17'), octets(seq(...altNames))), seq(oid('2.5.29.19'), octets(seq()))),
+  );
   const notAfter = new Date(now.getTime() + 2 * 365 * 86400_000);
   const tbs = seq(
     tlv(0xa0, int(Buffer.from([2]))),
@@ -61,7 +67,10 @@ export function selfSignedCertificate(host: string, now = new Date()): SelfSigne
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = seq(tbs, alg, bits(signature));
-  const certPem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)?.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const certPem = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)
+    ?.join('\n')}\n-----END CERTIFICATE-----\n`;
   const fingerprint = createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)?.join(':') ?? '';
   return { keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), certPem, fingerprint };
 }

@@ -15,7 +15,8 @@ describe('parameter verification (400)', () => {
       errors: {
         vmid: "type check ('integer') failed - got 'abc'",
         cores: 'value must have a minimum value of 1',
-        ostype: "value 'dos' does not have a value in the enumeration 'other, wxp, w2k, w2k3, w2k8, wvista, win7, win8, win10, win11, l24, l26, solaris'",
+        ostype:
+          "value 'dos' does not have a value in the enumeration 'other, wxp, w2k, w2k3, w2k8, wvista, win7, win8, win10, win11, l24, l26, solaris'",
         bogus: 'property is not defined in schema and the schema does not allow additional properties',
       },
     });
@@ -51,7 +52,9 @@ describe('parameter verification (400)', () => {
     expect(e.tags).toBe('invalid format - invalid characters in tag');
     expect(e.hookscript).toMatch(/^invalid format - /);
     const v = await api.post('/nodes/pve1/qemu', { vmid: 150, memory: 'current=8' });
-    expect(v.body?.errors?.memory).toBe('invalid format - format error\nmemory.current: value must have a minimum value of 16\n');
+    expect(v.body?.errors?.memory).toBe(
+      'invalid format - format error\nmemory.current: value must have a minimum value of 16\n',
+    );
   });
 
   it('validates path variables with their formats', async () => {
@@ -68,7 +71,9 @@ describe('parameter verification (400)', () => {
 
   it('merges the query string over the body and accepts JSON bodies', async () => {
     const sim = await start();
-    const res = await fetch(`${sim.url}/api2/json/cluster/nextid`, { headers: { Authorization: sim.credentials.tokens.full.header } });
+    const res = await fetch(`${sim.url}/api2/json/cluster/nextid`, {
+      headers: { Authorization: sim.credentials.tokens.full.header },
+    });
     expect(await res.json()).toEqual({ data: '100' });
     const json = await fetch(`${sim.url}/api2/json/nodes/pve1/qemu/9000/clone`, {
       method: 'POST',
@@ -76,7 +81,9 @@ describe('parameter verification (400)', () => {
       body: JSON.stringify({ newid: 'x', full: true }),
     });
     expect(json.status).toBe(400);
-    expect(((await json.json()) as { errors: object }).errors).toEqual({ newid: "type check ('integer') failed - got 'x'" });
+    expect(((await json.json()) as { errors: object }).errors).toEqual({
+      newid: "type check ('integer') failed - got 'x'",
+    });
     const taken = await client(sim).get('/cluster/nextid', { vmid: 9000 });
     expect(taken.status).toBe(400);
     expect(taken.body?.errors).toEqual({ vmid: 'VM 9000 already exists' });

@@ -9,14 +9,25 @@ export type RawParams = Record<string, string | string[]>;
 
 /** Highest index per indexed option (`net[n]` → net0..net31); unknown ones accept 0..255. */
 const INDEX_MAX: Record<string, number> = {
-  net: 31, ipconfig: 31, scsi: 30, virtio: 15, sata: 5, ide: 3, hostpci: 15, usb: 4, serial: 3,
-  parallel: 2, numa: 7, unused: 255, mp: 255, dev: 255, virtiofs: 9, link: 7,
+  net: 31,
+  ipconfig: 31,
+  scsi: 30,
+  virtio: 15,
+  sata: 5,
+  ide: 3,
+  hostpci: 15,
+  usb: 4,
+  serial: 3,
+  parallel: 2,
+  numa: 7,
+  unused: 255,
+  mp: 255,
+  dev: 255,
+  virtiofs: 9,
+  link: 7,
 };
 
-export function findProperty(
-  props: Record<string, SchemaProperty>,
-  name: string,
-): SchemaProperty | undefined {
+export function findProperty(props: Record<string, SchemaProperty>, name: string): SchemaProperty | undefined {
   const direct = props[name];
   if (direct) return direct;
   const m = /^([a-z_-]+?)(\d+)$/i.exec(name);
@@ -81,7 +92,8 @@ export function checkProp(path: string, schema: SchemaProperty, value: string | 
       if (!/^[+-]?\d+$/.test(value)) return `type check ('integer') failed - got '${value}'`;
       break;
     case 'number':
-      if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(value)) return `type check ('number') failed - got '${value}'`;
+      if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(value))
+        return `type check ('number') failed - got '${value}'`;
       break;
     default:
       break;
@@ -122,7 +134,10 @@ const regexCache = new Map<string, RegExp | null>();
 function patternRegex(pattern: string): RegExp | undefined {
   let re = regexCache.get(pattern);
   if (re === undefined) {
-    const js = pattern.replace(/\(\?\^([a-z]*):/g, (_, flags: string) => (flags ? `(?${flags}:` : '(?:')).replace(/\\z/g, '$').replace(/\\A/g, '^');
+    const js = pattern
+      .replace(/\(\?\^([a-z]*):/g, (_, flags: string) => (flags ? `(?${flags}:` : '(?:'))
+      .replace(/\\z/g, '$')
+      .replace(/\\A/g, '^');
     try {
       re = new RegExp(`^(?:${js})$`);
     } catch {
@@ -156,7 +171,8 @@ export function parsePropertyString(
       }
       if (values[key] !== undefined) return { values, error: `duplicate key in comma-separated list property: ${key}` };
       if (!format[key]) return { values, error: `invalid key in comma-separated list property: ${key}` };
-      if (format[key]?.type === 'boolean') val = /^(1|true|yes|on)$/i.test(val) ? '1' : /^(0|false|no|off)$/i.test(val) ? '0' : val;
+      if (format[key]?.type === 'boolean')
+        val = /^(1|true|yes|on)$/i.test(val) ? '1' : /^(0|false|no|off)$/i.test(val) ? '0' : val;
       values[key] = val;
     } else if (!part.includes('=')) {
       if (!defaultKey) return { values, error: 'value without key, but schema does not define a default key' };
@@ -180,7 +196,8 @@ function checkPropertyString(path: string, format: Record<string, SchemaProperty
     if (schema.alias) continue;
     const v = values[key];
     if (v === undefined) {
-      if (!isOptional(schema) && !schema.default_key) errors.push(`${path}.${key}: property is missing and it is not optional`);
+      if (!isOptional(schema) && !schema.default_key)
+        errors.push(`${path}.${key}: property is missing and it is not optional`);
       else if (!isOptional(schema) && schema.default_key && schema.default === undefined) {
         errors.push(`${path}.${key}: property is missing and it is not optional`);
       }

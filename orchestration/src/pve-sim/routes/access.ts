@@ -1,13 +1,22 @@
 // /access: tickets, users, API tokens, ACLs, roles, permissions.
 import { randomUUID } from 'node:crypto';
-import { createCsrf, createTicket, effectivePermissions, hasPriv, privsAt, verifyTicket, type Identity } from '../auth.js';
+import {
+  createCsrf,
+  createTicket,
+  effectivePermissions,
+  hasPriv,
+  privsAt,
+  verifyTicket,
+  type Identity,
+} from '../auth.js';
 import { PveError } from '../errors.js';
 import type { Router } from '../router.js';
 import type { Sim } from '../sim.js';
 import type { AclEntry, User } from '../state.js';
 
 const capFor = (sim: Sim, id: Identity) => {
-  const group = (path: string, prefix: RegExp) => Object.fromEntries([...privsAt(sim.state, id, path)].filter(([k]) => prefix.test(k)).map(([k, v]) => [k, v]));
+  const group = (path: string, prefix: RegExp) =>
+    Object.fromEntries([...privsAt(sim.state, id, path)].filter(([k]) => prefix.test(k)).map(([k, v]) => [k, v]));
   return {
     vms: group('/vms', /^(VM\.|Permissions\.Modify)/),
     storage: group('/storage', /^(Datastore\.|Permissions\.Modify)/),
@@ -30,7 +39,21 @@ function tokenInfo(t: User['tokens'][string]) {
 }
 
 export function accessRoutes(r: Router) {
-  r.on('GET', '/access', () => ['users', 'groups', 'roles', 'acl', 'domains', 'ticket', 'password', 'permissions', 'tfa', 'openid', 'vncticket'].map((subdir) => ({ subdir })));
+  r.on('GET', '/access', () =>
+    [
+      'users',
+      'groups',
+      'roles',
+      'acl',
+      'domains',
+      'ticket',
+      'password',
+      'permissions',
+      'tfa',
+      'openid',
+      'vncticket',
+    ].map((subdir) => ({ subdir })),
+  );
   r.on('GET', '/access/ticket', () => null);
   r.on('GET', '/access/domains', () => [
     { realm: 'pam', type: 'pam', comment: 'Linux PAM standard authentication' },
@@ -44,7 +67,12 @@ export function accessRoutes(r: Router) {
     const password = params.req('password');
     const u = sim.state.users.find((x) => x.userid === username);
     const viaTicket = verifyTicket(sim.key, password, sim.nowSec());
-    const ok = u?.enable && (!u.expire || u.expire > sim.nowSec()) && ((u.password !== undefined && u.password === password) || viaTicket === username || (viaTicket === 'root@pam' && password.startsWith('PVE:')));
+    const ok =
+      u?.enable &&
+      (!u.expire || u.expire > sim.nowSec()) &&
+      ((u.password !== undefined && u.password === password) ||
+        viaTicket === username ||
+        (viaTicket === 'root@pam' && password.startsWith('PVE:')));
     if (!u || !ok) {
       await sim.sleep(3000);
       throw PveError.authFailure();
@@ -72,7 +100,12 @@ export function accessRoutes(r: Router) {
       if (!hasPriv(sim.state, identity, '/access', ['Sys.Audit'])) throw PveError.permission('/access', ['Sys.Audit']);
       const [uid = '', tok] = userid.split('!');
       const t = tok ? user(sim, uid).tokens[tok] : undefined;
-      target = { userid: uid, ...(tok ? { tokenid: userid } : {}), privsep: t?.privsep === 1, via: tok ? 'token' : 'ticket' };
+      target = {
+        userid: uid,
+        ...(tok ? { tokenid: userid } : {}),
+        privsep: t?.privsep === 1,
+        via: tok ? 'token' : 'ticket',
+      };
     }
     return effectivePermissions(sim.state, target, params.str('path'));
   });
@@ -84,27 +117,49 @@ export function accessRoutes(r: Router) {
       .filter((u) => canAll || u.userid === identity.userid)
       .filter((u) => !params.has('enabled') || u.enable === Number(params.str('enabled')))
       .map((u) => ({
-        userid: u.userid, enable: u.enable, expire: u.expire, 'realm-type': u.userid.split('@')[1] === 'pam' ? 'pam' : 'pve',
-        ...(u.firstname ? { firstname: u.firstname } : {}), ...(u.lastname ? { lastname: u.lastname } : {}), ...(u.email ? { email: u.email } : {}), ...(u.comment ? { comment: u.comment } : {}),
+        userid: u.userid,
+        enable: u.enable,
+        expire: u.expire,
+        'realm-type': u.userid.split('@')[1] === 'pam' ? 'pam' : 'pve',
+        ...(u.firstname ? { firstname: u.firstname } : {}),
+        ...(u.lastname ? { lastname: u.lastname } : {}),
+        ...(u.email ? { email: u.email } : {}),
+        ...(u.comment ? { comment: u.comment } : {}),
         groups: u.groups.join(','),
         ...(full ? { tokens: Object.entries(u.tokens).map(([tokenid, t]) => ({ tokenid, ...tokenInfo(t) })) } : {}),
       }));
   });
   r.on('POST', '/access/users', ({ sim, params }) => {
     const userid = params.req('userid');
-    if (sim.state.users.some((u) => u.userid === userid)) throw PveError.internal(`create user failed: user '${userid}' already exists`);
+    if (sim.state.users.some((u) => u.userid === userid))
+      throw PveError.internal(`create user failed: user '${userid}' already exists`);
     sim.state.users.push({
-      userid, enable: params.bool('enable', true) ? 1 : 0, expire: params.int('expire') ?? 0, groups: (params.str('groups') ?? '').split(',').filter(Boolean), tokens: {},
+      userid,
+      enable: params.bool('enable', true) ? 1 : 0,
+      expire: params.int('expire') ?? 0,
+      groups: (params.str('groups') ?? '').split(',').filter(Boolean),
+      tokens: {},
       ...(params.str('password') ? { password: params.str('password') } : {}),
-      ...(params.str('email') ? { email: params.str('email') } : {}), ...(params.str('comment') ? { comment: params.str('comment') } : {}),
-      ...(params.str('firstname') ? { firstname: params.str('firstname') } : {}), ...(params.str('lastname') ? { lastname: params.str('lastname') } : {}),
+      ...(params.str('email') ? { email: params.str('email') } : {}),
+      ...(params.str('comment') ? { comment: params.str('comment') } : {}),
+      ...(params.str('firstname') ? { firstname: params.str('firstname') } : {}),
+      ...(params.str('lastname') ? { lastname: params.str('lastname') } : {}),
     });
     sim.changed();
     return null;
   });
   r.on('GET', '/access/users/{userid}', ({ sim, params }) => {
     const u = user(sim, params.req('userid'));
-    return { enable: u.enable, expire: u.expire, groups: u.groups, tokens: Object.fromEntries(Object.entries(u.tokens).map(([k, t]) => [k, tokenInfo(t)])), ...(u.email ? { email: u.email } : {}), ...(u.comment ? { comment: u.comment } : {}), ...(u.firstname ? { firstname: u.firstname } : {}), ...(u.lastname ? { lastname: u.lastname } : {}) };
+    return {
+      enable: u.enable,
+      expire: u.expire,
+      groups: u.groups,
+      tokens: Object.fromEntries(Object.entries(u.tokens).map(([k, t]) => [k, tokenInfo(t)])),
+      ...(u.email ? { email: u.email } : {}),
+      ...(u.comment ? { comment: u.comment } : {}),
+      ...(u.firstname ? { firstname: u.firstname } : {}),
+      ...(u.lastname ? { lastname: u.lastname } : {}),
+    };
   });
   r.on('PUT', '/access/users/{userid}', ({ sim, params }) => {
     const u = user(sim, params.req('userid'));
@@ -126,7 +181,9 @@ export function accessRoutes(r: Router) {
     return null;
   });
 
-  r.on('GET', '/access/users/{userid}/token', ({ sim, params }) => Object.entries(user(sim, params.req('userid')).tokens).map(([tokenid, t]) => ({ tokenid, ...tokenInfo(t) })));
+  r.on('GET', '/access/users/{userid}/token', ({ sim, params }) =>
+    Object.entries(user(sim, params.req('userid')).tokens).map(([tokenid, t]) => ({ tokenid, ...tokenInfo(t) })),
+  );
   r.on('GET', '/access/users/{userid}/token/{tokenid}', ({ sim, params }) => {
     const t = user(sim, params.req('userid')).tokens[params.req('tokenid')];
     if (!t) throw PveError.internal(`no such token '${params.req('tokenid')}' for user '${params.req('userid')}'`);
@@ -136,7 +193,12 @@ export function accessRoutes(r: Router) {
     const u = user(sim, params.req('userid'));
     const tokenid = params.req('tokenid');
     if (u.tokens[tokenid]) throw PveError.internal(`Token already exists.`);
-    const t = { secret: randomUUID(), privsep: (params.bool('privsep', true) ? 1 : 0) as 0 | 1, expire: params.int('expire') ?? u.expire, ...(params.str('comment') ? { comment: params.str('comment') } : {}) };
+    const t = {
+      secret: randomUUID(),
+      privsep: (params.bool('privsep', true) ? 1 : 0) as 0 | 1,
+      expire: params.int('expire') ?? u.expire,
+      ...(params.str('comment') ? { comment: params.str('comment') } : {}),
+    };
     u.tokens[tokenid] = t;
     sim.changed();
     return { 'full-tokenid': `${u.userid}!${tokenid}`, info: tokenInfo(t), value: t.secret };
@@ -167,14 +229,26 @@ export function accessRoutes(r: Router) {
   );
   r.on('PUT', '/access/acl', ({ sim, params }) => {
     const path = params.req('path');
-    const roles = params.req('roles').split(/[,;\s]+/).filter(Boolean);
+    const roles = params
+      .req('roles')
+      .split(/[,;\s]+/)
+      .filter(Boolean);
     for (const role of roles) if (!sim.state.roles[role]) throw PveError.internal(`role '${role}' does not exist`);
     const propagate = (params.bool('propagate', true) ? 1 : 0) as 0 | 1;
     const del = params.bool('delete');
     const subjects: [AclEntry['type'], string][] = [
-      ...(params.str('users') ?? '').split(/[,;\s]+/).filter(Boolean).map((u) => ['user', u] as [AclEntry['type'], string]),
-      ...(params.str('groups') ?? '').split(/[,;\s]+/).filter(Boolean).map((g) => ['group', g] as [AclEntry['type'], string]),
-      ...(params.str('tokens') ?? '').split(/[,;\s]+/).filter(Boolean).map((t) => ['token', t] as [AclEntry['type'], string]),
+      ...(params.str('users') ?? '')
+        .split(/[,;\s]+/)
+        .filter(Boolean)
+        .map((u) => ['user', u] as [AclEntry['type'], string]),
+      ...(params.str('groups') ?? '')
+        .split(/[,;\s]+/)
+        .filter(Boolean)
+        .map((g) => ['group', g] as [AclEntry['type'], string]),
+      ...(params.str('tokens') ?? '')
+        .split(/[,;\s]+/)
+        .filter(Boolean)
+        .map((t) => ['token', t] as [AclEntry['type'], string]),
     ];
     for (const [type, ugid] of subjects) {
       if (type === 'user') user(sim, ugid);
@@ -183,7 +257,9 @@ export function accessRoutes(r: Router) {
         if (!user(sim, uid).tokens[tok]) throw PveError.internal(`no such API token '${ugid}'`);
       }
       for (const roleid of roles) {
-        sim.state.acl = sim.state.acl.filter((a) => !(a.path === path && a.type === type && a.ugid === ugid && a.roleid === roleid));
+        sim.state.acl = sim.state.acl.filter(
+          (a) => !(a.path === path && a.type === type && a.ugid === ugid && a.roleid === roleid),
+        );
         if (!del) sim.state.acl.push({ path, type, ugid, roleid, propagate });
       }
     }
@@ -191,13 +267,46 @@ export function accessRoutes(r: Router) {
     return null;
   });
 
-  r.on('GET', '/access/roles', ({ sim }) => Object.entries(sim.state.roles).map(([roleid, privs]) => ({ roleid, privs: privs.join(','), special: roleid in builtinNames ? 1 : 0 })));
+  r.on('GET', '/access/roles', ({ sim }) =>
+    Object.entries(sim.state.roles).map(([roleid, privs]) => ({
+      roleid,
+      privs: privs.join(','),
+      special: roleid in builtinNames ? 1 : 0,
+    })),
+  );
   r.on('GET', '/access/roles/{roleid}', ({ sim, params }) => {
     const privs = sim.state.roles[params.req('roleid')];
     if (!privs) throw PveError.internal(`role '${params.req('roleid')}' does not exist`);
     return Object.fromEntries(privs.map((p) => [p, 1]));
   });
-  r.on('GET', '/access/groups', ({ sim }) => sim.state.groups.map((g) => ({ groupid: g.groupid, ...(g.comment ? { comment: g.comment } : {}), users: sim.state.users.filter((u) => u.groups.includes(g.groupid)).map((u) => u.userid).join(',') })));
+  r.on('GET', '/access/groups', ({ sim }) =>
+    sim.state.groups.map((g) => ({
+      groupid: g.groupid,
+      ...(g.comment ? { comment: g.comment } : {}),
+      users: sim.state.users
+        .filter((u) => u.groups.includes(g.groupid))
+        .map((u) => u.userid)
+        .join(','),
+    })),
+  );
 }
 
-const builtinNames: Record<string, true> = { Administrator: true, NoAccess: true, PVEAdmin: true, PVEAuditor: true, PVEDatastoreAdmin: true, PVEDatastoreUser: true, PVEMappingAdmin: true, PVEMappingUser: true, PVEPoolAdmin: true, PVEPoolUser: true, PVESDNAdmin: true, PVESDNUser: true, PVESysAdmin: true, PVETemplateUser: true, PVEUserAdmin: true, PVEVMAdmin: true, PVEVMUser: true };
+const builtinNames: Record<string, true> = {
+  Administrator: true,
+  NoAccess: true,
+  PVEAdmin: true,
+  PVEAuditor: true,
+  PVEDatastoreAdmin: true,
+  PVEDatastoreUser: true,
+  PVEMappingAdmin: true,
+  PVEMappingUser: true,
+  PVEPoolAdmin: true,
+  PVEPoolUser: true,
+  PVESDNAdmin: true,
+  PVESDNUser: true,
+  PVESysAdmin: true,
+  PVETemplateUser: true,
+  PVEUserAdmin: true,
+  PVEVMAdmin: true,
+  PVEVMUser: true,
+};

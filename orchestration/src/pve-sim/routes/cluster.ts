@@ -24,8 +24,24 @@ export function clusterRoutes(r: Router) {
   });
 
   r.on('GET', '/cluster/status', ({ sim }) => [
-    { type: 'cluster', id: 'cluster', name: sim.state.clusterName, nodes: sim.state.nodes.length, quorate: quorate(r, sim) ? 1 : 0, version: 7 },
-    ...sim.state.nodes.map((n, i) => ({ type: 'node', id: `node/${n.name}`, name: n.name, nodeid: i + 1, ip: n.ip, online: n.status === 'online' ? 1 : 0, local: i === 0 ? 1 : 0, level: '' })),
+    {
+      type: 'cluster',
+      id: 'cluster',
+      name: sim.state.clusterName,
+      nodes: sim.state.nodes.length,
+      quorate: quorate(r, sim) ? 1 : 0,
+      version: 7,
+    },
+    ...sim.state.nodes.map((n, i) => ({
+      type: 'node',
+      id: `node/${n.name}`,
+      name: n.name,
+      nodeid: i + 1,
+      ip: n.ip,
+      online: n.status === 'online' ? 1 : 0,
+      local: i === 0 ? 1 : 0,
+      level: '',
+    })),
   ]);
 
   r.on('GET', '/cluster/tasks', ({ sim, identity }) =>
@@ -42,13 +58,73 @@ export function clusterRoutes(r: Router) {
       .filter((n) => canAudit(sim, identity, `/nodes/${n.name}`, 'Sys.Audit'))
       .map((n) => {
         const row = nodeResource(sim, n);
-        return { node: n.name, status: n.status, ...(n.status === 'online' ? { cpu: row.cpu, maxcpu: row.maxcpu, mem: row.mem, maxmem: row.maxmem, disk: row.disk, maxdisk: row.maxdisk, uptime: row.uptime, level: '' } : {}), ssl_fingerprint: n.fingerprint, id: `node/${n.name}`, type: 'node' };
+        return {
+          node: n.name,
+          status: n.status,
+          ...(n.status === 'online'
+            ? {
+                cpu: row.cpu,
+                maxcpu: row.maxcpu,
+                mem: row.mem,
+                maxmem: row.maxmem,
+                disk: row.disk,
+                maxdisk: row.maxdisk,
+                uptime: row.uptime,
+                level: '',
+              }
+            : {}),
+          ssl_fingerprint: n.fingerprint,
+          id: `node/${n.name}`,
+          type: 'node',
+        };
       }),
   );
 
   r.on('GET', '/nodes/{node}', ({ sim, params }) => {
     sim.node(params.node);
-    return ['agent', 'apt', 'capabilities', 'ceph', 'certificates', 'config', 'disks', 'dns', 'execute', 'firewall', 'hardware', 'hosts', 'journal', 'lxc', 'migrateall', 'netstat', 'network', 'qemu', 'query-url-metadata', 'replication', 'report', 'rrd', 'rrddata', 'scan', 'sdn', 'services', 'spiceshell', 'startall', 'status', 'stopall', 'storage', 'subscription', 'syslog', 'tasks', 'termproxy', 'time', 'version', 'vncshell', 'vncwebsocket', 'vzdump', 'wakeonlan'].map((subdir) => ({ name: subdir }));
+    return [
+      'agent',
+      'apt',
+      'capabilities',
+      'ceph',
+      'certificates',
+      'config',
+      'disks',
+      'dns',
+      'execute',
+      'firewall',
+      'hardware',
+      'hosts',
+      'journal',
+      'lxc',
+      'migrateall',
+      'netstat',
+      'network',
+      'qemu',
+      'query-url-metadata',
+      'replication',
+      'report',
+      'rrd',
+      'rrddata',
+      'scan',
+      'sdn',
+      'services',
+      'spiceshell',
+      'startall',
+      'status',
+      'stopall',
+      'storage',
+      'subscription',
+      'syslog',
+      'tasks',
+      'termproxy',
+      'time',
+      'version',
+      'vncshell',
+      'vncwebsocket',
+      'vzdump',
+      'wakeonlan',
+    ].map((subdir) => ({ name: subdir }));
   });
 
   r.on('GET', '/nodes/{node}/status', ({ sim, params }) => {
@@ -62,13 +138,27 @@ export function clusterRoutes(r: Router) {
       loadavg: la,
       kversion: 'Linux 6.17.2-1-pve #1 SMP PREEMPT_DYNAMIC PMX 6.17.2-1 (2025-10-21T11:55Z) x86_64',
       pveversion: 'pve-manager/9.1.4/a1b2c3d4e5f60718',
-      cpuinfo: { cores: n.cpus / n.sockets / 2, cpus: n.cpus, model: n.cpuModel, sockets: n.sockets, mhz: '2000.000', hvm: '1', flags: 'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm constant_tsc svm' },
+      cpuinfo: {
+        cores: n.cpus / n.sockets / 2,
+        cpus: n.cpus,
+        model: n.cpuModel,
+        sockets: n.sockets,
+        mhz: '2000.000',
+        hvm: '1',
+        flags:
+          'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm constant_tsc svm',
+      },
       memory: { total: n.memory, used: u.mem, free: n.memory - u.mem, available: n.memory - u.mem },
       swap: { total: 8 * 1024 ** 3, used: 0, free: 8 * 1024 ** 3 },
       ksm: { shared: 0 },
       rootfs: { total: n.rootfs, used: u.rootused, free: n.rootfs - u.rootused, avail: n.rootfs - u.rootused },
       idle: 0,
-      'current-kernel': { sysname: 'Linux', release: '6.17.2-1-pve', version: '#1 SMP PREEMPT_DYNAMIC PMX 6.17.2-1 (2025-10-21T11:55Z)', machine: 'x86_64' },
+      'current-kernel': {
+        sysname: 'Linux',
+        release: '6.17.2-1-pve',
+        version: '#1 SMP PREEMPT_DYNAMIC PMX 6.17.2-1 (2025-10-21T11:55Z)',
+        machine: 'x86_64',
+      },
       'boot-info': { mode: 'efi', secureboot: 0 },
     };
   });
@@ -76,7 +166,21 @@ export function clusterRoutes(r: Router) {
   r.on('GET', '/nodes/{node}/rrddata', ({ sim, params }) => {
     const n = sim.node(params.node);
     const load = 1 + sim.state.guests.filter((g) => g.node === n.name && g.status === 'running').length / 10;
-    return nodeRrd(sim.options.seed, { id: `node:${n.name}`, maxcpu: n.cpus, memtotal: n.memory, roottotal: n.rootfs, load, bootedAt: n.bootedAt, online: n.status === 'online' }, sim.nowSec(), params.req('timeframe') as Timeframe, (params.str('cf') ?? 'AVERAGE') as 'AVERAGE');
+    return nodeRrd(
+      sim.options.seed,
+      {
+        id: `node:${n.name}`,
+        maxcpu: n.cpus,
+        memtotal: n.memory,
+        roottotal: n.rootfs,
+        load,
+        bootedAt: n.bootedAt,
+        online: n.status === 'online',
+      },
+      sim.nowSec(),
+      params.req('timeframe') as Timeframe,
+      (params.str('cf') ?? 'AVERAGE') as 'AVERAGE',
+    );
   });
 
   r.on(
@@ -116,8 +220,17 @@ export function clusterRoutes(r: Router) {
   r.on('GET', '/nodes/{node}/tasks/{upid}/status', (req) => {
     const t = taskOf(req.params, req);
     return {
-      upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user: t.user,
-      ...(t.tokenid ? { tokenid: t.tokenid } : {}), status: t.status, ...(t.status === 'stopped' ? { exitstatus: t.exitstatus } : {}),
+      upid: t.upid,
+      node: t.node,
+      pid: t.pid,
+      pstart: t.pstart,
+      starttime: t.starttime,
+      type: t.type,
+      id: t.id,
+      user: t.user,
+      ...(t.tokenid ? { tokenid: t.tokenid } : {}),
+      status: t.status,
+      ...(t.status === 'stopped' ? { exitstatus: t.exitstatus } : {}),
     };
   });
   r.on(
@@ -153,7 +266,14 @@ function taskStatusClass(t: TaskRecord): string {
 
 function taskListItem(t: TaskRecord) {
   return {
-    upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user: t.user,
+    upid: t.upid,
+    node: t.node,
+    pid: t.pid,
+    pstart: t.pstart,
+    starttime: t.starttime,
+    type: t.type,
+    id: t.id,
+    user: t.user,
     ...(t.tokenid ? { tokenid: t.tokenid } : {}),
     ...(t.status === 'running' ? { status: 'RUNNING' } : { status: t.exitstatus, endtime: t.endtime }),
   };
@@ -166,11 +286,16 @@ function canSeeTask(sim: ApiRequest['sim'], identity: ApiRequest['identity'], t:
 
 function taskOf(params: ApiRequest['params'], req?: ApiRequest): TaskRecord {
   const upid = params.req('upid');
-  const m = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/.exec(upid);
+  const m =
+    /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/.exec(
+      upid,
+    );
   if (!m) throw PveError.param('upid', 'unable to parse worker upid');
   const t = req?.sim.tasks.get(upid);
   if (!t || t.node !== params.node) {
-    throw PveError.internal(`unable to open file '/var/log/pve/tasks/${m[5]?.slice(-1)}/${upid}' - No such file or directory`);
+    throw PveError.internal(
+      `unable to open file '/var/log/pve/tasks/${m[5]?.slice(-1)}/${upid}' - No such file or directory`,
+    );
   }
   if (req && t.user !== req.identity.userid && !canAudit(req.sim, req.identity, `/nodes/${t.node}`, 'Sys.Audit')) {
     throw PveError.permission(`/nodes/${t.node}`, ['Sys.Audit']);

@@ -5,7 +5,16 @@ import { hasPriv, type Identity } from '../auth.js';
 import { PveError } from '../errors.js';
 import { createRng, hash32 } from '../rng.js';
 import type { Sim } from '../sim.js';
-import { GiB, macAddress, parseSize, sizeText, type Guest, type GuestType, type SimStorage, type Volume } from '../state.js';
+import {
+  GiB,
+  macAddress,
+  parseSize,
+  sizeText,
+  type Guest,
+  type GuestType,
+  type SimStorage,
+  type Volume,
+} from '../state.js';
 import type { TaskContext } from '../tasks.js';
 
 export const QEMU_DISK_RE = /^(scsi|virtio|sata|ide)\d+$|^efidisk0$|^tpmstate0$/;
@@ -16,7 +25,10 @@ export const isDiskKey = (type: GuestType, key: string) => (type === 'qemu' ? QE
 export const label = (type: GuestType) => (type === 'qemu' ? 'VM' : 'CT');
 
 export function digest(config: Record<string, string>): string {
-  const text = Object.keys(config).sort().map((k) => `${k}: ${config[k]}`).join('\n');
+  const text = Object.keys(config)
+    .sort()
+    .map((k) => `${k}: ${config[k]}`)
+    .join('\n');
   return createHash('sha1').update(text).digest('hex');
 }
 
@@ -43,19 +55,34 @@ function nextDiskName(sim: Sim, storage: string, vmid: number, node: string, typ
 }
 
 /** Allocates a new volume and returns its volid. */
-export function allocDisk(sim: Sim, opts: { storage: string; node: string; vmid: number; size: number; type: GuestType; parent?: string; name?: string }): string {
+export function allocDisk(
+  sim: Sim,
+  opts: { storage: string; node: string; vmid: number; size: number; type: GuestType; parent?: string; name?: string },
+): string {
   const s = storageOf(sim, opts.storage);
   const content = opts.type === 'qemu' ? 'images' : 'rootdir';
   if (!s.content.includes(content)) {
-    throw PveError.internal(opts.type === 'qemu' ? `storage '${s.storage}' does not support vm images` : `storage '${s.storage}' does not support container directories`);
+    throw PveError.internal(
+      opts.type === 'qemu'
+        ? `storage '${s.storage}' does not support vm images`
+        : `storage '${s.storage}' does not support container directories`,
+    );
   }
   const free = s.total - sim.storageUsed(s.storage, opts.node);
-  if (!opts.parent && opts.size > free) throw PveError.internal(`not enough free space on storage '${s.storage}' (${sizeText(opts.size)} requested)`);
+  if (!opts.parent && opts.size > free)
+    throw PveError.internal(`not enough free space on storage '${s.storage}' (${sizeText(opts.size)} requested)`);
   let volid = opts.name ?? nextDiskName(sim, opts.storage, opts.vmid, opts.node, opts.type);
   if (opts.parent) volid = `${opts.storage}:${opts.parent.split(':')[1]}/${volid.split(':')[1]}`;
   sim.state.volumes.push({
-    volid, storage: opts.storage, ...(s.shared ? {} : { node: opts.node }), content, format: s.type === 'dir' ? 'raw' : 'raw',
-    size: opts.size, vmid: opts.vmid, ctime: sim.nowSec(), ...(opts.parent ? { parent: opts.parent } : {}),
+    volid,
+    storage: opts.storage,
+    ...(s.shared ? {} : { node: opts.node }),
+    content,
+    format: s.type === 'dir' ? 'raw' : 'raw',
+    size: opts.size,
+    vmid: opts.vmid,
+    ctime: sim.nowSec(),
+    ...(opts.parent ? { parent: opts.parent } : {}),
   });
   return volid;
 }
@@ -64,13 +91,22 @@ export function freeVolume(sim: Sim, volid: string, node: string) {
   const v = findVolume(sim, volid, node);
   if (!v) return;
   const base = v.volid.includes('/') ? v.volid : undefined;
-  const child = sim.state.volumes.find((x) => x.parent === v.volid || (base === undefined && x.volid.startsWith(`${v.volid}/`)));
-  if (child) throw PveError.internal(`volume deletion failed: base volume '${v.volid}' is still in use by linked clone`);
+  const child = sim.state.volumes.find(
+    (x) => x.parent === v.volid || (base === undefined && x.volid.startsWith(`${v.volid}/`)),
+  );
+  if (child)
+    throw PveError.internal(`volume deletion failed: base volume '${v.volid}' is still in use by linked clone`);
   sim.state.volumes = sim.state.volumes.filter((x) => x !== v);
 }
 
 /** Turns `STORAGE:SIZE_GiB[,opts]` into a freshly allocated volume with `size=`; keeps existing volids. */
-export function materializeDisk(sim: Sim, g: { vmid: number; node: string; type: GuestType }, key: string, value: string, identity: Identity): string {
+export function materializeDisk(
+  sim: Sim,
+  g: { vmid: number; node: string; type: GuestType },
+  key: string,
+  value: string,
+  identity: Identity,
+): string {
   const [first = '', ...opts] = value.split(',');
   const file = first.replace(/^(file|volume)=/, '');
   const m = /^([a-z][a-z0-9\-_.]*[a-z0-9]):(\d+(?:\.\d+)?)$/i.exec(file);
@@ -80,14 +116,25 @@ export function materializeDisk(sim: Sim, g: { vmid: number; node: string; type:
     const volid = `${storage}:vm-${g.vmid}-cloudinit`;
     if (!findVolume(sim, volid, g.node)) {
       const s = storageOf(sim, storage);
-      sim.state.volumes.push({ volid, storage, ...(s.shared ? {} : { node: g.node }), content: 'images', format: 'raw', size: 4 * 1024 * 1024, vmid: g.vmid, ctime: sim.nowSec() });
+      sim.state.volumes.push({
+        volid,
+        storage,
+        ...(s.shared ? {} : { node: g.node }),
+        content: 'images',
+        format: 'raw',
+        size: 4 * 1024 * 1024,
+        vmid: g.vmid,
+        ctime: sim.nowSec(),
+      });
     }
     return [volid, ...opts.filter((o) => !o.startsWith('media=')), 'media=cdrom'].join(',');
   }
   if (!m) return value;
   const storage = m[1] as string;
-  if (!hasPriv(sim.state, identity, `/storage/${storage}`, ['Datastore.AllocateSpace'])) throw PveError.permission(`/storage/${storage}`, ['Datastore.AllocateSpace']);
-  const size = key === 'efidisk0' ? 1024 * 1024 : key === 'tpmstate0' ? 4 * 1024 * 1024 : Math.round(Number(m[2]) * GiB);
+  if (!hasPriv(sim.state, identity, `/storage/${storage}`, ['Datastore.AllocateSpace']))
+    throw PveError.permission(`/storage/${storage}`, ['Datastore.AllocateSpace']);
+  const size =
+    key === 'efidisk0' ? 1024 * 1024 : key === 'tpmstate0' ? 4 * 1024 * 1024 : Math.round(Number(m[2]) * GiB);
   const volid = allocDisk(sim, { storage, node: g.node, vmid: g.vmid, size, type: g.type });
   return [volid, ...opts.filter((o) => !o.startsWith('size=')), `size=${sizeText(size)}`].join(',');
 }
@@ -97,10 +144,29 @@ export function ensureMac(sim: Sim, type: GuestType, value: string): string {
   if (type === 'lxc') {
     if (/(^|,)hwaddr=/.test(value)) return value;
     const parts = value.split(',');
-    return [...parts, `hwaddr=${macAddress(sim.state)}`, ...(parts.some((p) => p.startsWith('type=')) ? [] : ['type=veth'])].join(',');
+    return [
+      ...parts,
+      `hwaddr=${macAddress(sim.state)}`,
+      ...(parts.some((p) => p.startsWith('type=')) ? [] : ['type=veth']),
+    ].join(',');
   }
   const parts = value.split(',');
-  const models = ['virtio', 'e1000', 'e1000e', 'rtl8139', 'vmxnet3', 'ne2k_pci', 'pcnet', 'i82551', 'i82557b', 'i82559er', 'ne2k_isa', 'e1000-82540em', 'e1000-82544gc', 'e1000-82545em'];
+  const models = [
+    'virtio',
+    'e1000',
+    'e1000e',
+    'rtl8139',
+    'vmxnet3',
+    'ne2k_pci',
+    'pcnet',
+    'i82551',
+    'i82557b',
+    'i82559er',
+    'ne2k_isa',
+    'e1000-82540em',
+    'e1000-82544gc',
+    'e1000-82545em',
+  ];
   const first = parts[0] ?? '';
   if (models.includes(first)) return [`${first}=${macAddress(sim.state)}`, ...parts.slice(1)].join(',');
   const modelPart = parts.find((p) => p.startsWith('model='));
@@ -116,7 +182,10 @@ export function ensureMac(sim: Sim, type: GuestType, value: string): string {
 export function regenerateMacs(sim: Sim, type: GuestType, config: Record<string, string>) {
   for (const [k, v] of Object.entries(config)) {
     if (!/^net\d+$/.test(k)) continue;
-    config[k] = type === 'lxc' ? ensureMac(sim, type, v.replace(/(^|,)hwaddr=[^,]*/, '')) : v.replace(/^([a-z0-9-_]+)=([0-9A-F:]{17})/i, (_, model: string) => `${model}=${macAddress(sim.state)}`);
+    config[k] =
+      type === 'lxc'
+        ? ensureMac(sim, type, v.replace(/(^|,)hwaddr=[^,]*/, ''))
+        : v.replace(/^([a-z0-9-_]+)=([0-9A-F:]{17})/i, (_, model: string) => `${model}=${macAddress(sim.state)}`);
   }
 }
 
@@ -130,7 +199,8 @@ export function hostname(g: Guest): string {
 
 export function bootScreen(g: Guest): string[] {
   const host = hostname(g);
-  if (g.config.ostype?.startsWith('win')) return ['', '  Windows 11 Pro', '', `  ${host}`, '', '  Press Ctrl+Alt+Delete to unlock.'];
+  if (g.config.ostype?.startsWith('win'))
+    return ['', '  Windows 11 Pro', '', `  ${host}`, '', '  Press Ctrl+Alt+Delete to unlock.'];
   const ubuntu = /ubuntu/i.test(`${g.config.name ?? ''} ${g.config.ostype ?? ''} ${g.config.description ?? ''}`);
   const os = ubuntu ? 'Ubuntu 24.04.3 LTS' : 'Debian GNU/Linux 12';
   if (g.type === 'lxc') return [`${os} ${host} tty1`, '', `${host} login: `];

@@ -5,9 +5,35 @@ import { hasPriv } from '../auth.js';
 import { PveError } from '../errors.js';
 import type { ApiRequest, Router } from '../router.js';
 import type { Guest, GuestType } from '../state.js';
-import { checkConfigLock, digest, ensureMac, findVolume, freeVolume, isDiskKey, materializeDisk, volidOf } from './guest-common.js';
+import {
+  checkConfigLock,
+  digest,
+  ensureMac,
+  findVolume,
+  freeVolume,
+  isDiskKey,
+  materializeDisk,
+  volidOf,
+} from './guest-common.js';
 
-const HOT = new Set(['name', 'hostname', 'tags', 'description', 'onboot', 'protection', 'agent', 'ciuser', 'cipassword', 'sshkeys', 'ipconfig0', 'ipconfig1', 'nameserver', 'searchdomain', 'startup', 'lock']);
+const HOT = new Set([
+  'name',
+  'hostname',
+  'tags',
+  'description',
+  'onboot',
+  'protection',
+  'agent',
+  'ciuser',
+  'cipassword',
+  'sshkeys',
+  'ipconfig0',
+  'ipconfig1',
+  'nameserver',
+  'searchdomain',
+  'startup',
+  'lock',
+]);
 const CONTROL = new Set(['node', 'vmid', 'delete', 'revert', 'digest', 'force', 'skiplock', 'background_delay']);
 
 function privFor(key: string): string {
@@ -28,7 +54,17 @@ export function configView(g: Guest, current: boolean): Record<string, string | 
       else cfg[k] = v;
     }
   }
-  for (const k of ['cores', 'sockets', 'template', 'onboot', 'protection', 'swap', 'unprivileged', 'cpuunits', 'balloon']) {
+  for (const k of [
+    'cores',
+    'sockets',
+    'template',
+    'onboot',
+    'protection',
+    'swap',
+    'unprivileged',
+    'cpuunits',
+    'balloon',
+  ]) {
     if (cfg[k] !== undefined && /^\d+$/.test(String(cfg[k]))) cfg[k] = Number(cfg[k]);
   }
   cfg.digest = digest(g.config);
@@ -39,7 +75,8 @@ function applyUpdate(req: ApiRequest, g: Guest, type: GuestType): void {
   const { sim, params, identity } = req;
   if (!params.bool('skiplock')) checkConfigLock(g);
   const d = params.str('digest');
-  if (d && d !== digest(g.config)) throw new Error('detected modified configuration - file changed by other user? Try again.');
+  if (d && d !== digest(g.config))
+    throw new Error('detected modified configuration - file changed by other user? Try again.');
   const set = params.rest([...CONTROL]);
   const del = (params.str('delete') ?? '').split(/[,;\s]+/).filter(Boolean);
   const revert = (params.str('revert') ?? '').split(/[,;\s]+/).filter(Boolean);
@@ -92,7 +129,12 @@ export function guestConfigRoutes(r: Router, type: GuestType) {
     const keys = new Set([...Object.keys(g.config), ...Object.keys(g.pending)]);
     return [...keys].sort().map((key) => {
       const p = g.pending[key];
-      return { key, ...(g.config[key] !== undefined ? { value: g.config[key] } : {}), ...(p !== undefined && p !== '__delete__' ? { pending: p } : {}), ...(p === '__delete__' ? { delete: 1 } : {}) };
+      return {
+        key,
+        ...(g.config[key] !== undefined ? { value: g.config[key] } : {}),
+        ...(p !== undefined && p !== '__delete__' ? { pending: p } : {}),
+        ...(p === '__delete__' ? { delete: 1 } : {}),
+      };
     });
   });
 
@@ -107,20 +149,25 @@ export function guestConfigRoutes(r: Router, type: GuestType) {
       const { sim, params } = req;
       const g = sim.guest(params.node, params.vmid, type);
       const upid = sim.tasks.start({
-        node: g.node, type: 'qmconfig', id: String(g.vmid), identity: req.identity,
+        node: g.node,
+        type: 'qmconfig',
+        id: String(g.vmid),
+        identity: req.identity,
         work: async (t) => {
           await sim.locks.with(type, g.vmid, async () => {
             await t.checkpoint();
             await t.sleep(200);
             applyUpdate(req, g, type);
-            for (const [k, v] of Object.entries(params.rest([]))) if (isDiskKey(type, k) && /:\d+/.test(v)) t.log(`${k}: successfully created disk '${g.config[k]}'`);
+            for (const [k, v] of Object.entries(params.rest([])))
+              if (isDiskKey(type, k) && /:\d+/.test(v)) t.log(`${k}: successfully created disk '${g.config[k]}'`);
           });
         },
       });
       const delay = params.int('background_delay');
       if (delay) {
         const deadline = Date.now() + delay * 1000;
-        while (Date.now() < deadline && sim.tasks.get(upid)?.status === 'running') await new Promise((r) => setTimeout(r, 20));
+        while (Date.now() < deadline && sim.tasks.get(upid)?.status === 'running')
+          await new Promise((r) => setTimeout(r, 20));
         const task = sim.tasks.get(upid);
         if (task?.status === 'stopped' && task.exitstatus === 'OK') return null;
       }

@@ -7,14 +7,45 @@ import type { Sim } from '../sim.js';
 import { MiB, newGuest, parseSize, sizeText, uuid, type Guest, type GuestType } from '../state.js';
 import type { TaskContext } from '../tasks.js';
 import {
-  allocDisk, bootGuest, checkConfigLock, confPath, deterministic, diskSize, ensureMac, findVolume, freeVolume,
-  isDiskKey, label, regenerateMacs, storageOf, volidOf,
+  allocDisk,
+  bootGuest,
+  checkConfigLock,
+  confPath,
+  deterministic,
+  diskSize,
+  ensureMac,
+  findVolume,
+  freeVolume,
+  isDiskKey,
+  label,
+  regenerateMacs,
+  storageOf,
+  volidOf,
 } from './guest-common.js';
 import { guestStatus } from './guest-power.js';
 import { canAudit } from './views.js';
 import { materializeDisk } from './guest-common.js';
 
-const NOT_CONFIG = new Set(['node', 'vmid', 'start', 'pool', 'storage', 'ostemplate', 'password', 'ssh-public-keys', 'unique', 'archive', 'force', 'restore', 'live-restore', 'bwlimit', 'ignore-unpack-errors', 'ha-managed', 'import-working-storage', 'cipassword']);
+const NOT_CONFIG = new Set([
+  'node',
+  'vmid',
+  'start',
+  'pool',
+  'storage',
+  'ostemplate',
+  'password',
+  'ssh-public-keys',
+  'unique',
+  'archive',
+  'force',
+  'restore',
+  'live-restore',
+  'bwlimit',
+  'ignore-unpack-errors',
+  'ha-managed',
+  'import-working-storage',
+  'cipassword',
+]);
 
 export function guestLifecycleRoutes(r: Router, type: GuestType) {
   const base = `/nodes/{node}/${type}`;
@@ -34,9 +65,46 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
 
   r.on('GET', `${base}/{vmid}`, ({ sim, params }) => {
     sim.guest(params.node, params.vmid, type);
-    const dirs = type === 'qemu'
-      ? ['config', 'pending', 'status', 'unlink', 'vncproxy', 'termproxy', 'migrate', 'resize', 'move', 'rrd', 'rrddata', 'monitor', 'agent', 'snapshot', 'spiceproxy', 'sendkey', 'firewall', 'mtunnel', 'remote_migrate']
-      : ['config', 'status', 'vncproxy', 'termproxy', 'vncwebsocket', 'spiceproxy', 'migrate', 'clone', 'snapshot', 'firewall', 'rrd', 'rrddata', 'interfaces', 'pending', 'mtunnel'];
+    const dirs =
+      type === 'qemu'
+        ? [
+            'config',
+            'pending',
+            'status',
+            'unlink',
+            'vncproxy',
+            'termproxy',
+            'migrate',
+            'resize',
+            'move',
+            'rrd',
+            'rrddata',
+            'monitor',
+            'agent',
+            'snapshot',
+            'spiceproxy',
+            'sendkey',
+            'firewall',
+            'mtunnel',
+            'remote_migrate',
+          ]
+        : [
+            'config',
+            'status',
+            'vncproxy',
+            'termproxy',
+            'vncwebsocket',
+            'spiceproxy',
+            'migrate',
+            'clone',
+            'snapshot',
+            'firewall',
+            'rrd',
+            'rrddata',
+            'interfaces',
+            'pending',
+            'mtunnel',
+          ];
     return dirs.map((subdir) => ({ subdir }));
   });
 
@@ -47,10 +115,14 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
   r.on('DELETE', `${base}/{vmid}`, (req) => {
     const { sim, params } = req;
     const g = sim.guest(params.node, params.vmid, type);
-    if (g.status !== 'stopped' && !(type === 'lxc' && params.bool('force'))) throw PveError.internal(`${L} ${g.vmid} is running - destroy failed`);
+    if (g.status !== 'stopped' && !(type === 'lxc' && params.bool('force')))
+      throw PveError.internal(`${L} ${g.vmid} is running - destroy failed`);
     if (g.config.protection === '1') throw PveError.internal(`can't remove ${L} ${g.vmid} - protection mode enabled`);
     return sim.tasks.start({
-      node: g.node, type: type === 'qemu' ? 'qmdestroy' : 'vzdestroy', id: String(g.vmid), identity: req.identity,
+      node: g.node,
+      type: type === 'qemu' ? 'qmdestroy' : 'vzdestroy',
+      id: String(g.vmid),
+      identity: req.identity,
       work: async (t) => {
         await sim.locks.with(type, g.vmid, async () => {
           await t.checkpoint();
@@ -83,7 +155,11 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
     return {
       running: g.status !== 'stopped' ? 1 : 0,
       allowed_nodes: local.length ? [] : others,
-      not_allowed_nodes: Object.fromEntries(local.length ? others.map((n) => [n, { unavailable_storages: [...new Set(local.map((v) => v.split(':')[0]))] }]) : []),
+      not_allowed_nodes: Object.fromEntries(
+        local.length
+          ? others.map((n) => [n, { unavailable_storages: [...new Set(local.map((v) => v.split(':')[0]))] }])
+          : [],
+      ),
       local_disks: local.map((volid) => ({ volid, size: 0, drivename: 'scsi0' })),
       local_resources: Object.keys(g.config).filter((k) => /^hostpci\d+$/.test(k)),
       'mapped-resources': [],
@@ -101,14 +177,23 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
     if (tnode.status === 'offline') throw PveError.internal(`target node '${target}' is not online`);
     const online = type === 'qemu' ? params.bool('online') : params.bool('restart');
     if (g.status !== 'stopped' && !online) {
-      throw PveError.internal(type === 'qemu' ? `can't migrate running VM without --online` : `lxc live migration is currently not implemented - use 'restart' mode`);
+      throw PveError.internal(
+        type === 'qemu'
+          ? `can't migrate running VM without --online`
+          : `lxc live migration is currently not implemented - use 'restart' mode`,
+      );
     }
     const pci = Object.keys(g.config).filter((k) => /^hostpci\d+$/.test(k));
-    if (pci.length && g.status !== 'stopped') throw PveError.internal(`can't migrate VM which uses local devices: ${pci.join(', ')}`);
+    if (pci.length && g.status !== 'stopped')
+      throw PveError.internal(`can't migrate VM which uses local devices: ${pci.join(', ')}`);
     const local = localDisks(sim, g);
-    if (local.length && !params.bool('with-local-disks') && type === 'qemu') throw PveError.internal(`can't migrate local disk '${local[0]}': use --with-local-disks`);
+    if (local.length && !params.bool('with-local-disks') && type === 'qemu')
+      throw PveError.internal(`can't migrate local disk '${local[0]}': use --with-local-disks`);
     return sim.tasks.start({
-      node: g.node, type: type === 'qemu' ? 'qmigrate' : 'vzmigrate', id: String(g.vmid), identity: req.identity,
+      node: g.node,
+      type: type === 'qemu' ? 'qmigrate' : 'vzmigrate',
+      id: String(g.vmid),
+      identity: req.identity,
       work: async (t) => {
         await sim.locks.with(type, g.vmid, async () => {
           await t.checkpoint();
@@ -119,10 +204,17 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
           t.log(`starting migration of ${L} ${g.vmid} to node '${target}' (${tnode.ip})`);
           const r = deterministic(sim, `migrate:${g.vmid}`);
           let ms = 1500 + 2000 * r();
-          for (const volid of local) ms += (diskSize(Object.values(g.config).find((v) => v.startsWith(volid)) ?? '') / (storageOf(sim, volid.split(':')[0] ?? '').throughput)) * 1000;
+          for (const volid of local)
+            ms +=
+              (diskSize(Object.values(g.config).find((v) => v.startsWith(volid)) ?? '') /
+                storageOf(sim, volid.split(':')[0] ?? '').throughput) *
+              1000;
           if (g.status !== 'stopped') ms += (sim.guestMemory(g) / (1024 * MiB)) * 1000;
           await t.sleep(ms);
-          if (g.status !== 'stopped' && sim.committedMemory(target) + sim.guestMemory(g) > tnode.memory * sim.options.overcommitRatio) {
+          if (
+            g.status !== 'stopped' &&
+            sim.committedMemory(target) + sim.guestMemory(g) > tnode.memory * sim.options.overcommitRatio
+          ) {
             throw new Error(`migration problems`);
           }
           for (const v of sim.state.volumes) if (v.vmid === g.vmid && v.node === g.node) v.node = target;
@@ -145,7 +237,10 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
     if (!drive) throw PveError.internal(`disk '${disk}' does not exist`);
     if (drive.includes('media=cdrom')) throw PveError.internal(`you can't resize a cdrom`);
     return sim.tasks.start({
-      node: g.node, type: 'resize', id: String(g.vmid), identity: req.identity,
+      node: g.node,
+      type: 'resize',
+      id: String(g.vmid),
+      identity: req.identity,
       work: async (t) => {
         await sim.locks.with(type, g.vmid, async () => {
           await t.checkpoint();
@@ -173,7 +268,10 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
     const g = sim.guest(params.node, params.vmid, type);
     if (g.status !== 'stopped') throw PveError.internal(`${L} ${g.vmid} is running - can't convert to template`);
     return sim.tasks.start({
-      node: g.node, type: type === 'qemu' ? 'qmtemplate' : 'vztemplate', id: String(g.vmid), identity: req.identity,
+      node: g.node,
+      type: type === 'qemu' ? 'qmtemplate' : 'vztemplate',
+      id: String(g.vmid),
+      identity: req.identity,
       work: async (t) => {
         await sim.locks.with(type, g.vmid, async () => {
           await t.checkpoint();
@@ -224,7 +322,10 @@ function createGuest(req: ApiRequest, type: GuestType): string {
   const pool = params.str('pool');
   checkAllocate(req, vmid, pool);
   const existing = sim.findGuest(vmid);
-  if (existing) throw PveError.internal(`unable to create ${label(type)} ${vmid} - ${label(type)} ${vmid} already exists on node '${existing.node}'`);
+  if (existing)
+    throw PveError.internal(
+      `unable to create ${label(type)} ${vmid} - ${label(type)} ${vmid} already exists on node '${existing.node}'`,
+    );
   if (pool && !sim.state.pools.some((p) => p.poolid === pool)) throw PveError.internal(`pool '${pool}' does not exist`);
   const raw = params.rest([...NOT_CONFIG]);
   const config: Record<string, string> = {};
@@ -235,10 +336,18 @@ function createGuest(req: ApiRequest, type: GuestType): string {
     if (!config.vmgenid) config.vmgenid = uuid(rng);
     config.meta = `creation-qemu=10.1.2,ctime=${sim.nowSec()}`;
     const pw = params.str('cipassword');
-    if (pw) config.cipassword = `$5$${createHash('sha256').update(pw).digest('base64').slice(0, 16)}$${createHash('sha256').update(`x${pw}`).digest('base64').slice(0, 43)}`;
+    if (pw)
+      config.cipassword = `$5$${createHash('sha256').update(pw).digest('base64').slice(0, 16)}$${createHash('sha256').update(`x${pw}`).digest('base64').slice(0, 43)}`;
   } else {
     const ostemplate = params.req('ostemplate');
-    Object.assign(config, { arch: 'amd64', ostype: /ubuntu/.test(ostemplate) ? 'ubuntu' : 'debian', memory: '512', swap: '512', unprivileged: '1', ...raw });
+    Object.assign(config, {
+      arch: 'amd64',
+      ostype: /ubuntu/.test(ostemplate) ? 'ubuntu' : 'debian',
+      memory: '512',
+      swap: '512',
+      unprivileged: '1',
+      ...raw,
+    });
     if (!config.hostname) config.hostname = `CT${vmid}`;
     if (!config.rootfs) config.rootfs = `${params.str('storage') ?? 'local'}:4`;
   }
@@ -248,7 +357,10 @@ function createGuest(req: ApiRequest, type: GuestType): string {
   sim.state.guests.push(g);
   sim.changed();
   const upid = sim.tasks.start({
-    node, type: type === 'qemu' ? 'qmcreate' : 'vzcreate', id: String(vmid), identity,
+    node,
+    type: type === 'qemu' ? 'qmcreate' : 'vzcreate',
+    id: String(vmid),
+    identity,
     work: async (t) => {
       try {
         await sim.locks.with(type, vmid, async () => {
@@ -290,11 +402,13 @@ function cloneGuest(req: ApiRequest, type: GuestType): string {
   const isTemplate = src.config.template === '1';
   const full = params.has('full') ? params.bool('full') : !isTemplate;
   const storage = params.str('storage');
-  if (!hasPriv(sim.state, identity, `/vms/${src.vmid}`, ['VM.Clone'])) throw PveError.permission(`/vms/${src.vmid}`, ['VM.Clone']);
+  if (!hasPriv(sim.state, identity, `/vms/${src.vmid}`, ['VM.Clone']))
+    throw PveError.permission(`/vms/${src.vmid}`, ['VM.Clone']);
   checkAllocate(req, newid, pool);
   if (storage && !full) throw PveError.internal(`parameter 'storage' not allowed for linked clones`);
   if (params.has('format') && !full) throw PveError.internal(`parameter 'format' not allowed for linked clones`);
-  if (sim.findGuest(newid)) throw PveError.internal(`unable to create ${label(type)} ${newid}: config file already exists`);
+  if (sim.findGuest(newid))
+    throw PveError.internal(`unable to create ${label(type)} ${newid}: config file already exists`);
   checkConfigLock(src);
   const tnode = sim.node(target);
   if (tnode.status === 'offline') throw PveError.internal(`target node '${target}' is not online`);
@@ -311,34 +425,50 @@ function cloneGuest(req: ApiRequest, type: GuestType): string {
   sim.state.guests.push(clone);
   sim.changed();
   return sim.tasks.start({
-    node: src.node, type: type === 'qemu' ? 'qmclone' : 'vzclone', id: String(src.vmid), identity,
+    node: src.node,
+    type: type === 'qemu' ? 'qmclone' : 'vzclone',
+    id: String(src.vmid),
+    identity,
     work: async (t) => {
       const running = src.status !== 'stopped';
       try {
-        await sim.locks.with(type, src.vmid, () =>
-          sim.locks.with(type, newid, async () => {
-            await t.checkpoint();
-            await copyDisks(sim, src, clone, t, { full, storage, target });
-          }),
+        await sim.locks.with(
+          type,
+          src.vmid,
+          () =>
+            sim.locks.with(type, newid, async () => {
+              await t.checkpoint();
+              await copyDisks(sim, src, clone, t, { full, storage, target });
+            }),
           { shared: !running, timeoutMs: running ? undefined : 1000 },
         );
       } catch (err) {
         sim.state.guests = sim.state.guests.filter((x) => x !== clone);
-        sim.state.volumes = sim.state.volumes.filter((v) => v.vmid !== newid || sim.state.guests.some((g) => g.vmid === newid));
+        sim.state.volumes = sim.state.volumes.filter(
+          (v) => v.vmid !== newid || sim.state.guests.some((g) => g.vmid === newid),
+        );
         sim.changed();
         throw err;
       }
     },
   });
 
-  async function copyDisks(sim: Sim, src: Guest, clone: Guest, t: TaskContext, o: { full: boolean; storage?: string; target: string }) {
+  async function copyDisks(
+    sim: Sim,
+    src: Guest,
+    clone: Guest,
+    t: TaskContext,
+    o: { full: boolean; storage?: string; target: string },
+  ) {
     const config: Record<string, string> = { ...src.config };
     delete config.template;
     delete config.lock;
     for (const k of Object.keys(config)) if (/^unused\d+$/.test(k)) delete config[k];
     if (type === 'qemu') {
       config.name = clone.config.name ?? '';
-      config.smbios1 = (config.smbios1 ?? '').replace(/uuid=[^,]*/, `uuid=${uuid(deterministic(sim, `uuid:${newid}`))}`) || `uuid=${uuid(deterministic(sim, `uuid:${newid}`))}`;
+      config.smbios1 =
+        (config.smbios1 ?? '').replace(/uuid=[^,]*/, `uuid=${uuid(deterministic(sim, `uuid:${newid}`))}`) ||
+        `uuid=${uuid(deterministic(sim, `uuid:${newid}`))}`;
       config.vmgenid = uuid(deterministic(sim, `gen:${newid}`));
     } else config.hostname = clone.config.hostname ?? '';
     if (params.str('description')) config.description = params.str('description') as string;
@@ -350,7 +480,17 @@ function cloneGuest(req: ApiRequest, type: GuestType): string {
         if (!isDiskKey(type, k)) continue;
         const volid = volidOf(v);
         if (v.includes('media=cdrom')) {
-          if (volid.endsWith('-cloudinit')) config[k] = v.replace(volid, materializeDisk(sim, { vmid: newid, node: o.target, type }, k, `${volid.split(':')[0]}:cloudinit`, identity).split(',')[0] as string);
+          if (volid.endsWith('-cloudinit'))
+            config[k] = v.replace(
+              volid,
+              materializeDisk(
+                sim,
+                { vmid: newid, node: o.target, type },
+                k,
+                `${volid.split(':')[0]}:cloudinit`,
+                identity,
+              ).split(',')[0] as string,
+            );
           continue;
         }
         const vol = findVolume(sim, volid, src.node);

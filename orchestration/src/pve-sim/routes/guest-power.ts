@@ -7,8 +7,23 @@ import type { Guest, GuestType } from '../state.js';
 import { bootGuest, checkConfigLock, deterministic, hostname, markRunning, markStopped } from './guest-common.js';
 
 const TASK: Record<GuestType, Record<string, string>> = {
-  qemu: { start: 'qmstart', stop: 'qmstop', shutdown: 'qmshutdown', reboot: 'qmreboot', suspend: 'qmpause', resume: 'qmresume', reset: 'qmreset' },
-  lxc: { start: 'vzstart', stop: 'vzstop', shutdown: 'vzshutdown', reboot: 'vzreboot', suspend: 'vzsuspend', resume: 'vzresume' },
+  qemu: {
+    start: 'qmstart',
+    stop: 'qmstop',
+    shutdown: 'qmshutdown',
+    reboot: 'qmreboot',
+    suspend: 'qmpause',
+    resume: 'qmresume',
+    reset: 'qmreset',
+  },
+  lxc: {
+    start: 'vzstart',
+    stop: 'vzstop',
+    shutdown: 'vzshutdown',
+    reboot: 'vzreboot',
+    suspend: 'vzsuspend',
+    resume: 'vzresume',
+  },
 };
 
 export function guestStatus(req: ApiRequest, g: Guest): Record<string, unknown> {
@@ -36,7 +51,16 @@ export function guestStatus(req: ApiRequest, g: Guest): Record<string, unknown> 
     ...(g.config.tags ? { tags: g.config.tags } : {}),
     ...(g.config.lock ? { lock: g.config.lock } : {}),
     ...(g.config.template === '1' ? { template: 1 } : {}),
-    ...(running ? { pid: g.pid, pressurecpusome: pressure(sim.options.seed, id, 'pcs', now), pressureiosome: pressure(sim.options.seed, id, 'pis', now), pressureiofull: 0, pressurememorysome: 0, pressurememoryfull: 0 } : {}),
+    ...(running
+      ? {
+          pid: g.pid,
+          pressurecpusome: pressure(sim.options.seed, id, 'pcs', now),
+          pressureiosome: pressure(sim.options.seed, id, 'pis', now),
+          pressureiofull: 0,
+          pressurememorysome: 0,
+          pressurememoryfull: 0,
+        }
+      : {}),
   };
   if (g.type === 'qemu') {
     return {
@@ -67,15 +91,29 @@ export function agentEnabled(g: Guest): boolean {
 export function guestPowerRoutes(r: Router, type: GuestType) {
   const base = `/nodes/{node}/${type}/{vmid}/status`;
   const label = type === 'qemu' ? 'VM' : 'CT';
-  r.on('GET', base, () => ['current', 'start', 'stop', 'shutdown', 'reboot', 'suspend', 'resume', ...(type === 'qemu' ? ['reset'] : [])].map((subdir) => ({ subdir })));
+  r.on('GET', base, () =>
+    ['current', 'start', 'stop', 'shutdown', 'reboot', 'suspend', 'resume', ...(type === 'qemu' ? ['reset'] : [])].map(
+      (subdir) => ({ subdir }),
+    ),
+  );
   r.on('GET', `${base}/current`, (req) => guestStatus(req, req.sim.guest(req.params.node, req.params.vmid, type)));
 
-  const action = (name: string, work: (req: ApiRequest, g: Guest) => (t: TaskContext) => Promise<void>, precheck?: (req: ApiRequest, g: Guest) => void) => {
+  const action = (
+    name: string,
+    work: (req: ApiRequest, g: Guest) => (t: TaskContext) => Promise<void>,
+    precheck?: (req: ApiRequest, g: Guest) => void,
+  ) => {
     r.on('POST', `${base}/${name}`, (req) => {
       const { sim, params } = req;
       const g = sim.guest(params.node, params.vmid, type);
       precheck?.(req, g);
-      return sim.tasks.start({ node: g.node, type: TASK[type][name] as string, id: String(g.vmid), identity: req.identity, work: work(req, g) });
+      return sim.tasks.start({
+        node: g.node,
+        type: TASK[type][name] as string,
+        id: String(g.vmid),
+        identity: req.identity,
+        work: work(req, g),
+      });
     });
   };
 
@@ -87,7 +125,8 @@ export function guestPowerRoutes(r: Router, type: GuestType) {
       await t.checkpoint();
       if (!params.bool('skiplock')) checkConfigLock(g);
       if (g.status === 'stopped') return;
-      if (graceful && g.status === 'paused' && !params.bool('forceStop')) throw new Error('VM is paused - cannot shutdown');
+      if (graceful && g.status === 'paused' && !params.bool('forceStop'))
+        throw new Error('VM is paused - cannot shutdown');
       const r = deterministic(sim, `stop:${g.vmid}`);
       await t.sleep(graceful ? 2000 + 6000 * r() : 300 + 700 * r());
       markStopped(sim, g);

@@ -5,6 +5,19 @@ import type { Sim } from '../sim.js';
 import { GiB, type Guest, type SimNode, type SimStorage } from '../state.js';
 
 export function guestResource(sim: Sim, g: Guest): Record<string, unknown> {
+  if (sim.state.nodes.find((n) => n.name === g.node)?.status === 'offline') {
+    // The node's pvestatd is gone: PVE lists its guests from the cluster config, status unknown.
+    return {
+      id: `${g.type}/${g.vmid}`,
+      type: g.type,
+      vmid: g.vmid,
+      name: g.type === 'lxc' ? (g.config.hostname ?? `CT${g.vmid}`) : (g.config.name ?? `VM ${g.vmid}`),
+      node: g.node,
+      status: 'unknown',
+      template: g.config.template === '1' ? 1 : 0,
+      ...(g.config.tags ? { tags: g.config.tags } : {}),
+    };
+  }
   const running = g.status !== 'stopped';
   const mem = sim.memUsage(g);
   const pool = sim.state.pools.find((p) => p.vms.includes(g.vmid));
@@ -38,7 +51,20 @@ export function guestResource(sim: Sim, g: Guest): Record<string, unknown> {
 export function nodeUsage(sim: Sim, n: SimNode) {
   const running = sim.state.guests.filter((g) => g.node === n.name && g.status === 'running');
   const load = 1 + running.length / 10;
-  const sample = nodeSample(sim.options.seed, { id: `node:${n.name}`, maxcpu: n.cpus, memtotal: n.memory, roottotal: n.rootfs, load, bootedAt: n.bootedAt, online: true }, sim.nowSec(), 10);
+  const sample = nodeSample(
+    sim.options.seed,
+    {
+      id: `node:${n.name}`,
+      maxcpu: n.cpus,
+      memtotal: n.memory,
+      roottotal: n.rootfs,
+      load,
+      bootedAt: n.bootedAt,
+      online: true,
+    },
+    sim.nowSec(),
+    10,
+  );
   const guestCpu = running.reduce((s, g) => s + sim.cpuUsage(g) * sim.guestCpus(g), 0) / n.cpus;
   const guestMem = running.reduce((s, g) => s + sim.memUsage(g), 0);
   return {
@@ -55,15 +81,37 @@ export function nodeResource(sim: Sim, n: SimNode): Record<string, unknown> {
   if (n.status === 'offline') return { id: `node/${n.name}`, type: 'node', node: n.name, status: 'offline' };
   const u = nodeUsage(sim, n);
   return {
-    id: `node/${n.name}`, type: 'node', node: n.name, status: 'online', cpu: u.cpu, maxcpu: n.cpus, mem: u.mem, maxmem: n.memory,
-    disk: u.rootused, maxdisk: n.rootfs, uptime: u.uptime, level: '', 'cgroup-mode': 2,
+    id: `node/${n.name}`,
+    type: 'node',
+    node: n.name,
+    status: 'online',
+    cpu: u.cpu,
+    maxcpu: n.cpus,
+    mem: u.mem,
+    maxmem: n.memory,
+    disk: u.rootused,
+    maxdisk: n.rootfs,
+    uptime: u.uptime,
+    level: '',
+    'cgroup-mode': 2,
   };
 }
 
 export function storageResource(sim: Sim, s: SimStorage, node: string): Record<string, unknown> {
+  if (sim.state.nodes.find((n) => n.name === node)?.status === 'offline') {
+    return { id: `storage/${node}/${s.storage}`, type: 'storage', node, storage: s.storage, status: 'unknown' };
+  }
   return {
-    id: `storage/${node}/${s.storage}`, type: 'storage', node, storage: s.storage, status: 'available', plugintype: s.type,
-    content: s.content.join(','), shared: s.shared, disk: sim.storageUsed(s.storage, node), maxdisk: s.total,
+    id: `storage/${node}/${s.storage}`,
+    type: 'storage',
+    node,
+    storage: s.storage,
+    status: 'available',
+    plugintype: s.type,
+    content: s.content.join(','),
+    shared: s.shared,
+    disk: sim.storageUsed(s.storage, node),
+    maxdisk: s.total,
   };
 }
 
@@ -75,15 +123,16 @@ export function clusterResources(sim: Sim, id: Identity, type?: string): Record<
   const rows: Record<string, unknown>[] = [];
   const { state } = sim;
   if (!type || type === 'node') {
-    for (const n of state.nodes) if (canAudit(sim, id, `/nodes/${n.name}`, 'Sys.Audit')) rows.push(nodeResource(sim, n));
+    for (const n of state.nodes)
+      if (canAudit(sim, id, `/nodes/${n.name}`, 'Sys.Audit')) rows.push(nodeResource(sim, n));
   }
   if (!type || type === 'vm') {
     for (const g of state.guests) if (canAudit(sim, id, `/vms/${g.vmid}`, 'VM.Audit')) rows.push(guestResource(sim, g));
   }
   if (!type || type === 'storage') {
     for (const n of state.nodes) {
-      if (n.status === 'offline') continue;
-      for (const s of state.storages) if (canAudit(sim, id, `/storage/${s.storage}`, 'Datastore.Audit')) rows.push(storageResource(sim, s, n.name));
+      for (const s of state.storages)
+        if (canAudit(sim, id, `/storage/${s.storage}`, 'Datastore.Audit')) rows.push(storageResource(sim, s, n.name));
     }
   }
   if (!type || type === 'sdn') {
@@ -91,12 +140,21 @@ export function clusterResources(sim: Sim, id: Identity, type?: string): Record<
       if (n.status === 'offline' || !canAudit(sim, id, `/sdn/zones/localnetwork`, 'SDN.Audit')) continue;
       rows.push({ id: `sdn/${n.name}/localnetwork`, type: 'sdn', sdn: 'localnetwork', node: n.name, status: 'ok' });
       for (const zone of Object.keys(state.sdn.zones)) {
-        rows.push({ id: `sdn/${n.name}/${zone}`, type: 'sdn', sdn: zone, node: n.name, status: 'available', 'zone-type': String(state.sdn.zones[zone]?.config.type ?? 'simple') });
+        rows.push({
+          id: `sdn/${n.name}/${zone}`,
+          type: 'sdn',
+          sdn: zone,
+          node: n.name,
+          status: 'available',
+          'zone-type': String(state.sdn.zones[zone]?.config.type ?? 'simple'),
+        });
       }
     }
   }
   if (!type) {
-    for (const p of state.pools) if (canAudit(sim, id, `/pool/${p.poolid}`, 'Pool.Audit')) rows.push({ id: `pool/${p.poolid}`, type: 'pool', pool: p.poolid });
+    for (const p of state.pools)
+      if (canAudit(sim, id, `/pool/${p.poolid}`, 'Pool.Audit'))
+        rows.push({ id: `pool/${p.poolid}`, type: 'pool', pool: p.poolid });
   }
   return rows;
 }

@@ -26,7 +26,12 @@ export function useSim(opts: PveSimulatorOptions = {}) {
 }
 
 export function client(sim: PveSimulator, auth: Auth = { token: sim.credentials.tokens.full.header }) {
-  const call = async <T = unknown>(method: string, path: string, params: Record<string, string | number | boolean | string[]> = {}, as: Auth = auth): Promise<Reply<T>> => {
+  const call = async <T = unknown>(
+    method: string,
+    path: string,
+    params: Record<string, string | number | boolean | string[]> = {},
+    as: Auth = auth,
+  ): Promise<Reply<T>> => {
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) {
       if (Array.isArray(v)) for (const item of v) form.append(k, item);
@@ -47,19 +52,32 @@ export function client(sim: PveSimulator, auth: Auth = { token: sim.credentials.
     }
     const res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
     const raw = await res.text();
-    return { status: res.status, statusText: res.statusText, body: raw ? JSON.parse(raw) : undefined, raw, headers: res.headers };
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      body: raw ? JSON.parse(raw) : undefined,
+      raw,
+      headers: res.headers,
+    };
   };
   return {
     call,
-    get: <T = unknown>(path: string, params?: Record<string, string | number | boolean>, as?: Auth) => call<T>('GET', path, params, as ?? auth),
-    post: <T = unknown>(path: string, params?: Record<string, string | number | boolean | string[]>, as?: Auth) => call<T>('POST', path, params, as ?? auth),
-    put: <T = unknown>(path: string, params?: Record<string, string | number | boolean>, as?: Auth) => call<T>('PUT', path, params, as ?? auth),
-    del: <T = unknown>(path: string, params?: Record<string, string | number | boolean>, as?: Auth) => call<T>('DELETE', path, params, as ?? auth),
+    get: <T = unknown>(path: string, params?: Record<string, string | number | boolean>, as?: Auth) =>
+      call<T>('GET', path, params, as ?? auth),
+    post: <T = unknown>(path: string, params?: Record<string, string | number | boolean | string[]>, as?: Auth) =>
+      call<T>('POST', path, params, as ?? auth),
+    put: <T = unknown>(path: string, params?: Record<string, string | number | boolean>, as?: Auth) =>
+      call<T>('PUT', path, params, as ?? auth),
+    del: <T = unknown>(path: string, params?: Record<string, string | number | boolean>, as?: Auth) =>
+      call<T>('DELETE', path, params, as ?? auth),
     /** Polls a task until it stops and returns its status. */
     async wait(upid: string): Promise<{ status: string; exitstatus?: string }> {
       const node = upid.split(':')[1];
       for (;;) {
-        const r = await call<{ status: string; exitstatus?: string }>('GET', `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`);
+        const r = await call<{ status: string; exitstatus?: string }>(
+          'GET',
+          `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`,
+        );
         if (r.status !== 200) throw new Error(`task status ${r.status} ${r.raw}`);
         if (r.body?.data.status === 'stopped') return r.body.data;
         await new Promise((res) => setTimeout(res, 10));
