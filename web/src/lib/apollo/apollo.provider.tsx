@@ -15,10 +15,11 @@ import { browserWsUrl, serverApiUrl } from '../config';
  * go over graphql-ws, opened lazily on the first subscription.
  *
  * During SSR this client has no session: the cookie is only available to server components, and
- * handing it to a client component would serialise it into the page where scripts can read it. So
- * authenticated data for client components is fetched by server components (`apollo.rsc.ts`, which
- * forwards the cookie) and handed over with `PreloadQuery`; queries this client sends from the
- * server are anonymous.
+ * handing it to a client component would serialise it into the page where scripts can read it.
+ * `useQuery` does not fetch during SSR (the integration makes it cache-only), so it simply loads in the
+ * browser; data a client component needs on first paint is fetched by a server component
+ * (`apollo.rsc.ts`, which forwards the cookie) and handed over with `PreloadQuery`. Whatever this
+ * client does send from the server (`useSuspenseQuery`) is anonymous.
  */
 function makeClient(): ApolloClient {
   if (typeof window === 'undefined') {
