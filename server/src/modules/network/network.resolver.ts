@@ -1,9 +1,10 @@
-import { IsInt, IsIP, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsIP, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { applyPatch } from '../../graphql/crud.js';
+import { IsOmitted } from '../../graphql/validate.js';
 import { SLUG } from '../organization/organization.input.js';
 import { findVisibleProject, projectScope } from '../project/project.access.js';
 import { NetworkConfiguration } from './network.entity.js';
@@ -14,7 +15,7 @@ const CIDR4 = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/([0
 @InputType()
 class NetworkFields {
   @Field({ nullable: true })
-  @IsOptional()
+  @IsOmitted()
   @Matches(BRIDGE, { message: 'must be a Linux bridge or SDN VNet name such as vmbr0 (max 15 characters)' })
   bridge?: string;
 
@@ -36,6 +37,8 @@ class NetworkFields {
   gateway?: string | null;
 
   @Field({ nullable: true })
+  @IsOmitted()
+  @IsBoolean({ message: 'must be true or false' })
   firewall?: boolean;
 }
 
@@ -53,9 +56,16 @@ class CreateNetworkConfigurationInput extends NetworkFields {
 @InputType()
 class UpdateNetworkConfigurationInput extends NetworkFields {
   @Field({ nullable: true })
-  @IsOptional()
+  @IsOmitted()
   @Matches(SLUG, { message: 'must be 1 to 63 lowercase letters, digits or hyphens' })
   name?: string;
+}
+
+/** A gateway means static addressing, which needs a CIDR. `patch` (of an update) tells which field the caller got wrong. */
+function assertGatewayHasCidr(network: { gateway?: string | null; cidr?: string | null }, patch: { cidr?: string | null } = {}): void {
+  if (!network.gateway || network.cidr) return;
+  if (patch.cidr === null) throw Errors.invalid('input.cidr', 'cannot be cleared while the network has a gateway; clear input.gateway too');
+  throw Errors.invalid('input.gateway', 'needs input.cidr (a gateway means static addressing)');
 }
 
 async function findNetwork(ctx: Context, id: string, privilege: Privilege): Promise<NetworkConfiguration> {
@@ -88,7 +98,7 @@ export class NetworkConfigurationResolver {
     const project = await findVisibleProject(ctx, projectId);
     requireViewer(ctx).require(Privilege.ProjectAdmin, projectScope(project), 'this project');
     if (!fields.bridge) throw Errors.invalid('input.bridge', 'is required');
-    if (fields.gateway && !fields.cidr) throw Errors.invalid('input.gateway', 'needs input.cidr (a gateway means static addressing)');
+    assertGatewayHasCidr(fields);
     const network = ctx.em.create(NetworkConfiguration, { ...fields, bridge: fields.bridge, project } as never);
     await ctx.em.flush();
     return network;
@@ -101,6 +111,7 @@ export class NetworkConfigurationResolver {
     @Ctx() ctx: Context,
   ): Promise<NetworkConfiguration> {
     const network = applyPatch(await findNetwork(ctx, id, Privilege.ProjectAdmin), input);
+    assertGatewayHasCidr(network, input);
     await ctx.em.flush();
     return network;
   }

@@ -1,9 +1,10 @@
-import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsBoolean, IsUUID, Matches } from 'class-validator';
 import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
 import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { applyPatch, findOr404 } from '../../graphql/crud.js';
+import { IsOmitted } from '../../graphql/validate.js';
 import { Cluster } from '../cluster/cluster.entity.js';
 import { SLUG } from '../organization/organization.input.js';
 import { StorageConfiguration } from './storage.entity.js';
@@ -36,11 +37,13 @@ class CreateStorageConfigurationInput {
 @InputType()
 class UpdateStorageConfigurationInput {
   @Field({ nullable: true })
-  @IsOptional()
+  @IsOmitted()
   @Matches(SLUG, { message: 'must be 1 to 63 lowercase letters, digits or hyphens' })
   name?: string;
 
   @Field({ nullable: true })
+  @IsOmitted()
+  @IsBoolean({ message: 'must be true or false' })
   shared?: boolean;
 }
 
