@@ -170,6 +170,9 @@ export function createControlHandler(sim: Sim, control: SimControl) {
       const text = JSON.stringify({ data });
       res.writeHead(status, { 'Content-Type': 'application/json' }).end(text);
     };
+    // No credentials here: only loopback callers may change the simulation behind the API.
+    const from = req.socket.remoteAddress ?? '';
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(from)) return reply(403, { error: 'control API is loopback-only' });
     let input: Record<string, unknown> = {};
     try {
       input = body ? (JSON.parse(body) as Record<string, unknown>) : {};

@@ -243,6 +243,19 @@ describe('guests and cluster objects', () => {
     expect(osd.body!.data.root.children).toHaveLength(3);
     const pools = await api.get<{ pool_name: string }[]>('/nodes/pve1/ceph/pool');
     expect(pools.body!.data.map((p) => p.pool_name)).toEqual(['.mgr', 'ceph-vm']);
+    const bridges = await api.get<{ iface: string }[]>('/nodes/pve1/network', { type: 'bridge' });
+    expect(bridges.body!.data.map((b) => b.iface)).toEqual(['vmbr0', 'vmbr1']);
+    const dl = await api.post<string>('/nodes/pve1/storage/local/download-url', {
+      url: 'https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2',
+      content: 'iso',
+      filename: 'debian-12.iso',
+    });
+    expect((await api.wait(dl.body!.data)).exitstatus).toBe('OK');
+    expect(
+      (await api.get<{ volid: string }[]>('/nodes/pve1/storage/local/content', { content: 'iso' })).body!.data.map(
+        (v) => v.volid,
+      ),
+    ).toContain('local:iso/debian-12.iso');
     const status = await api.get<{ cpuinfo: { cpus: number }; memory: { total: number } }>('/nodes/pve3/status');
     expect(status.body!.data.cpuinfo.cpus).toBe(64);
   });

@@ -19,6 +19,7 @@ import { guestLifecycleRoutes } from './routes/guest-lifecycle.js';
 import { guestPowerRoutes } from './routes/guest-power.js';
 import { hardwareRoutes } from './routes/hardware.js';
 import { poolRoutes, sdnRoutes } from './routes/network.js';
+import { nodeExtraRoutes } from './routes/node-extra.js';
 import { storageRoutes } from './routes/storage.js';
 import { loadSchema } from './schema.js';
 import { createRequestHandler, createUpgradeHandler } from './server.js';
@@ -98,6 +99,7 @@ export function buildRouter(): Router {
   hardwareRoutes(r);
   poolRoutes(r);
   sdnRoutes(r);
+  nodeExtraRoutes(r);
   return r;
 }
 
