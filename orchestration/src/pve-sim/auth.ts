@@ -142,6 +142,8 @@ export function checkPermission(
       case 'perm': {
         const [path, privs, ...opts] = rest as [string, string[], ...unknown[]];
         const any = opts[0] === 'any' && opts[1] === 1;
+        // ['perm', '/pool/{pool}', [...], 'require_param', 'pool']: only counts when the param is set.
+        if (opts[0] === 'require_param' && params[String(opts[1])] === undefined) return false;
         const ok = hasPriv(state, id, fill(path), privs, any);
         if (!ok) failed = { path: fill(path), privs };
         return ok;

@@ -213,8 +213,8 @@ export function clusterRoutes(r: Router) {
     { paged: true },
   );
 
-  r.on('GET', '/nodes/{node}/tasks/{upid}', ({ params }) => {
-    taskOf(params);
+  r.on('GET', '/nodes/{node}/tasks/{upid}', (req) => {
+    taskOf(req.params, req);
     return [{ name: 'log' }, { name: 'status' }];
   });
   r.on('GET', '/nodes/{node}/tasks/{upid}/status', (req) => {
@@ -284,20 +284,20 @@ function canSeeTask(sim: ApiRequest['sim'], identity: ApiRequest['identity'], t:
   return canAudit(sim, identity, `/nodes/${t.node}`, 'Sys.Audit');
 }
 
-function taskOf(params: ApiRequest['params'], req?: ApiRequest): TaskRecord {
+function taskOf(params: ApiRequest['params'], req: ApiRequest): TaskRecord {
   const upid = params.req('upid');
   const m =
     /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/.exec(
       upid,
     );
   if (!m) throw PveError.param('upid', 'unable to parse worker upid');
-  const t = req?.sim.tasks.get(upid);
+  const t = req.sim.tasks.get(upid);
   if (!t || t.node !== params.node) {
     throw PveError.internal(
       `unable to open file '/var/log/pve/tasks/${m[5]?.slice(-1)}/${upid}' - No such file or directory`,
     );
   }
-  if (req && t.user !== req.identity.userid && !canAudit(req.sim, req.identity, `/nodes/${t.node}`, 'Sys.Audit')) {
+  if (t.user !== req.identity.userid && !canAudit(req.sim, req.identity, `/nodes/${t.node}`, 'Sys.Audit')) {
     throw PveError.permission(`/nodes/${t.node}`, ['Sys.Audit']);
   }
   return t;

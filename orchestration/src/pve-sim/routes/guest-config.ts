@@ -4,6 +4,8 @@
 import { hasPriv } from '../auth.js';
 import { PveError } from '../errors.js';
 import type { ApiRequest, Router } from '../router.js';
+import { loadSchema } from '../schema.js';
+import { findProperty } from '../validate.js';
 import type { Guest, GuestType } from '../state.js';
 import {
   checkConfigLock,
@@ -46,6 +48,19 @@ function privFor(key: string): string {
   return 'VM.Config.Options';
 }
 
+const typeCache = new Map<string, string | undefined>();
+
+/** The schema type of a config key (from `PUT …/config`), so replies carry numbers where PVE does. */
+function keyType(type: GuestType, key: string): string | undefined {
+  const cacheKey = `${type}:${key}`;
+  if (typeCache.has(cacheKey)) return typeCache.get(cacheKey);
+  const props = loadSchema('9.1').method(`/nodes/{node}/${type}/{vmid}/config`, 'PUT')?.parameters?.properties ?? {};
+  const t = findProperty(props, key)?.type;
+  const result = Array.isArray(t) ? t[0] : t;
+  typeCache.set(cacheKey, result);
+  return result;
+}
+
 export function configView(g: Guest, current: boolean): Record<string, string | number> {
   const cfg: Record<string, string | number> = { ...g.config };
   if (!current) {
@@ -54,18 +69,10 @@ export function configView(g: Guest, current: boolean): Record<string, string | 
       else cfg[k] = v;
     }
   }
-  for (const k of [
-    'cores',
-    'sockets',
-    'template',
-    'onboot',
-    'protection',
-    'swap',
-    'unprivileged',
-    'cpuunits',
-    'balloon',
-  ]) {
-    if (cfg[k] !== undefined && /^\d+$/.test(String(cfg[k]))) cfg[k] = Number(cfg[k]);
+  for (const [k, v] of Object.entries(cfg)) {
+    const t = keyType(g.type, k);
+    if ((t === 'integer' || t === 'number' || t === 'boolean' || k === 'template') && /^-?\d+(\.\d+)?$/.test(String(v)))
+      cfg[k] = Number(v);
   }
   cfg.digest = digest(g.config);
   return cfg;

@@ -189,6 +189,7 @@ export function sdnRoutes(r: Router) {
       return {
         ...(params.bool('running') ? o.config : o.pending && o.pending !== 'deleted' ? o.pending : o.config),
         [key]: params.req(key),
+        ...(kind === 'vnets' ? { type: 'vnet' } : {}),
         digest: 'b0c4f1c6b5e4f0b1d7e0b5f1c6b5e4f0b1d7e0b5',
       };
     });
