@@ -2,6 +2,8 @@
 
 import { ApolloLink, HttpLink } from '@apollo/client';
 import { ApolloClient, ApolloNextAppProvider, InMemoryCache } from '@apollo/client-integration-nextjs';
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { createClient } from 'graphql-ws';
 import type { ReactNode } from 'react';
@@ -33,9 +35,26 @@ function makeClient(): ApolloClient {
   const wsLink = new GraphQLWsLink(createClient({ url: browserWsUrl(window.location), lazy: true }));
   return new ApolloClient({
     cache: new InMemoryCache(),
-    link: ApolloLink.split((operation) => operation.operationType === 'subscription', wsLink, httpLink),
+    link: ApolloLink.from([
+      sessionExpiredLink,
+      ApolloLink.split((operation) => operation.operationType === 'subscription', wsLink, httpLink),
+    ]),
   });
 }
+
+// Operations whose UNAUTHENTICATED answer is about the credentials typed in, not an expired session.
+const SESSION_OPERATIONS = new Set(['SignIn', 'SignOut']);
+
+/**
+ * A session that ends while a page is open (expired, revoked) makes the API answer UNAUTHENTICATED;
+ * send the user to sign in again with a full load, which also drops everything cached for them.
+ */
+const sessionExpiredLink = new ErrorLink(({ error, operation }) => {
+  if (SESSION_OPERATIONS.has(operation.operationName ?? '')) return;
+  if (!CombinedGraphQLErrors.is(error)) return;
+  if (!error.errors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) return;
+  if (window.location.pathname !== '/sign-in') window.location.assign('/sign-in');
+});
 
 export function ApolloProvider({ children }: { children: ReactNode }) {
   return <ApolloNextAppProvider makeClient={makeClient}>{children}</ApolloNextAppProvider>;
