@@ -24,6 +24,16 @@ async function expectCode(promise: Promise<unknown>, code: SecretErrorCode): Pro
 
 const count = (server: VaultTestServer, path: string) => server.requests.filter((r) => r.path === path).length;
 
+/** Polls until `condition` holds (or fails after `timeoutMs`); resolves with the ms waited. */
+async function waitUntil(condition: () => boolean, timeoutMs = 8000): Promise<number> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+  return Date.now() - start;
+}
+
 defineSecretStoreContract('Vault driver (AppRole) against the Vault test server', async () => {
   const server = await startVaultTestServer({ port: 0 });
   server.setPolicy('pvepaas', KV_POLICY);
@@ -102,11 +112,12 @@ describe('Vault driver: authentication and renewal', () => {
     const logins = count(server, '/v1/auth/approle/login');
     const renewals = count(server, '/v1/auth/token/renew-self');
     await store.write('renew/x', { v: '1' });
-    await sleep(1500);
-    expect(count(server, '/v1/auth/token/renew-self')).toBe(renewals);
-    await sleep(1200); // ~2.7 s: renewed at ~2 s
-    expect(count(server, '/v1/auth/token/renew-self')).toBe(renewals + 1);
-    await sleep(1500); // ~4.2 s: the first lease (3 s) is over; the renewed token still works
+    const loggedInAt = Date.now();
+    const renewedAfter = await waitUntil(() => count(server, '/v1/auth/token/renew-self') > renewals);
+    // Scheduled at 2/3 of 3 s; a timer never fires early, a loaded machine may fire it late.
+    expect(renewedAfter).toBeGreaterThanOrEqual(1900);
+    expect(renewedAfter).toBeLessThan(2900);
+    await waitUntil(() => Date.now() - loggedInAt > 3500); // the first lease (3 s) is over
     expect((await store.read('renew/x'))?.data).toEqual({ v: '1' });
     expect(count(server, '/v1/auth/approle/login')).toBe(logins + 1);
   });
@@ -116,10 +127,13 @@ describe('Vault driver: authentication and renewal', () => {
     const store = open({ auth: { method: 'approle', roleId, secretId } });
     const logins = count(server, '/v1/auth/approle/login');
     await store.write('capped/x', { v: '1' });
-    // renew at 2 s returns a lease of ~2 s (capped), so the driver logs in again at ~3.3 s.
-    await sleep(3900);
-    expect(count(server, '/v1/auth/approle/login')).toBe(logins + 2);
-    await sleep(600); // past the first token's max TTL
+    const loggedInAt = Date.now();
+    // Renewal at 2 s returns a lease of 1-2 s (capped by the 4 s max), so the driver logs in again at
+    // 2/3 of that, before the first token dies at 4 s.
+    const reloggedAfter = await waitUntil(() => count(server, '/v1/auth/approle/login') === logins + 2);
+    expect(reloggedAfter).toBeGreaterThanOrEqual(2600);
+    expect(reloggedAfter).toBeLessThan(4000);
+    await waitUntil(() => Date.now() - loggedInAt > 4300); // past the first token's max TTL
     expect((await store.read('capped/x'))?.data).toEqual({ v: '1' });
     expect(count(server, '/v1/auth/approle/login')).toBe(logins + 2);
   });
@@ -130,10 +144,13 @@ describe('Vault driver: authentication and renewal', () => {
     const logins = count(server, '/v1/auth/approle/login');
     await store.write('revoked/x', { v: '1' });
     server.revokeAllTokens();
-    await sleep(1700); // renewal at ~1.33 s gets 403, the driver logs in again
+    // Renewal at ~1.33 s gets 403; the driver logs in again at once.
+    await waitUntil(() => count(server, '/v1/auth/approle/login') === logins + 2);
     expect(server.requests.some((r) => r.path === '/v1/auth/token/renew-self' && r.status === 403)).toBe(true);
-    expect(count(server, '/v1/auth/approle/login')).toBe(logins + 2);
+    const requestsBefore = server.requests.length;
     expect((await store.read('revoked/x'))?.data).toEqual({ v: '1' });
+    // The read went straight through with the new token: no 403 and no extra login.
+    expect(server.requests.slice(requestsBefore).map((r) => r.status)).toEqual([200]);
   });
 
   it('a request denied because the token expired logs in again and succeeds', async () => {
@@ -165,9 +182,11 @@ describe('Vault driver: authentication and renewal', () => {
     const store = open({ auth: { method: 'token', token } });
     const renewals = count(server, '/v1/auth/token/renew-self');
     await store.write('token/x', { v: '1' });
+    const loggedInAt = Date.now();
     expect(server.requests.at(-2)).toMatchObject({ path: '/v1/auth/token/lookup-self', status: 200 });
-    await sleep(2500);
-    expect(count(server, '/v1/auth/token/renew-self')).toBeGreaterThanOrEqual(renewals + 1);
+    const renewedAfter = await waitUntil(() => count(server, '/v1/auth/token/renew-self') > renewals);
+    expect(renewedAfter).toBeGreaterThanOrEqual(1200);
+    await waitUntil(() => Date.now() - loggedInAt > 2300); // past the token's first TTL
     expect((await store.read('token/x'))?.data).toEqual({ v: '1' });
   });
 
