@@ -32,8 +32,8 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
 
   /** The row's secret reference, read straight from the table (the API never shows it). */
   async function secretRef(clusterId: string): Promise<string> {
-    const [row] = await api.db.orm.em.fork().getConnection().execute(`select token_secret_ref from cluster where id = ?`, [clusterId]);
-    return row.token_secret_ref as string;
+    const rows = await api.db.orm.em.fork().getConnection().execute(`select token_secret_ref from cluster where id = ?`, [clusterId]);
+    return rows[0]?.token_secret_ref as string;
   }
 
   /** How many rows of every table in the database contain `needle` in their text form. */
@@ -45,8 +45,9 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
     expect(tables.length).toBeGreaterThan(10);
     const found: Record<string, number> = {};
     for (const { table_name } of tables) {
-      const [row] = await conn.execute(`select count(*)::int as n from "${table_name}" t where strpos(t::text, ?) > 0`, [needle]);
-      if (row.n > 0) found[table_name] = row.n;
+      const rows = await conn.execute(`select count(*)::int as n from "${table_name}" t where strpos(t::text, ?) > 0`, [needle]);
+      const n = rows[0]?.n as number;
+      if (n > 0) found[table_name] = n;
     }
     return found;
   }
