@@ -110,6 +110,24 @@ describe.skipIf(!isRoot)('converge base + hardening on a Debian chroot', () => {
     await keepRecording('converge-second');
   }, 10 * 60_000);
 
+  it('the service role writes container and systemd units, idempotently', async () => {
+    const playbook = fixture('ansible-playbooks/service-units.yml');
+    const first = await timed('service units', () => runner('service-units').run({ playbook, hosts: [host()] }));
+    expect(first.summary.failures).toBe(0);
+    const unit = await readFile(join(target, 'etc/systemd/system/pvepaas-web.service'), 'utf8');
+    expect(unit).toContain(
+      'ExecStart=/usr/bin/docker run --rm --name pvepaas-web --pull missing --env-file /etc/pvepaas/web.env ' +
+        '--publish "8080:80" --volume "/srv/web data:/usr/share/nginx/html:ro" "nginx:1.27" "nginx" "-g" "daemon off;"',
+    );
+    expect(unit).toContain('Requires=docker.service');
+    expect(await readFile(join(target, 'etc/pvepaas/web.env'), 'utf8')).toContain('GREETING=say "hi" 100%');
+    expect((await stat(join(target, 'etc/pvepaas/web.env'))).mode & 0o777).toBe(0o600);
+    const worker = await readFile(join(target, 'etc/systemd/system/pvepaas-worker.service'), 'utf8');
+    expect(worker).toMatch(/User=nobody\nWorkingDirectory=\/\nExecStart=\/usr\/bin\/sleep infinity/);
+    const second = await runner('service-units-again').run({ playbook, hosts: [host()] });
+    expect(second.summary.changed).toBe(0);
+  }, 10 * 60_000);
+
   it('a failing task fails the run with task, host and message', async () => {
     const err = (await timed('failing run', () =>
       runner('task-failed')
