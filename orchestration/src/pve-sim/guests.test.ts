@@ -178,7 +178,11 @@ describe('guests and cluster objects', () => {
     const mdev = await api.get<{ type: string; available: number }[]>(
       `/nodes/pve3/hardware/pci/${encodeURIComponent(gpus[0]!.id)}/mdev`,
     );
-    expect(mdev.body!.data.map((t) => t.type)).toEqual(['nvidia-920', 'nvidia-922', 'nvidia-925']);
+    expect(mdev.body!.data.map((t) => [t.type, t.available])).toEqual([
+      ['nvidia-920', 1],
+      ['nvidia-922', 1],
+      ['nvidia-925', 1],
+    ]);
     expect(
       (await api.get<unknown[]>('/nodes/pve1/hardware/pci')).body!.data.some(
         (d) => (d as { vendor: string }).vendor === '0x10de',

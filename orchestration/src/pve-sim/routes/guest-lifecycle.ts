@@ -151,19 +151,26 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
   r.on('GET', `${base}/{vmid}/migrate`, ({ sim, params }) => {
     const g = sim.guest(params.node, params.vmid, type);
     const local = localDisks(sim, g);
+    const res = deviceResources(sim, g);
     const others = sim.state.nodes.filter((n) => n.name !== g.node && n.status === 'online').map((n) => n.name);
+    const notAllowed: Record<string, Record<string, string[]>> = {};
+    for (const n of others) {
+      const reasons: Record<string, string[]> = {};
+      if (local.length) reasons.unavailable_storages = [...new Set(local.map((v) => v.split(':')[0] as string))];
+      const missing = res.mapped.filter((m) => !res.mappingNodes(m.mapping).includes(n)).map((m) => m.key);
+      if (missing.length) reasons['unavailable-resources'] = missing;
+      if (Object.keys(reasons).length) notAllowed[n] = reasons;
+    }
     return {
       running: g.status !== 'stopped' ? 1 : 0,
-      allowed_nodes: local.length ? [] : others,
-      not_allowed_nodes: Object.fromEntries(
-        local.length
-          ? others.map((n) => [n, { unavailable_storages: [...new Set(local.map((v) => v.split(':')[0]))] }])
-          : [],
-      ),
+      allowed_nodes: others.filter((n) => !notAllowed[n]),
+      not_allowed_nodes: notAllowed,
       local_disks: local.map((volid) => ({ volid, size: 0, drivename: 'scsi0' })),
-      local_resources: Object.keys(g.config).filter((k) => /^hostpci\d+$/.test(k)),
-      'mapped-resources': [],
-      'mapped-resource-info': {},
+      local_resources: res.blocking,
+      'mapped-resources': res.mapped.map((m) => m.key),
+      'mapped-resource-info': Object.fromEntries(
+        res.mapped.map((m) => [m.key, { name: m.mapping, ...(m.live ? { 'live-migration': 1 } : {}) }]),
+      ),
       'has-dbus-vmstate': 0,
     };
   });
@@ -183,9 +190,14 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
           : `lxc live migration is currently not implemented - use 'restart' mode`,
       );
     }
-    const pci = Object.keys(g.config).filter((k) => /^hostpci\d+$/.test(k));
-    if (pci.length && g.status !== 'stopped')
-      throw PveError.internal(`can't migrate VM which uses local devices: ${pci.join(', ')}`);
+    const res = deviceResources(sim, g);
+    if (res.blocking.length)
+      throw PveError.internal(`can't migrate running VM which uses local devices: ${res.blocking.join(', ')}`);
+    const unavailable = res.mapped.filter((m) => !res.mappingNodes(m.mapping).includes(target)).map((m) => m.key);
+    if (unavailable.length)
+      throw PveError.internal(
+        `can't migrate VM: mapped devices ${unavailable.join(', ')} not available on node '${target}'`,
+      );
     const local = localDisks(sim, g);
     if (local.length && !params.bool('with-local-disks') && type === 'qemu')
       throw PveError.internal(`can't migrate local disk '${local[0]}': use --with-local-disks`);
@@ -263,34 +275,66 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
     });
   });
 
-  r.on('POST', `${base}/{vmid}/template`, (req) => {
+  r.on('POST', `${base}/{vmid}/template`, async (req) => {
     const { sim, params } = req;
     const g = sim.guest(params.node, params.vmid, type);
     if (g.status !== 'stopped') throw PveError.internal(`${L} ${g.vmid} is running - can't convert to template`);
+    const convert = async (t?: TaskContext) => {
+      await sim.locks.with(type, g.vmid, async () => {
+        await t?.checkpoint();
+        checkConfigLock(g);
+        if (t) await t.sleep(1000);
+        for (const [k, v] of Object.entries(g.config)) {
+          if (!isDiskKey(type, k) || v.includes('media=cdrom')) continue;
+          const vol = findVolume(sim, volidOf(v), g.node);
+          if (!vol || vol.parent) continue;
+          const based = vol.volid.replace(/:(vm|subvol)-/, ':base-');
+          g.config[k] = v.replace(vol.volid, based);
+          vol.volid = based;
+        }
+        g.config.template = '1';
+        sim.changed();
+      });
+    };
+    // qemu converts in a `qmtemplate` task; pve-container does it synchronously and returns null.
+    if (type === 'lxc') {
+      await convert();
+      return null;
+    }
     return sim.tasks.start({
       node: g.node,
-      type: type === 'qemu' ? 'qmtemplate' : 'vztemplate',
+      type: 'qmtemplate',
       id: String(g.vmid),
       identity: req.identity,
-      work: async (t) => {
-        await sim.locks.with(type, g.vmid, async () => {
-          await t.checkpoint();
-          checkConfigLock(g);
-          await t.sleep(1000);
-          for (const [k, v] of Object.entries(g.config)) {
-            if (!isDiskKey(type, k) || v.includes('media=cdrom')) continue;
-            const vol = findVolume(sim, volidOf(v), g.node);
-            if (!vol || vol.parent) continue;
-            const based = vol.volid.replace(/:vm-/, ':base-');
-            g.config[k] = v.replace(vol.volid, based);
-            vol.volid = based;
-          }
-          g.config.template = '1';
-          sim.changed();
-        });
-      },
+      work: convert,
     });
   });
+}
+
+/**
+ * qemu-server's check_local_resources: `hostpci`/`usb` with `mapping=` are mapped resources (they
+ * block a running migration unless the mapping is live-migration-capable); the others are local
+ * resources, which block a running migration.
+ */
+function deviceResources(sim: Sim, g: Guest) {
+  const running = g.status !== 'stopped';
+  const mapped: { key: string; mapping: string; live: boolean }[] = [];
+  const local: string[] = [];
+  for (const [key, value] of Object.entries(g.config)) {
+    if (!/^(hostpci|usb)\d+$/.test(key)) continue;
+    const mapping = /(?:^|,)mapping=([^,]+)/.exec(value)?.[1];
+    if (mapping)
+      mapped.push({
+        key,
+        mapping,
+        live: sim.state.mappings.find((m) => m.id === mapping)?.['live-migration-capable'] === 1,
+      });
+    else if (key.startsWith('hostpci') || !/^(spice|host=spice)/.test(value)) local.push(key);
+  }
+  const blocking = [...local, ...(running ? mapped.filter((m) => !m.live).map((m) => m.key) : [])];
+  const mappingNodes = (id: string) =>
+    (sim.state.mappings.find((m) => m.id === id)?.map ?? []).map((e) => /(?:^|,)node=([^,]+)/.exec(e)?.[1] ?? '');
+  return { mapped, blocking, mappingNodes };
 }
 
 function localDisks(sim: Sim, g: Guest): string[] {

@@ -79,12 +79,17 @@ export function hardwareRoutes(r: Router) {
     const device = n.pci.find((d) => ids.includes(d.id));
     if (!device) throw PveError.internal(`unable to find PCI device '${key}'`);
     if (!device.mdev) throw PveError.internal(`The given PCI device does not support mediated devices`);
-    return device.mdev.map((t) => ({
-      type: t.type,
-      name: t.name,
-      description: t.description,
-      available: mdevAvailability(sim, n.name, device.id, t.type, t.available),
-    }));
+    // NVIDIA's sysfs API lists only creatable types, each with available 1 (qemu-server Mdev.pm);
+    // classic mdev_supported_types report available_instances.
+    return device.mdev
+      .map((t) => ({ t, left: mdevAvailability(sim, n.name, device.id, t.type, t.available) }))
+      .filter(({ t, left }) => !t.type.startsWith('nvidia-') || left > 0)
+      .map(({ t, left }) => ({
+        type: t.type,
+        name: t.name,
+        description: t.description,
+        available: t.type.startsWith('nvidia-') ? 1 : left,
+      }));
   });
 
   r.on('GET', '/cluster/mapping', () => [{ name: 'dir' }, { name: 'pci' }, { name: 'usb' }]);
