@@ -536,7 +536,7 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         await t.client.lxc.firewall.setOptions('pve2', vmid, { enable: true });
         expect((await t.client.lxc.firewall.getOptions('pve2', vmid)).enable).toBe(true);
         await t.client.waitForTask(await t.client.lxc.stop('pve2', vmid));
-        await t.client.waitForTask(await t.client.lxc.convertToTemplate('pve2', vmid));
+        await t.client.lxc.convertToTemplate('pve2', vmid);
         expect((await t.client.lxc.status('pve2', vmid)).template).toBe(true);
         await t.client.waitForTask(await t.client.lxc.destroy('pve2', vmid, { purge: true }));
       });
@@ -548,6 +548,42 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         await t.client.sdn.deleteVnet('ctupd');
         await t.client.waitForTask(await t.client.sdn.apply());
         expect((await t.client.sdn.vnets()).map((v) => v.vnet)).not.toContain('ctupd');
+      });
+    });
+
+    describe.runIf(sim)('GPU passthrough (PCI mapping + NVIDIA vGPU)', () => {
+      it('NVIDIA vGPU types report available: 1 (creatable types only)', async () => {
+        const types = await t.client.hardware.mdevTypes('pve3', 'gpu-l4');
+        expect(types.length).toBeGreaterThan(0);
+        for (const ty of types) expect(ty).toMatchObject({ type: expect.stringMatching(/^nvidia-\d+$/), available: 1 });
+      });
+
+      it('a VM with a mapped vGPU: start, migration precheck lists the mapped device, running migration refused', async () => {
+        const vmid = await t.client.cluster.nextId();
+        await t.client.waitForTask(
+          await t.client.qemu.create('pve3', {
+            vmid,
+            name: 'gpu-vm',
+            memory: 4096,
+            machine: 'q35',
+            scsi: { 0: { file: diskAllocation('local-lvm', '8G') } },
+            hostpci: { 0: { mapping: 'gpu-l4', mdev: 'nvidia-922', pcie: true } },
+            net: { 0: { model: 'virtio', bridge: 'vmbr0' } },
+          }),
+        );
+        await t.client.waitForTask(await t.client.qemu.start('pve3', vmid));
+        const pre = await t.client.qemu.migratePrecheck('pve3', vmid, 'pve1');
+        expect(pre['mapped-resources']).toEqual(['hostpci0']);
+        expect(pre['mapped-resource-info']).toMatchObject({ hostpci0: { name: 'gpu-l4' } });
+        expect(
+          (pre.not_allowed_nodes as Record<string, Record<string, unknown>>).pve1?.['unavailable-resources'],
+        ).toEqual(['hostpci0']);
+        await expect(t.client.qemu.migrate('pve3', vmid, { target: 'pve1', online: true })).rejects.toMatchObject({
+          status: 500,
+          message: expect.stringMatching(/hostpci0/),
+        });
+        await t.client.waitForTask(await t.client.qemu.stop('pve3', vmid));
+        await t.client.waitForTask(await t.client.qemu.destroy('pve3', vmid, { purge: true }));
       });
     });
 

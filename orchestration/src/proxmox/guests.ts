@@ -448,8 +448,9 @@ export class LxcApi extends GuestApi {
     return this.http.get<MigratePrecheck>(`${this.base(node, vmid)}/migrate`, { target });
   }
 
-  convertToTemplate(node: string, vmid: number): Promise<TaskId> {
-    return this.http.post<TaskId>(`${this.base(node, vmid)}/template`);
+  /** Synchronous for containers (the API returns null, unlike qemu's `qmtemplate` task). */
+  async convertToTemplate(node: string, vmid: number): Promise<void> {
+    await this.http.post<null>(`${this.base(node, vmid)}/template`);
   }
 
   protected startParams(o: StartOptions): Params {
