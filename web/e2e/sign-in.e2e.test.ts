@@ -3,7 +3,7 @@
 // see platform.ts.
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type BrowserSession, formatProblems, launch } from './browser';
-import { email, password, requirePlatform } from './platform';
+import { email, password, requirePlatform, signIn } from './platform';
 
 let session: BrowserSession | undefined;
 
@@ -123,6 +123,22 @@ describe('sign-in', () => {
     await page.goto('/');
     await page.waitForURL('**/sign-in');
 
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
+  });
+
+  test('when the session ends, the next navigation goes to the sign-in form', async () => {
+    session = await launch();
+    const { page, context } = session;
+    await signIn(page);
+
+    // As if the session had expired: the browser no longer has the cookie.
+    await context.clearCookies();
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Organizations' })
+      .click();
+    await page.waitForURL('**/sign-in');
+    await page.getByLabel('Email').waitFor();
     expect(session.problems, formatProblems(session.problems)).toEqual([]);
   });
 });
