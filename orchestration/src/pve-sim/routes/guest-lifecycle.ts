@@ -191,8 +191,9 @@ export function guestLifecycleRoutes(r: Router, type: GuestType) {
       );
     }
     const res = deviceResources(sim, g);
-    if (res.blocking.length)
-      throw PveError.internal(`can't migrate running VM which uses local devices: ${res.blocking.join(', ')}`);
+    // QemuMigrate: local devices block unless the VM is stopped and --force is given.
+    if (res.blocking.length && (g.status !== 'stopped' || !params.bool('force')))
+      throw PveError.internal(`can't migrate VM which uses local devices: ${res.blocking.join(', ')}`);
     const unavailable = res.mapped.filter((m) => !res.mappingNodes(m.mapping).includes(target)).map((m) => m.key);
     if (unavailable.length)
       throw PveError.internal(
