@@ -79,6 +79,24 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
     expect(organization.members.map((m: Json) => m.role).sort()).toEqual(['ADMIN', 'OWNER']);
   });
 
+  it('keeps an owner when the last two step down at the same moment', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { owner, org, ownerMembershipId } = await tenant();
+      const second = await api.user();
+      const { addMember } = await api.ok(ADD, { input: { organizationId: org.id, email: second.user.email, role: 'OWNER' } }, owner.token);
+      const results = await Promise.all([
+        api.gql(UPDATE_ROLE, { id: ownerMembershipId, role: 'ADMIN' }, owner.token),
+        api.gql(REMOVE, { id: addMember.id }, second.token),
+      ]);
+      expect(results.filter((r) => r.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(1);
+      const rows = await api.db.orm.em.fork().getConnection().execute(
+        `select count(*)::int as n from membership where organization_id = ? and project_id is null and role = 'OWNER'`,
+        [org.id],
+      );
+      expect(rows[0]?.n, `round ${round}`).toBe(1);
+    }
+  });
+
   it('does not count a project-scoped owner as an owner of the organization', async () => {
     const { owner, org, project, ownerMembershipId } = await tenant();
     const erin = await api.user();

@@ -1,3 +1,5 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { IsEmail, IsOptional, IsUUID } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import { Privilege } from '../../auth/privileges.js';
@@ -35,9 +37,14 @@ function requireRoleManagement(ctx: Context, organizationId: string, roles: Role
   if (roles.includes(Role.OWNER)) viewer.require(Privilege.OrganizationOwner, { organizationId });
 }
 
-async function assertOwnerRemains(ctx: Context, membership: Membership): Promise<void> {
+/**
+ * Call inside a transaction that then changes `membership`. The organization row is locked first, so
+ * two owners stepping down at once are serialised and the second one counts after the first.
+ */
+async function assertOwnerRemains(em: EntityManager, membership: Membership): Promise<void> {
   if (membership.role !== Role.OWNER || membership.project) return;
-  const owners = await ctx.em.count(Membership, { organization: membership.organization.id, project: null, role: Role.OWNER });
+  await em.findOneOrFail(Organization, { id: membership.organization.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const owners = await em.count(Membership, { organization: membership.organization.id, project: null, role: Role.OWNER });
   if (owners <= 1) throw Errors.conflict('This is the last owner of the organization:', 'make another member owner first.');
 }
 
@@ -73,9 +80,10 @@ export class MembershipResolver {
   ): Promise<Membership> {
     const membership = await findMembership(ctx, id);
     requireRoleManagement(ctx, membership.organization.id, [membership.role, role]);
-    if (role !== Role.OWNER) await assertOwnerRemains(ctx, membership);
-    membership.role = role;
-    await ctx.em.flush();
+    await ctx.em.transactional(async (em) => {
+      if (role !== Role.OWNER) await assertOwnerRemains(em, membership);
+      membership.role = role;
+    });
     return membership;
   }
 
@@ -83,8 +91,10 @@ export class MembershipResolver {
   async removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const membership = await findMembership(ctx, id);
     requireRoleManagement(ctx, membership.organization.id, [membership.role]);
-    await assertOwnerRemains(ctx, membership);
-    await ctx.em.remove(membership).flush();
+    await ctx.em.transactional(async (em) => {
+      await assertOwnerRemains(em, membership);
+      em.remove(membership);
+    });
     return true;
   }
 
