@@ -1,6 +1,8 @@
 // Benchmark: the Proxmox VE simulator.
 //   1. GET /cluster/resources with 1,000 guests (API token auth, full schema validation and
-//      permission filtering), beside a bare node:http server answering the same JSON body.
+//      permission filtering), beside a bare node:http server answering the same JSON body. The
+//      simulator samples the rows once per simulated second (pvestatd does every 10 s), so a
+//      second simulator run changes state every millisecond to measure the uncached path.
 //   2. 200 concurrent clones through the API (explicit new ids), then 50 more that pick their id
 //      with GET /cluster/nextid first, as naive clients do (the modelled id race shows up there).
 //
@@ -47,8 +49,15 @@ async function child(role) {
     server = { close: () => new Promise((r) => http.close(r)) };
   }
   let mark = process.cpuUsage();
+  let churn;
   process.on('message', async (m) => {
     if (m.cmd === 'mark') mark = process.cpuUsage();
+    // Defeats the once-per-second memo of /cluster/resources: a state change every millisecond.
+    if (m.cmd === 'churn' && role === 'sim') {
+      let i = 0;
+      churn = setInterval(() => server.control.setGuestConfig(9000, { description: `churn ${i++}` }), 1);
+    }
+    if (m.cmd === 'calm') clearInterval(churn);
     if (m.cmd === 'cpu') {
       const d = process.cpuUsage(mark);
       process.send({ cpuMs: (d.user + d.system) / 1000 });
@@ -165,6 +174,9 @@ async function main() {
   );
   const rawResult = await measure(autocannon, raw, rawUrl, auth, seconds);
   const simResult = await measure(autocannon, sim, `${simUrl}/api2/json/cluster/resources`, auth, seconds);
+  sim.send({ cmd: 'churn' });
+  const churnResult = await measure(autocannon, sim, `${simUrl}/api2/json/cluster/resources`, auth, seconds);
+  sim.send({ cmd: 'calm' });
   const cloneResult = await clones(simUrl, auth);
 
   const result = {
@@ -186,7 +198,7 @@ async function main() {
     },
     clones: cloneResult,
   };
-  console.table({ raw: rawResult, simulator: simResult });
+  console.table({ raw: rawResult, simulator: simResult, 'simulator, state changing': churnResult });
   console.log('clones', JSON.stringify(cloneResult, null, 2));
   await mkdir(path.join(root, 'bench/results'), { recursive: true });
   await writeFile(path.join(root, 'bench/results/pve-sim.json'), `${JSON.stringify(result, null, 2)}\n`);
