@@ -1,0 +1,585 @@
+// Benchmark: the machines page (100 of 10,000 machines, with project and owner) through the GraphQL API,
+// against a bare node:http + pg server that runs the same SQL and answers the same JSON.
+//
+//   npm run bench:graphql-read                      build, then measure both and write bench/results/graphql-read.json
+//   node bench/graphql-read.mjs --cpu-prof          also profile the API's measured run (artifacts/bench/*.cpuprofile)
+//   node bench/graphql-read.mjs --show-sql          print the SQL of one API request and exit
+//
+// Each server runs in its own child process, so autocannon (here, in the parent) does not share an
+// event loop with the server it measures. A fresh database is created, seeded and dropped per run.
+import { execFileSync, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (p) => path.join(root, 'server/dist', p);
+
+const QUERY = `{ machines(first: 100) { totalCount edges { cursor node { id name status cores memoryMiB project { id name } owner { id email } } } pageInfo { hasNextPage endCursor } } }`;
+const PAGE_SIZE = 100;
+const TARGET_RATIO = 0.5;
+const POOL_SIZE = 10;
+const loadAtStart = os.loadavg()[0];
+
+// ---------------------------------------------------------------------------------------------- parent
+
+async function main() {
+  const { values: opts } = parseArgs({
+    options: {
+      machines: { type: 'string', default: '10000' },
+      connections: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      'cpu-prof': { type: 'boolean', default: false },
+      'show-sql': { type: 'boolean', default: false },
+      out: { type: 'string', default: path.join(root, 'bench/results/graphql-read.json') },
+    },
+  });
+  const machines = Number(opts.machines);
+  const load = { connections: Number(opts.connections), duration: Number(opts.duration), warmup: Number(opts.warmup) };
+  if (Number(process.versions.node.split('.')[0]) < 24) {
+    throw new Error(`Node ${process.version}: run through npm run bench:graphql-read (the pinned Node 24)`);
+  }
+
+  const pg = (await import('pg')).default;
+  const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbName = `pvepaas_bench_${randomBytes(6).toString('hex')}`;
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const admin = async (sql) => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+
+  const children = [];
+  // One cleanup, shared by the normal end, a failure and a signal (whichever comes first waits for it).
+  let cleaning = null;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await Promise.allSettled(children.map(stopChild));
+      await admin(`drop database if exists "${dbName}" with (force)`);
+      console.error(`dropped database ${dbName}`);
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  }
+
+  await admin(`create database "${dbName}"`);
+  try {
+    const t0 = performance.now();
+    const fixture = await seed(dbUrl.toString(), machines);
+    console.error(`seeded ${machines} machines into ${dbName} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    if (opts['show-sql']) {
+      const platform = await startChild('serve-platform', { dbUrl, fixture, env: { BENCH_SHOW_SQL: '1' } }, children);
+      await postQuery(platform.url, platform.token);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return;
+    }
+
+    const platform = await startChild('serve-platform', { dbUrl, fixture }, children);
+    const raw = await startChild('serve-raw', { dbUrl, fixture }, children);
+
+    // The two servers must answer the same thing, and it must be a full, error-free page.
+    const [platformBody, rawBody] = await Promise.all([
+      postQuery(platform.url, platform.token),
+      postQuery(raw.url, null),
+    ]);
+    const page = platformBody.data?.machines;
+    if (platformBody.errors || page?.edges.length !== PAGE_SIZE || page.totalCount !== machines) {
+      throw new Error(`the API did not answer a full page: ${JSON.stringify(platformBody).slice(0, 500)}`);
+    }
+    if (!isDeepStrictEqual(platformBody, rawBody)) {
+      throw new Error(`raw baseline and API answers differ:\n${JSON.stringify(rawBody).slice(0, 500)}`);
+    }
+
+    // Raw first, then the API: each gets its own warm-up and the same settings.
+    const results = {};
+    let cpuProfile = null;
+    for (const [name, target] of [
+      ['raw', raw],
+      ['platform', platform],
+    ]) {
+      // Profiling slows the API down: a profiled run is for finding costs, not for quoting figures.
+      const profile = opts['cpu-prof'] && name === 'platform';
+      results[name] = await measure(name, target, load, machines, profile);
+      cpuProfile ??= results[name].profile;
+      delete results[name].profile;
+    }
+    const ratio = {
+      requestsPerSecond: round(results.platform.requestsPerSecond / results.raw.requestsPerSecond, 3),
+      latencyP50: round(results.platform.latencyMs.p50 / results.raw.latencyMs.p50, 3),
+      serverCpuMsPerRequest: round(results.platform.serverCpuMsPerRequest / results.raw.serverCpuMsPerRequest, 3),
+    };
+    const report = {
+      benchmark: 'graphql-read',
+      date: new Date().toISOString(),
+      machine: {
+        nproc: os.availableParallelism(),
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        loadAverage1mAtStart: round(loadAtStart, 2),
+        memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      },
+      node: process.version,
+      source: sourceVersion(),
+      postgres: await serverVersion(pg, dbUrl.toString()),
+      workload: {
+        query: QUERY,
+        machines,
+        pageSize: PAGE_SIZE,
+        connections: load.connections,
+        durationSeconds: load.duration,
+        warmupSeconds: load.warmup,
+        databasePoolSize: POOL_SIZE,
+      },
+      results,
+      ratio,
+      target: { requestsPerSecondRatioAtLeast: TARGET_RATIO, met: ratio.requestsPerSecond >= TARGET_RATIO },
+      profiled: cpuProfile ? path.relative(root, cpuProfile) : false,
+    };
+    printTable(report);
+    if (cpuProfile) printProfile(JSON.parse(await readFile(cpuProfile, 'utf8')));
+    await mkdir(path.dirname(opts.out), { recursive: true });
+    await writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwrote ${path.relative(process.cwd(), opts.out)}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Migrates through the API's own openOrm, then seeds one owner, project, cluster, template and `count` machines. */
+async function seed(url, count) {
+  const { openOrm } = await import(dist('db/orm.js'));
+  const orm = await openOrm({ url, poolSize: 2 });
+  try {
+    const em = orm.em.fork();
+    const owner = em.create('User', { email: 'bench-owner@example.com', displayName: 'Bench Owner' });
+    const org = em.create('Organization', { name: 'bench', slug: 'bench' });
+    const project = em.create('Project', { organization: org, name: 'default' });
+    em.create('Membership', { organization: org, user: owner, role: 'OWNER', project: null });
+    const cluster = em.create('Cluster', {
+      name: 'c1',
+      apiUrl: 'https://pve:8006',
+      tokenId: 'a@pve!t',
+      tokenSecretRef: 'x',
+    });
+    const template = em.create('Template', {
+      cluster,
+      name: 'debian-12',
+      kind: 'VM',
+      os: 'debian-12',
+      sourceVmid: 9000,
+      defaultCores: 2,
+      defaultMemoryMiB: 2048,
+      defaultDiskGiB: 10,
+    });
+    await em.flush();
+    // created_at is distinct per row and cut to milliseconds, as the API writes it (JS Dates): cursors
+    // carry millisecond Dates, and rows with microseconds would repeat at page boundaries.
+    await em.getConnection().execute(
+      `insert into "machine" ("id", "created_at", "updated_at", "kind", "name", "project_id", "owner_id", "cluster_id",
+         "vmid", "status", "cores", "memory_mib", "disk_gib", "template_id", "tags")
+       select gen_random_uuid(), t.at, t.at, 'VM', 'vm-' || lpad(n::text, 5, '0'), ?, ?, ?, 100 + n,
+         (array['RUNNING', 'STOPPED', 'PENDING', 'FAILED'])[1 + n % 4]::machine_status,
+         1 + n % 8, 1024 * (1 + n % 4), 10 + n % 50, ?, array['bench']
+       from generate_series(1, ?) as n,
+         lateral (select date_trunc('milliseconds', now() - make_interval(secs => ? - n)) as at) as t`,
+      [project.id, owner.id, cluster.id, template.id, count, count],
+    );
+    await em.getConnection().execute('analyze');
+    return { ownerId: owner.id, organizationId: org.id };
+  } finally {
+    await orm.close();
+  }
+}
+
+/** The commit measured, and whether server/ had uncommitted changes (then the figures are not that commit's). */
+function sourceVersion() {
+  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  try {
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      serverUncommittedChanges: git('status', '--porcelain', '--', 'server') !== '',
+    };
+  } catch {
+    return { commit: 'unknown', serverUncommittedChanges: null };
+  }
+}
+
+async function serverVersion(pg, url) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query('show server_version')).rows[0].server_version;
+  } finally {
+    await c.end();
+  }
+}
+
+/** Forks this file in `role`; resolves once the child listens (and, for the API, has signed a token). */
+function startChild(role, { dbUrl, fixture, env = {} }, children) {
+  const child = fork(fileURLToPath(import.meta.url), [role], {
+    env: {
+      ...process.env,
+      ...env,
+      NODE_ENV: 'production',
+      BENCH_DATABASE_URL: dbUrl.toString(),
+      BENCH_FIXTURE: JSON.stringify(fixture),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${role} exited with ${code} before listening`)));
+    child.once('message', (m) => resolve({ child, url: `http://127.0.0.1:${m.port}`, token: m.token ?? null }));
+  }).then((target) => Object.assign(child, target));
+}
+
+/** Asks a child to close (so --cpu-prof can write its profile), killing it after 10 s. */
+function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    // A child still starting has no handler for 'stop' yet.
+    if (child.connected && child.url) child.send('stop');
+    else child.kill('SIGTERM');
+  });
+}
+
+/** One command to a child and its answer (children answer commands in order). */
+function request(child, message) {
+  return new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send(message);
+  });
+}
+
+/** Where the API spent its CPU while measured: self time by package, then the top functions. */
+function printProfile({ nodes, samples, timeDeltas }) {
+  const byId = new Map(nodes.map((n) => [n.id, n.callFrame]));
+  const owner = (url) =>
+    url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ??
+    (url.includes('/server/dist/') ? 'server/dist' : url.startsWith('node:') ? 'node (internals)' : url || '(native)');
+  const self = new Map();
+  const byPackage = new Map();
+  let busy = 0;
+  samples.forEach((id, i) => {
+    const frame = byId.get(id);
+    const t = timeDeltas[i] ?? 0;
+    // Idle time, and the inspector call that ends the profile, are not the API's work.
+    if (frame.functionName === '(idle)' || frame.url === 'node:inspector') return;
+    busy += t;
+    const where = frame.functionName.startsWith('(') ? frame.functionName : owner(frame.url);
+    const fn = `${frame.functionName || '(anonymous)'} ${where === owner(frame.url) ? where : ''} ${frame.url.split('/').at(-1)}:${frame.lineNumber + 1}`;
+    self.set(fn, (self.get(fn) ?? 0) + t);
+    byPackage.set(where, (byPackage.get(where) ?? 0) + t);
+  });
+  const top = (m, k) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([n, t]) => `  ${((100 * t) / busy).toFixed(1).padStart(5)}%  ${n}`)
+      .join('\n');
+  // Samples are wall-clock: on a busy machine, time the OS gives to other processes lands on whatever
+  // frame was current (often a socket write), so read the shares as rough.
+  console.log(
+    `\nAPI CPU profile of the measured run: ${(busy / 1e6).toFixed(1)} s sampled busy. Self time by package:`,
+  );
+  console.log(top(byPackage, 12));
+  console.log('Top functions by self time:');
+  console.log(top(self, 15));
+}
+
+const headersFor = (token) => ({
+  'content-type': 'application/json',
+  ...(token ? { authorization: `Bearer ${token}` } : {}),
+});
+
+async function postQuery(url, token) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: headersFor(token),
+    body: JSON.stringify({ query: QUERY }),
+  });
+  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return res.json();
+}
+
+async function measure(name, target, { connections, duration, warmup }, machines, profile) {
+  const autocannon = (await import('autocannon')).default;
+  const expected = `{"data":{"machines":{"totalCount":${machines},"edges":[`;
+  let bad = 0;
+  let badSample = null;
+  const run = (seconds) =>
+    autocannon({
+      url: `${target.url}/graphql`,
+      method: 'POST',
+      headers: headersFor(target.token),
+      body: JSON.stringify({ query: QUERY }),
+      connections,
+      duration: seconds,
+      // A page of error responses is fast and worthless: every body must be a full page, no errors.
+      verifyBody: (body) => {
+        const good = body.startsWith(expected) && !body.includes('"errors":');
+        if (!good) {
+          bad++;
+          badSample ??= body.slice(0, 300);
+        }
+        return good;
+      },
+    });
+  console.error(`${name}: warm-up ${warmup} s, then ${duration} s with ${connections} connections`);
+  if (warmup > 0) await run(warmup);
+  bad = 0;
+  const loadAverage1m = round(os.loadavg()[0], 2);
+  await request(target.child, { cmd: 'window-start', profile });
+  const r = await run(duration);
+  const window = await request(target.child, { cmd: 'window-stop' });
+  const total = r.requests.total;
+  const ok = r['2xx'];
+  const result = {
+    requestsPerSecond: round(r.requests.average, 1),
+    latencyMs: {
+      p50: r.latency.p50,
+      p90: r.latency.p90,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      average: round(r.latency.average, 2),
+    },
+    requests: total,
+    // CPU time of the server process per answered request: steadier than req/s on a shared machine.
+    serverCpuMsPerRequest: total ? round(window.cpuMs / total, 2) : null,
+    bytesPerResponse: total ? Math.round(r.throughput.total / total) : 0,
+    status2xx: ok,
+    non2xx: r.non2xx,
+    errorBodies: bad,
+    connectionErrors: r.errors,
+    timeouts: r.timeouts,
+    loadAverage1m,
+    profile: window.file,
+  };
+  if (total === 0 || ok !== total || r.non2xx || bad || r.errors || r.timeouts) {
+    throw new Error(
+      `${name}: not every response was a good page: ${JSON.stringify(result)}; first bad body: ${badSample}`,
+    );
+  }
+  return result;
+}
+
+function printTable({ results, ratio, machine, node, workload, target }) {
+  const row = (cells) => `| ${cells.map((c, i) => String(c).padStart(i ? 12 : 10)).join(' | ')} |`;
+  console.log(
+    `\ngraphql-read: machines(first: ${workload.pageSize}) of ${workload.machines}, ${workload.connections} connections, ${workload.durationSeconds} s` +
+      ` (node ${node}, ${machine.nproc} cores, load ${machine.loadAverage1mAtStart})\n`,
+  );
+  console.log(row(['server', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'requests', 'CPU ms/req', 'bytes/resp']));
+  console.log(row(['---', '---', '---', '---', '---', '---', '---', '---']));
+  for (const [name, r] of Object.entries(results)) {
+    const { p50, p90, p99 } = r.latencyMs;
+    console.log(
+      row([name, r.requestsPerSecond, p50, p90, p99, r.requests, r.serverCpuMsPerRequest, r.bytesPerResponse]),
+    );
+  }
+  console.log(
+    `\nplatform/raw: req/s ${ratio.requestsPerSecond}, p50 ${ratio.latencyP50}, CPU per request ${ratio.serverCpuMsPerRequest}` +
+      ` (target req/s ratio >= ${target.requestsPerSecondRatioAtLeast}: ${target.met ? 'met' : 'NOT met'})`,
+  );
+}
+
+const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+// ---------------------------------------------------------------------------------------------- children
+
+function childEnv() {
+  return { url: process.env.BENCH_DATABASE_URL, fixture: JSON.parse(process.env.BENCH_FIXTURE) };
+}
+
+/**
+ * The child's side of the parent's commands: `stop`, and a measured window (`window-start`,
+ * `window-stop`) over which it reports its CPU time and, when asked, a CPU profile.
+ */
+function onStop(close) {
+  let window = null;
+  process.on('message', async (m) => {
+    if (m === 'stop') return void close().finally(() => process.exit(0));
+    if (m?.cmd === 'window-start') {
+      let session = null;
+      if (m.profile) {
+        const { Session } = await import('node:inspector/promises');
+        session = new Session();
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
+      window = { session, cpu: process.cpuUsage() };
+      process.send({ ok: true });
+    } else if (m?.cmd === 'window-stop') {
+      const cpu = process.cpuUsage(window.cpu);
+      let file = null;
+      if (window.session) {
+        const { profile } = await window.session.post('Profiler.stop');
+        window.session.disconnect();
+        const dir = path.join(root, 'artifacts/bench');
+        await mkdir(dir, { recursive: true });
+        file = path.join(
+          dir,
+          `graphql-read-${process.argv[2]}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+        );
+        await writeFile(file, JSON.stringify(profile));
+      }
+      process.send({ cpuMs: (cpu.user + cpu.system) / 1000, file });
+    }
+  });
+  process.on('disconnect', () => void close().finally(() => process.exit(0)));
+}
+
+/**
+ * The API as main.ts builds it (createApp from server/dist), wired like server/src/test/api.ts:
+ * in-process pub/sub and the pg-boss job queue (idle here), silent logs, `NODE_ENV=production`.
+ */
+async function servePlatform() {
+  const { url, fixture } = childEnv();
+  const [orm_, app_, config_, logger_, secrets_, sqlClient_, pubsub_, jobs_] = await Promise.all(
+    [
+      'db/orm.js',
+      'app.js',
+      'config.js',
+      'logger.js',
+      'secrets/local-secret-store.js',
+      'db/sql-client.js',
+      'realtime/pubsub.js',
+      'jobs/queue.js',
+    ].map((p) => import(dist(p))),
+  );
+  const log = logger_.createLogger('silent');
+  const onQuery = process.env.BENCH_SHOW_SQL ? (line) => console.log(line) : undefined;
+  const config = config_.loadConfig({ NODE_ENV: 'production', DATABASE_POOL_SIZE: String(POOL_SIZE) });
+  const orm = await orm_.openOrm({ url, poolSize: config.DATABASE_POOL_SIZE, onQuery });
+  const secrets = new secrets_.LocalSecretStore({ sql: sqlClient_.sqlClientFromOrm(orm), key: randomBytes(32) });
+  const pubsub = pubsub_.createInProcessPubSub();
+  const jobs = await jobs_.JobQueue.start({ url, poolSize: 2, log });
+  const app = await app_.createApp(config, {
+    orm,
+    log,
+    secrets,
+    pubsub,
+    jobs,
+    sessionSecret: randomBytes(32).toString('base64'),
+  });
+  const address = await app.listen(0, '127.0.0.1');
+  const token = await app.services.sessionKeys.sign(fixture.ownerId);
+  onStop(async () => {
+    await app.stop();
+    await jobs.stop();
+    await pubsub.close();
+    await orm.close();
+  });
+  process.send({ port: address.port, token });
+}
+
+// The statements the API runs for this page after authentication, copied from `--show-sql` (MikroORM's
+// query log): the page of first + 1 rows and the count, in parallel, then one DataLoader query per
+// related entity type. The visibility filter is what a viewer with one organization-wide role gets:
+// `organization_id in (<orgs>) or <project ids in (...)>`, where the empty project list becomes `1 = 0`.
+const VISIBLE = `inner join "project" as "p1" on "m0"."project_id" = "p1"."id" where ("p1"."organization_id" in ($1) or 1 = $2)`;
+const RAW_SQL = {
+  page: `select "m0".* from "machine" as "m0" ${VISIBLE} order by "m0"."created_at" asc, "m0"."id" asc limit $3`,
+  count: `select count(*) as "count" from "machine" as "m0" ${VISIBLE}`,
+  projects: `select "p0".* from "project" as "p0" where "p0"."id" in ($1)`,
+  users:
+    'select "u0"."id", "u0"."created_at", "u0"."updated_at", "u0"."email", "u0"."display_name", "u0"."is_platform_admin", ' +
+    '"u0"."disabled_at" from "users" as "u0" where "u0"."id" in ($1)',
+};
+
+/** The same page by hand: node:http, a pg.Pool of the same size, JSON.stringify of the same shape. */
+async function serveRaw() {
+  const { url, fixture } = childEnv();
+  const pg = (await import('pg')).default;
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+  const cursor = (row) =>
+    Buffer.from(JSON.stringify([{ d: row.created_at.toISOString() }, row.id])).toString('base64url');
+  // Placeholders are expanded per call, as the ORM does for `in (...)` lists.
+  const inList = (sql, ids, at = 1) => sql.replace(`in ($${at})`, `in (${ids.map((_, i) => `$${at + i}`).join(', ')})`);
+
+  async function machinesPage(first) {
+    const visible = [fixture.organizationId, 0];
+    const [page, count] = await Promise.all([
+      pool.query(RAW_SQL.page, [...visible, first + 1]),
+      pool.query(RAW_SQL.count, visible),
+    ]);
+    const rows = page.rows.slice(0, first);
+    const projectIds = [...new Set(rows.map((r) => r.project_id))];
+    const ownerIds = [...new Set(rows.map((r) => r.owner_id))];
+    const [projects, users] = await Promise.all([
+      pool.query(inList(RAW_SQL.projects, projectIds), projectIds),
+      pool.query(inList(RAW_SQL.users, ownerIds), ownerIds),
+    ]);
+    const projectById = new Map(projects.rows.map((p) => [p.id, { id: p.id, name: p.name }]));
+    const userById = new Map(users.rows.map((u) => [u.id, { id: u.id, email: u.email }]));
+    const edges = rows.map((r) => ({
+      cursor: cursor(r),
+      node: {
+        id: r.id,
+        name: r.name,
+        status: r.status,
+        cores: r.cores,
+        memoryMiB: r.memory_mib,
+        project: projectById.get(r.project_id),
+        owner: userById.get(r.owner_id),
+      },
+    }));
+    return {
+      totalCount: Number(count.rows[0].count),
+      edges,
+      pageInfo: { hasNextPage: page.rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      machinesPage(PAGE_SIZE).then(
+        (machines) => {
+          const body = JSON.stringify({ data: { machines } });
+          res.writeHead(200, {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(body),
+          });
+          res.end(body);
+        },
+        (err) => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ errors: [{ message: String(err) }] }));
+        },
+      );
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onStop(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await pool.end();
+  });
+  process.send({ port: server.address().port });
+}
+
+// Dispatch last: every top-level const above is initialised by now.
+const role = process.argv[2];
+if (role === 'serve-platform') await servePlatform();
+else if (role === 'serve-raw') await serveRaw();
+else await main();
