@@ -203,6 +203,14 @@ describe('ticket auth', () => {
     expect(logins[1]!.get('password')).toBe('secret');
   });
 
+  it('concurrent requests that hit a 401 share one re-login', async () => {
+    const http = make({ auth: ticketAuth });
+    await http.get('/version');
+    valid = 'revoked';
+    expect(await Promise.all([1, 2, 3, 4, 5].map(() => http.get('/nodes')))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(logins).toHaveLength(2);
+  });
+
   it('bad credentials → AUTH', async () => {
     const http = make({ auth: { ...ticketAuth, password: 'wrong' } });
     await expect(http.get('/version')).rejects.toMatchObject({ code: 'AUTH' });

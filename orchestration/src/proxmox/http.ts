@@ -198,8 +198,9 @@ export class ProxmoxHttp {
       return await this.send<T>(method, path, params, ticket);
     } catch (e) {
       if (ticket && e instanceof ProxmoxError && e.code === 'AUTH') {
-        // The ticket may have been revoked or the server restarted with new keys: log in once more.
-        this.ticket = undefined;
+        // The ticket may have expired early (clock skew) or the cluster's auth key rotated: log in
+        // once more. Only drop it if no concurrent request has replaced it already.
+        if (this.ticket === ticket) this.ticket = undefined;
         return this.send<T>(method, path, params, await this.currentTicket());
       }
       throw e;
