@@ -145,3 +145,26 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('task interruption', () => {
+  const start = useSim();
+  it('DELETE …/tasks/{upid} stops a task; its cleanup runs (the half-made clone disappears)', async () => {
+    const sim = await start();
+    const api = client(sim);
+    sim.control.stallTasks('qmclone');
+    const upid = (await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 650 })).body!.data;
+    expect((await api.get<{ lock: string }>('/nodes/pve1/qemu/650/config')).body!.data.lock).toBe('clone');
+    expect((await api.del(`/nodes/pve1/tasks/${encodeURIComponent(upid)}`)).status).toBe(200);
+    expect((await api.wait(upid)).exitstatus).toBe('interrupted by signal');
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await api.get('/nodes/pve1/qemu/650/config')).status).toBe(500);
+  });
+
+  it('delays 401 answers by 3 s × timeFactor', async () => {
+    const sim = await start({ timeFactor: 0.1 });
+    const t0 = Date.now();
+    const r = await client(sim, 'anonymous').get('/version');
+    expect(r.status).toBe(401);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  });
+});

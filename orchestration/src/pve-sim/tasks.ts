@@ -102,10 +102,16 @@ export class TaskManager {
         warnings++;
         record.log.push(`WARN: ${line}`);
       },
-      sleep: (ms) => this.hooks.sleep(ms),
+      // A stopped task (DELETE …/tasks/{upid}) unwinds at its next sleep or checkpoint, so its
+      // cleanup runs as it would after SIGTERM.
+      sleep: async (ms) => {
+        await this.hooks.sleep(ms);
+        if (this.interrupted.has(upid)) throw new Error('interrupted by signal');
+      },
       checkpoint: async () => {
         const stall = this.hooks.stall(opts.type);
-        if (stall) await stall;
+        if (stall) await Promise.race([stall, this.interruption(upid)]);
+        if (this.interrupted.has(upid)) throw new Error('interrupted by signal');
         raiseInjected();
       },
     };
@@ -118,7 +124,11 @@ export class TaskManager {
       (err: unknown) => this.finish(record, errorText(err)),
     );
     this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    void run.finally(() => {
+      this.running.delete(run);
+      this.interrupted.delete(upid);
+      this.wakers.delete(upid);
+    });
     this.hooks.changed();
     return upid;
   }
@@ -127,8 +137,17 @@ export class TaskManager {
   stop(upid: string): boolean {
     const t = this.byUpid.get(upid);
     if (!t || t.status !== 'running') return false;
+    this.interrupted.add(upid);
+    this.wakers.get(upid)?.();
     this.finish(t, 'interrupted by signal');
     return true;
+  }
+
+  private readonly interrupted = new Set<string>();
+  private readonly wakers = new Map<string, () => void>();
+
+  private interruption(upid: string): Promise<void> {
+    return new Promise((resolve) => this.wakers.set(upid, resolve));
   }
 
   /** Resolves when every task started so far has ended (for close()). */
