@@ -4,6 +4,7 @@ export {
   SecretError,
   isSecretError,
   DEFAULT_MAX_VERSIONS,
+  MAX_SECRET_BYTES,
   type SecretErrorCode,
   type SecretData,
   type SecretValue,

@@ -76,6 +76,19 @@ describe('local driver: encryption at rest', () => {
     expect((error as Error).message).not.toContain('secret-value');
   });
 
+  it('missing tables (migration not run) say so', async () => {
+    const empty = await createPgliteDatabase({ migrate: false });
+    try {
+      const store = new LocalSecretStore({ sql: empty.sql, key: key() });
+      const error = await store.write('x/y', { v: '1' }).catch((e: unknown) => e);
+      expect(isSecretError(error, 'UNAVAILABLE')).toBe(true);
+      expect((error as Error).message).toContain('migrations');
+      expect(await store.health()).toMatchObject({ ok: false, message: expect.stringContaining('migrations') });
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('a failing database surfaces as UNAVAILABLE and an unhealthy health()', async () => {
     const broken = { query: () => Promise.reject(new Error('connection refused')) };
     const store = new LocalSecretStore({ sql: broken, key: key() });

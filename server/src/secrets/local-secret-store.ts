@@ -254,15 +254,10 @@ export class LocalSecretStore implements SecretStore {
 
   async health(): Promise<SecretStoreHealth> {
     try {
-      await this.sql.query('select 1 from "secret_metadata" limit 1');
-      return { driver: 'local', ok: true, sealed: false, message: 'local encrypted store (AES-256-GCM)' };
+      await this.query('select 1 from "secret_metadata" limit 1', []);
+      return { driver: 'local', ok: true, sealed: false, message: `local encrypted store, key ${this.keyId}` };
     } catch (error) {
-      return {
-        driver: 'local',
-        ok: false,
-        sealed: false,
-        message: `database unavailable: ${(error as Error).message}`,
-      };
+      return { driver: 'local', ok: false, sealed: false, message: (error as Error).message };
     }
   }
 
@@ -273,6 +268,12 @@ export class LocalSecretStore implements SecretStore {
       return await this.sql.query<T>(sql, params);
     } catch (error) {
       // Database errors never carry our plaintext (it is encrypted before it reaches SQL).
+      if ((error as { code?: unknown }).code === '42P01') {
+        throw SecretError.unavailable(
+          'The secrets tables are missing: run the database migrations (Migration20261125000200_secrets).',
+          { cause: error },
+        );
+      }
       throw SecretError.unavailable(`The secrets database failed: ${(error as Error).message}`, { cause: error });
     }
   }

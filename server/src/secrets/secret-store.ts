@@ -142,13 +142,24 @@ export function assertSecretData(path: string, data: unknown): asserts data is S
   }
   const entries = Object.entries(data);
   if (entries.length === 0) throw SecretError.invalid(`Secret ${path} must have at least one key.`, path);
+  let size = 0;
   for (const [key, value] of entries) {
     if (typeof value !== 'string') {
       // Name the key, never the value.
       throw SecretError.invalid(`Secret ${path}: key ${JSON.stringify(key)} must hold a string.`, path);
     }
+    size += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (size > MAX_SECRET_BYTES) {
+    throw SecretError.invalid(
+      `Secret ${path} is ${size} bytes; the limit is ${MAX_SECRET_BYTES} (Vault's storage backends refuse larger entries).`,
+      path,
+    );
   }
 }
+
+/** Keys plus values, in UTF-8 bytes. Vault's integrated storage refuses entries much above 1 MiB. */
+export const MAX_SECRET_BYTES = 512 * 1024;
 
 export function assertVersion(path: string, name: string, value: number | undefined, min: number): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {

@@ -59,9 +59,9 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   };
 }
 
-export async function createPgliteDatabase(): Promise<TestDatabase> {
+export async function createPgliteDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const db = await PGlite.create();
   const sql: SqlClient = { query: (text, params) => db.query(text, params) };
-  await migrate(sql);
+  if (options.migrate !== false) await migrate(sql);
   return { sql, name: 'pglite', close: () => db.close() };
 }

@@ -52,9 +52,15 @@ export function defineSecretStoreContract(name: string, make: () => Promise<Cont
 
     it('keeps multi-line and unicode values byte for byte', async () => {
       const path = `${folder()}/ssh`;
-      const data = { privateKey: PEM, comment: 'clé ✓ 鍵', empty: '' };
+      const data = { privateKey: PEM, comment: 'clé ✓ 鍵', empty: '', 'key with spaces/and.dots': '"quoted"\\' };
       await store.write(path, data);
       expect((await store.read(path))?.data).toEqual(data);
+    });
+
+    it('stores values up to the size limit', async () => {
+      const path = `${folder()}/large`;
+      await store.write(path, { blob: 'y'.repeat(400 * 1024) });
+      expect((await store.read(path))?.data.blob).toHaveLength(400 * 1024);
     });
 
     it('returns null / empty for paths that never existed', async () => {
@@ -195,6 +201,7 @@ export function defineSecretStoreContract(name: string, make: () => Promise<Cont
       expect(error.message).not.toContain('hunter2');
       expect(error.message).not.toContain('fine');
       await expectCode(store.write(`${dir}/x`, {}), 'INVALID');
+      await expectCode(store.write(`${dir}/x`, { big: 'x'.repeat(512 * 1024) }), 'INVALID');
       await expectCode(store.write(`${dir}/x`, { a: 'b' }, { cas: -1 }), 'INVALID');
       await expectCode(store.read(`${dir}/x`, { version: 0 }), 'INVALID');
       await expectCode(store.destroy(`${dir}/x`, { versions: [] }), 'INVALID');
