@@ -8,6 +8,7 @@ import { createPveSimulator, type PveSimulator } from '../pve-sim/index.js';
 import { ProxmoxClient, type ProxmoxClientOptions } from './client.js';
 import { ProxmoxError, ProxmoxParameterError, ProxmoxTaskError } from './errors.js';
 import type { SentRequest } from './http.js';
+import { lxcConfigView, qemuConfigView } from './config.js';
 import { termFrame, termproxyLogin } from './console.js';
 import { cloudInitDrive, diskAllocation, parseQemuNet, resizeArgument } from './property-strings.js';
 import { ClusterRegistry, type ClusterRecord } from './registry.js';
@@ -183,6 +184,12 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
           firewall: true,
         });
         expect(decodeURIComponent(String(after.sshkeys))).toContain('test@contract');
+        const view = qemuConfigView(after);
+        expect(view).toMatchObject({ name: 'contract-vm', memory: 3072, cores: 2, tags: ['contract', 'tenant-a'] });
+        expect(view.sshkeys).toEqual(['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMx+/y= test@contract']);
+        expect(view.ipconfig[0]).toMatchObject({ ip: '10.0.0.50/24', gw: '10.0.0.1' });
+        expect(view.disks.scsi0?.size).toBeGreaterThan(0);
+        expect(view.nets[0]?.macaddr).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/);
         await expect(
           t.client.qemu.setConfig(node(), vmid, { cores: 1 }, { digest: cfg.digest }),
         ).rejects.toBeInstanceOf(ProxmoxError);
@@ -343,6 +350,10 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         const cfg = await t.client.lxc.getConfig(t.node, vmid);
         expect(cfg.hostname).toBe('contract-ct');
         expect(String(cfg.rootfs)).toMatch(/^local-lvm:.*size=4G/);
+        const view = lxcConfigView(cfg);
+        expect(view).toMatchObject({ hostname: 'contract-ct', unprivileged: true, rootfs: { size: 4 * 1024 ** 3 } });
+        expect(view.nets[0]).toMatchObject({ name: 'eth0', bridge: 'vmbr0', ip: 'dhcp', firewall: true });
+        expect(view.nets[0]?.hwaddr).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/);
         await t.client.lxc.setConfig(t.node, vmid, { memory: 1024 });
         expect(String((await t.client.lxc.getConfig(t.node, vmid)).memory)).toBe('1024');
         await t.client.waitForTask(await t.client.lxc.start(t.node, vmid));

@@ -2,6 +2,7 @@
 export * from './access.js';
 export * from './client.js';
 export * from './cluster.js';
+export * from './config.js';
 export * from './console.js';
 export * from './errors.js';
 export * from './firewall.js';
