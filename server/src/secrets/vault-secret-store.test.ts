@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSecretStore, parseSecretsConfig } from './create-secret-store.js';
 import { isSecretError, type SecretErrorCode } from './secret-store.js';
-import { VaultSecretStore, type VaultSecretStoreOptions } from './vault-secret-store.js';
+import { VaultSecretStore, type SecretsLogger, type VaultSecretStoreOptions } from './vault-secret-store.js';
 import { startVaultTestServer, type VaultTestServer } from './vault-test-server.js';
 import { defineSecretStoreContract } from './test/secret-store.contract.js';
 
@@ -151,6 +151,25 @@ describe('Vault driver: authentication and renewal', () => {
     expect((await store.read('revoked/x'))?.data).toEqual({ v: '1' });
     // The read went straight through with the new token: no 403 and no extra login.
     expect(server.requests.slice(requestsBefore).map((r) => r.status)).toEqual([200]);
+  });
+
+  it('logs renewals and failures without tokens, secret_ids or values', async () => {
+    const records: unknown[][] = [];
+    const capture = (...args: unknown[]) => void records.push(args);
+    const logger = { info: capture, warn: capture, error: capture } as unknown as SecretsLogger;
+    const { roleId, secretId } = server.createAppRole('logged', ['pvepaas'], { tokenTtl: 2, tokenMaxTtl: 60 });
+    const store = open({ auth: { method: 'approle', roleId, secretId }, logger });
+    await store.write('logged/x', { password: 'value-that-must-not-be-logged' });
+    server.revokeAllTokens();
+    await waitUntil(() => records.some((r) => JSON.stringify(r).includes('renewal failed')));
+    await waitUntil(() => records.filter((r) => JSON.stringify(r).includes('logged in')).length >= 2);
+    expect((await store.read('logged/x'))?.data).toEqual({ password: 'value-that-must-not-be-logged' });
+    const text = JSON.stringify(records, (_key, value: unknown) =>
+      value instanceof Error ? { ...value, message: value.message, name: value.name } : value,
+    );
+    expect(text).not.toContain(secretId);
+    expect(text).not.toContain('hvs.');
+    expect(text).not.toContain('value-that-must-not-be-logged');
   });
 
   it('a request denied because the token expired logs in again and succeeds', async () => {
