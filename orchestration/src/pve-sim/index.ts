@@ -14,7 +14,9 @@ import { hostname } from './routes/guest-common.js';
 import { accessRoutes } from './routes/access.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { guestConfigRoutes } from './routes/guest-config.js';
+import { guestAgentRoutes } from './routes/guest-agent.js';
 import { guestExtraRoutes } from './routes/guest-extra.js';
+import { guestFirewallRoutes } from './routes/guest-firewall.js';
 import { guestLifecycleRoutes } from './routes/guest-lifecycle.js';
 import { guestPowerRoutes } from './routes/guest-power.js';
 import { hardwareRoutes } from './routes/hardware.js';
@@ -24,7 +26,8 @@ import { storageRoutes } from './routes/storage.js';
 import { loadSchema } from './schema.js';
 import { createRequestHandler, createUpgradeHandler } from './server.js';
 import { Sim } from './sim.js';
-import { loadState, saveState, secretsFor, seedState, type SimStateData } from './state.js';
+import { secretsFor, seedState } from './seed.js';
+import { loadState, saveState, type SimStateData } from './state.js';
 import { LockManager, TaskManager } from './tasks.js';
 import { selfSignedCertificate } from './tls.js';
 
@@ -94,6 +97,8 @@ export function buildRouter(): Router {
     guestPowerRoutes(r, type);
     guestConfigRoutes(r, type);
     guestExtraRoutes(r, type);
+    guestFirewallRoutes(r, type);
+    guestAgentRoutes(r, type);
   }
   storageRoutes(r);
   hardwareRoutes(r);

@@ -2,6 +2,7 @@
 // console screens and the config digest.
 import { createHash } from 'node:crypto';
 import { hasPriv, type Identity } from '../auth.js';
+import type { ApiRequest } from '../router.js';
 import { PveError } from '../errors.js';
 import { createRng, hash32 } from '../rng.js';
 import type { Sim } from '../sim.js';
@@ -298,4 +299,18 @@ export function confPath(g: { node: string; vmid: number; type: GuestType }) {
 export function diskSize(value: string): number {
   const s = /(?:^|,)size=([^,]+)/.exec(value)?.[1];
   return s ? (parseSize(s) ?? 0) : 0;
+}
+
+export function checkAllocate(req: ApiRequest, vmid: number, pool?: string) {
+  const { sim, identity } = req;
+  if (hasPriv(sim.state, identity, `/vms/${vmid}`, ['VM.Allocate'])) return;
+  if (pool && hasPriv(sim.state, identity, `/pool/${pool}`, ['VM.Allocate'])) return;
+  throw PveError.permission(`/vms/${vmid}`, ['VM.Allocate']);
+}
+
+export function addToPool(sim: Sim, poolid: string | undefined, vmid: number) {
+  if (!poolid) return;
+  const pool = sim.state.pools.find((p) => p.poolid === poolid);
+  if (!pool) throw PveError.internal(`pool '${poolid}' does not exist`);
+  if (!pool.vms.includes(vmid)) pool.vms.push(vmid);
 }

@@ -1,12 +1,11 @@
-// Snapshots, guest firewall, RRD data, guest agent / container interfaces and consoles.
+// Snapshots, RRD data and consoles of qemu and lxc guests.
 import { createHash } from 'node:crypto';
 import { PveError } from '../errors.js';
 import { guestRrd, type Timeframe } from '../metrics.js';
 import type { ApiRequest, Router } from '../router.js';
 import type { Sim } from '../sim.js';
-import type { FirewallRule, Guest, GuestType } from '../state.js';
-import { checkConfigLock, deterministic, hostname, markStopped } from './guest-common.js';
-import { agentEnabled } from './guest-power.js';
+import type { Guest, GuestType } from '../state.js';
+import { checkConfigLock, deterministic, markStopped } from './guest-common.js';
 
 export function guestExtraRoutes(r: Router, type: GuestType) {
   const base = `/nodes/{node}/${type}/{vmid}`;
@@ -134,75 +133,6 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
     });
   });
 
-  // --- firewall
-  r.on('GET', `${base}/firewall`, ({ sim, params }) => {
-    sim.guest(params.node, params.vmid, type);
-    return ['aliases', 'ipset', 'log', 'options', 'refs', 'rules'].map((name) => ({ name }));
-  });
-  r.on('GET', `${base}/firewall/options`, ({ sim, params }) => ({
-    ...sim.guest(params.node, params.vmid, type).firewall.options,
-  }));
-  r.on('PUT', `${base}/firewall/options`, ({ sim, params }) => {
-    const g = sim.guest(params.node, params.vmid, type);
-    for (const k of (params.str('delete') ?? '').split(/[,;\s]+/).filter(Boolean)) delete g.firewall.options[k];
-    for (const [k, v] of Object.entries(params.rest(['node', 'vmid', 'delete', 'digest'])))
-      g.firewall.options[k] = /^\d+$/.test(v) ? Number(v) : v;
-    sim.changed();
-    return null;
-  });
-  const fwRules = (g: Guest) => g.firewall.rules.map((rule, pos) => ({ ...rule, pos, ipversion: rule.ipversion }));
-  r.on('GET', `${base}/firewall/rules`, ({ sim, params }) =>
-    fwRules(sim.guest(params.node, params.vmid, type)).map(stripUndefined),
-  );
-  r.on('POST', `${base}/firewall/rules`, ({ sim, params }) => {
-    const g = sim.guest(params.node, params.vmid, type);
-    const rule = ruleFrom(params.rest(['node', 'vmid', 'pos', 'digest']));
-    const pos = Math.min(params.int('pos') ?? 0, g.firewall.rules.length);
-    g.firewall.rules.splice(pos, 0, rule);
-    sim.changed();
-    return null;
-  });
-  const ruleAt = (g: Guest, pos: number) => {
-    const rule = g.firewall.rules[pos];
-    if (!rule) throw PveError.internal('no rule at position ' + pos);
-    return rule;
-  };
-  r.on('GET', `${base}/firewall/rules/{pos}`, ({ sim, params }) => {
-    const g = sim.guest(params.node, params.vmid, type);
-    const pos = params.int('pos') ?? 0;
-    return stripUndefined({ ...ruleAt(g, pos), pos });
-  });
-  r.on('PUT', `${base}/firewall/rules/{pos}`, ({ sim, params }) => {
-    const g = sim.guest(params.node, params.vmid, type);
-    const pos = params.int('pos') ?? 0;
-    const rule = ruleAt(g, pos);
-    const moveto = params.int('moveto');
-    if (moveto !== undefined) {
-      g.firewall.rules.splice(pos, 1);
-      g.firewall.rules.splice(Math.min(moveto, g.firewall.rules.length), 0, rule);
-    } else {
-      for (const k of (params.str('delete') ?? '').split(/[,;\s]+/).filter(Boolean))
-        delete (rule as unknown as Record<string, unknown>)[k];
-      Object.assign(
-        rule,
-        ruleFrom({
-          ...(rule as unknown as Record<string, string>),
-          ...params.rest(['node', 'vmid', 'pos', 'digest', 'delete', 'moveto']),
-        }),
-      );
-    }
-    sim.changed();
-    return null;
-  });
-  r.on('DELETE', `${base}/firewall/rules/{pos}`, ({ sim, params }) => {
-    const g = sim.guest(params.node, params.vmid, type);
-    const pos = params.int('pos') ?? 0;
-    ruleAt(g, pos);
-    g.firewall.rules.splice(pos, 1);
-    sim.changed();
-    return null;
-  });
-
   // --- metrics
   r.on('GET', `${base}/rrddata`, ({ sim, params }) => {
     const g = sim.guest(params.node, params.vmid, type);
@@ -230,92 +160,6 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
       (params.str('cf') ?? 'AVERAGE') as 'AVERAGE',
     );
   });
-
-  // --- guest network view
-  if (type === 'qemu') {
-    r.on('GET', `${base}/agent`, ({ sim, params }) => {
-      sim.guest(params.node, params.vmid, type);
-      return [
-        'exec',
-        'exec-status',
-        'file-read',
-        'file-write',
-        'fsfreeze-freeze',
-        'fsfreeze-status',
-        'fsfreeze-thaw',
-        'fstrim',
-        'get-fsinfo',
-        'get-host-name',
-        'get-memory-block-info',
-        'get-memory-blocks',
-        'get-osinfo',
-        'get-time',
-        'get-timezone',
-        'get-users',
-        'get-vcpus',
-        'info',
-        'network-get-interfaces',
-        'ping',
-        'set-user-password',
-        'shutdown',
-        'suspend-disk',
-        'suspend-hybrid',
-        'suspend-ram',
-      ].map((name) => ({ name }));
-    });
-    const agent = (req: ApiRequest) => {
-      const g = req.sim.guest(req.params.node, req.params.vmid, type);
-      if (!agentEnabled(g)) throw PveError.internal('No QEMU guest agent configured');
-      if (g.status === 'stopped') throw PveError.internal(`VM ${g.vmid} is not running`);
-      if (g.status === 'paused' || !g.agentReadyAt || req.sim.nowMs() < g.agentReadyAt)
-        throw PveError.internal('QEMU guest agent is not running');
-      return g;
-    };
-    r.on('GET', `${base}/agent/network-get-interfaces`, (req) => ({ result: agentInterfaces(agent(req)) }));
-    r.on('POST', `${base}/agent/ping`, (req) => (agent(req), { result: {} }));
-    r.on('GET', `${base}/agent/get-host-name`, (req) => ({ result: { 'host-name': hostname(agent(req)) } }));
-    r.on('GET', `${base}/agent/get-osinfo`, (req) => {
-      const g = agent(req);
-      const win = g.config.ostype?.startsWith('win');
-      return {
-        result: win
-          ? {
-              id: 'mswindows',
-              name: 'Microsoft Windows',
-              'pretty-name': 'Windows 11 Pro',
-              version: 'Microsoft Windows 11',
-              'kernel-release': '26100',
-              machine: 'x86_64',
-            }
-          : {
-              id: 'debian',
-              name: 'Debian GNU/Linux',
-              'pretty-name': 'Debian GNU/Linux 12 (bookworm)',
-              version: '12 (bookworm)',
-              'version-id': '12',
-              'kernel-release': '6.1.0-41-cloud-amd64',
-              machine: 'x86_64',
-            },
-      };
-    });
-  } else {
-    r.on('GET', `${base}/interfaces`, ({ sim, params }) => {
-      const g = sim.guest(params.node, params.vmid, type);
-      if (g.status === 'stopped') throw PveError.internal(`CT ${g.vmid} not running`);
-      return agentInterfaces(g).map((i) => {
-        const v4 = i['ip-addresses'].find((a) => a['ip-address-type'] === 'ipv4');
-        const v6 = i['ip-addresses'].find((a) => a['ip-address-type'] === 'ipv6');
-        return {
-          name: i.name,
-          hwaddr: i['hardware-address'],
-          'hardware-address': i['hardware-address'],
-          ...(v4 ? { inet: `${v4['ip-address']}/${v4.prefix}` } : {}),
-          ...(v6 ? { inet6: `${v6['ip-address']}/${v6.prefix}` } : {}),
-          'ip-addresses': i['ip-addresses'],
-        };
-      });
-    });
-  }
 
   // --- consoles
   /** The `vncproxy` task runs until the broker reports the worker's end (closed, timed out, …). */
@@ -363,113 +207,4 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
     const user = req.identity.tokenid ?? req.identity.userid;
     return req.sim.broker?.termproxy({ node: g.node, vmid: g.vmid, type }, { user, upid });
   });
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function ruleFrom(p: Record<string, string>): FirewallRule {
-  const rule: FirewallRule = {
-    pos: 0,
-    type: p.type ?? 'in',
-    action: p.action ?? 'ACCEPT',
-    enable: p.enable !== undefined ? Number(p.enable) : 0,
-  };
-  for (const k of [
-    'macro',
-    'source',
-    'dest',
-    'proto',
-    'dport',
-    'sport',
-    'iface',
-    'log',
-    'comment',
-    'icmp-type',
-  ] as const)
-    if (p[k] !== undefined) rule[k] = p[k];
-  const { pos: _pos, ...rest } = rule;
-  return rest as FirewallRule;
-}
-
-/** Addresses a guest reports: static ipconfig/net ip, else a seeded DHCP lease on vmbr0. */
-export function guestAddress(g: Guest, nic = 0): { ip: string; prefix: number } {
-  const static4 = /(?:^|,)ip=(\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(
-    g.type === 'qemu' ? (g.config[`ipconfig${nic}`] ?? '') : (g.config[`net${nic}`] ?? ''),
-  );
-  if (static4) return { ip: static4[1] as string, prefix: Number(static4[2]) };
-  return { ip: `10.10.${100 + (Math.floor(g.vmid / 250) % 150)}.${(g.vmid % 250) + 2}`, prefix: 16 };
-}
-
-function agentInterfaces(g: Guest) {
-  const nics = Object.keys(g.config)
-    .filter((k) => /^net\d+$/.test(k))
-    .sort();
-  const list = [
-    {
-      name: 'lo',
-      'hardware-address': '00:00:00:00:00:00',
-      'ip-addresses': [
-        { 'ip-address-type': 'ipv4', 'ip-address': '127.0.0.1', prefix: 8 },
-        { 'ip-address-type': 'ipv6', 'ip-address': '::1', prefix: 128 },
-      ],
-      statistics: {
-        'rx-bytes': 0,
-        'rx-packets': 0,
-        'rx-errs': 0,
-        'rx-dropped': 0,
-        'tx-bytes': 0,
-        'tx-packets': 0,
-        'tx-errs': 0,
-        'tx-dropped': 0,
-      },
-    },
-  ];
-  for (const key of nics) {
-    const idx = Number(key.slice(3));
-    const v = g.config[key] ?? '';
-    const mac =
-      (g.type === 'qemu' ? /^[a-z0-9_-]+=([0-9A-F:]{17})/i.exec(v)?.[1] : /hwaddr=([0-9A-F:]{17})/i.exec(v)?.[1]) ??
-      '00:00:00:00:00:00';
-    const { ip, prefix } = guestAddress(g, idx);
-    const b = mac
-      .toLowerCase()
-      .split(':')
-      .map((x) => parseInt(x, 16));
-    const eui = [
-      ((b[0] ?? 0) ^ 2).toString(16).padStart(2, '0') + (b[1] ?? 0).toString(16).padStart(2, '0'),
-      (b[2] ?? 0).toString(16).padStart(2, '0') + 'ff',
-      'fe' + (b[3] ?? 0).toString(16).padStart(2, '0'),
-      (b[4] ?? 0).toString(16).padStart(2, '0') + (b[5] ?? 0).toString(16).padStart(2, '0'),
-    ];
-    list.push({
-      name:
-        g.type === 'lxc'
-          ? (/name=([^,]+)/.exec(v)?.[1] ?? `eth${idx}`)
-          : g.config.ostype?.startsWith('win')
-            ? `Ethernet ${idx === 0 ? '' : idx + 1}`.trim()
-            : `eth${idx}`,
-      'hardware-address': mac.toLowerCase(),
-      'ip-addresses': [
-        { 'ip-address-type': 'ipv4', 'ip-address': ip, prefix },
-        {
-          'ip-address-type': 'ipv6',
-          'ip-address': `fe80::${eui.map((x) => x.replace(/^0+(?=.)/, '')).join(':')}`,
-          prefix: 64,
-        },
-      ],
-      statistics: {
-        'rx-bytes': 0,
-        'rx-packets': 0,
-        'rx-errs': 0,
-        'rx-dropped': 0,
-        'tx-bytes': 0,
-        'tx-packets': 0,
-        'tx-errs': 0,
-        'tx-dropped': 0,
-      },
-    });
-  }
-  return list;
 }
