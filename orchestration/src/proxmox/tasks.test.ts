@@ -124,6 +124,14 @@ describe('waitForTask', () => {
     });
   });
 
+  it('stops waiting when the signal is aborted', async () => {
+    scriptTask(1000, 'OK');
+    const ac = new AbortController();
+    const p = api.wait(UPID, { signal: ac.signal });
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ code: 'TASK_FAILED', message: expect.stringMatching(/aborted/) });
+  });
+
   it('runRetryingLocks starts the task again after a lock-timeout failure only', async () => {
     let starts = 0;
     let statusCalls = 0;
