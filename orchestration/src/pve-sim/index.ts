@@ -10,7 +10,7 @@ import type { ConsoleBroker, ConsoleBrokerOptions, ConsoleTarget } from './conso
 import { createControl, createControlHandler, type SimControl } from './control.js';
 import { Faults } from './faults.js';
 import { Router } from './router.js';
-import { hostname } from './routes/guest-common.js';
+import { bootScreen, hostname } from './routes/guest-common.js';
 import { accessRoutes } from './routes/access.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { guestConfigRoutes } from './routes/guest-config.js';
@@ -52,6 +52,8 @@ export interface PveSimulatorOptions {
   /** Node count (default 3: pve1..pve3). */
   nodes?: number;
   rootPassword?: string;
+  /** Add a few running demo guests to a freshly seeded cluster (main.ts does, tests do not). */
+  demo?: boolean;
   /** A console broker; by default the one from ./console/ when present, else none. */
   consoleBroker?: ConsoleBroker | false;
 }
@@ -119,6 +121,20 @@ async function loadConsoleBroker(opts: ConsoleBrokerOptions): Promise<ConsoleBro
   return undefined;
 }
 
+function addDemoGuests(control: SimControl) {
+  const vms = control.addGuests(5, { running: true });
+  ['web-01', 'web-02', 'api-01', 'db-01', 'ci-runner-01'].forEach((name, i) => {
+    const vmid = vms[i];
+    if (vmid !== undefined)
+      control.setGuestConfig(vmid, { name, tags: 'demo', ...(name === 'db-01' ? { memory: '8192', cores: '4' } : {}) });
+  });
+  const cts = control.addGuests(2, { running: true, type: 'lxc' });
+  ['cache-01', 'dns-01'].forEach((hostname, i) => {
+    const vmid = cts[i];
+    if (vmid !== undefined) control.setGuestConfig(vmid, { hostname, tags: 'demo' });
+  });
+}
+
 export async function createPveSimulator(options: PveSimulatorOptions = {}): Promise<PveSimulator> {
   const seed = options.seed ?? 1;
   const rootPassword = options.rootPassword ?? 'pve-sim-root';
@@ -156,7 +172,11 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
 
   const host = options.host ?? '127.0.0.1';
   const cert = options.tls ? selfSignedCertificate(host) : undefined;
-  const screen = (t: ConsoleTarget) => sim.findGuest(t.vmid)?.console ?? [];
+  // The console shows the boot log and a login prompt with the guest's current hostname.
+  const screen = (t: ConsoleTarget) => {
+    const g = sim.findGuest(t.vmid);
+    return g && g.status !== 'stopped' ? bootScreen(g) : [];
+  };
   const hostnameOf = (t: ConsoleTarget) => {
     const g = sim.findGuest(t.vmid);
     return g ? hostname(g) : `${t.type === 'qemu' ? 'vm' : 'ct'}${t.vmid}`;
@@ -175,6 +195,7 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
   if (broker) sim.broker = broker;
 
   const control = createControl(sim);
+  if (options.demo && !loaded) addDemoGuests(control);
   const router = buildRouter();
   const schema = loadSchema('9.1');
   const deps = { sim, router, schema, control: createControlHandler(sim, control) };

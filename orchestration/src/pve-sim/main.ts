@@ -23,6 +23,7 @@ const sim = await createPveSimulator({
   stateFile: env('PVE_SIM_STATE_FILE', String) as string | undefined,
   tls: env('PVE_SIM_TLS', bool, true) as boolean,
   overcommitRatio: env('PVE_SIM_OVERCOMMIT', num, 1) as number,
+  demo: env('PVE_SIM_DEMO', bool, true) as boolean,
 });
 
 const out = [
