@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyArgv, destroyArgv, initArgv, planArgv, terraformEnv, workspaceSelectArgv } from './commands.js';
 import { TerraformStream } from './json-stream.js';
-import { buildRootModule, workspaceName } from './root-module.js';
+import { buildRootModule, secretEnv, workspaceName } from './root-module.js';
 import { debianLxc, linuxVm, windowsGpuVm } from './test/specs.js';
 
 const opts = { modulesDir: '/srv/pvepaas/terraform/modules', stateSchema: 'pvepaas_tf', workspaceDir: '/var/lib/pvepaas/tf/machine-x' };
@@ -46,6 +46,16 @@ describe('buildRootModule', () => {
       cloud_init: { username: 'Administrator', ipv4: [{ address: 'dhcp' }] },
     });
     expect(JSON.stringify(m)).not.toMatch(/"id":/); // never a raw PCI id (root@pam only)
+  });
+
+  it('keeps the initial password out of the JSON: a sensitive variable fed from TF_VAR_machine_password', () => {
+    const root = buildRootModule(windowsGpuVm, opts);
+    expect(JSON.stringify(root)).not.toContain(windowsGpuVm.password);
+    expect(root.module.machine).toMatchObject({ cloud_init: { password: '${var.machine_password}' } });
+    expect(root.variable).toEqual({ machine_password: expect.objectContaining({ sensitive: true, default: null }) });
+    expect(secretEnv(windowsGpuVm)).toEqual({ TF_VAR_machine_password: 'initial-Secret-1' });
+    expect(secretEnv(linuxVm)).toEqual({});
+    expect(buildRootModule(linuxVm, opts)).not.toHaveProperty('variable');
   });
 
   it('LXC: template file, unprivileged with nesting, eth0', () => {

@@ -17,12 +17,26 @@ export interface RootModuleOptions {
 export interface RootModule {
   '//': string;
   terraform: { required_version: string; backend: { pg: { schema_name: string } } };
+  variable?: Record<string, { type: string; sensitive: boolean; nullable: boolean; default: null; description: string }>;
   module: { machine: Record<string, unknown> & { source: string } };
   output: Record<string, { value: string; description: string }>;
 }
 
 /** Module call name; outputs and resource addresses in progress events are below `module.machine`. */
 export const MACHINE_MODULE = 'machine';
+
+/**
+ * The initial password never appears in main.tf.json: the root module declares a sensitive variable
+ * and the driver passes its value as TF_VAR_machine_password (see secretEnv). It does end up in the
+ * state, which lives in the platform's database.
+ */
+export const PASSWORD_VARIABLE = 'machine_password';
+const PASSWORD_REF = `\${var.${PASSWORD_VARIABLE}}`;
+
+/** Environment carrying the spec's secrets to Terraform (input variables of the root module). */
+export function secretEnv(spec: MachineSpec): Record<string, string> {
+  return spec.password === undefined ? {} : { [`TF_VAR_${PASSWORD_VARIABLE}`]: spec.password };
+}
 
 const ipv4 = (ip: Ipv4Config) => (ip === 'dhcp' ? { address: 'dhcp' } : { ...ip });
 
@@ -45,7 +59,7 @@ export function vmModuleInputs(spec: VmSpec): Record<string, unknown> {
       datastore_id: spec.datastore,
       username: spec.username,
       ssh_keys: spec.sshKeys,
-      password: spec.password,
+      password: spec.password === undefined ? undefined : PASSWORD_REF,
       dns_servers: spec.dns?.servers,
       dns_domain: spec.dns?.domain,
       ipv4: spec.nics.map((n) => ipv4(n.ipv4)),
@@ -89,7 +103,7 @@ export function lxcModuleInputs(spec: LxcSpec): Record<string, unknown> {
     })),
     initialization: {
       ssh_keys: spec.sshKeys,
-      password: spec.password,
+      password: spec.password === undefined ? undefined : PASSWORD_REF,
       dns_servers: spec.dns?.servers,
       dns_domain: spec.dns?.domain,
       ipv4: spec.nics.map((n) => ipv4(n.ipv4)),
@@ -101,8 +115,9 @@ export function lxcModuleInputs(spec: LxcSpec): Record<string, unknown> {
 
 /**
  * Machine spec → the root module Terraform runs in the machine's workspace directory. Pure: same spec,
- * same JSON, so re-planning an unchanged machine is a no-op. No secrets in it: the Proxmox token
- * and the state connection string reach Terraform through the environment (see commands.ts).
+ * same JSON, so re-planning an unchanged machine is a no-op. No secrets in it: the Proxmox token,
+ * the state connection string and the initial password reach Terraform through the environment
+ * (commands.ts, secretEnv).
  */
 export function buildRootModule(spec: MachineSpec, options: RootModuleOptions): RootModule {
   const kind = spec.kind;
@@ -113,6 +128,20 @@ export function buildRootModule(spec: MachineSpec, options: RootModuleOptions): 
       required_version: '>= 1.5.0',
       backend: { pg: { schema_name: options.stateSchema } },
     },
+    ...(spec.password === undefined
+      ? {}
+      : {
+          variable: {
+            // Null when not given (a later destroy): the modules ignore password changes after creation.
+            [PASSWORD_VARIABLE]: {
+              type: 'string',
+              sensitive: true,
+              nullable: true,
+              default: null,
+              description: 'Initial password (TF_VAR_machine_password)',
+            },
+          },
+        }),
     module: { [MACHINE_MODULE]: { source: moduleSource(options, kind), ...inputs } } as RootModule['module'],
     output: {
       vmid: { value: `\${module.${MACHINE_MODULE}.vmid}`, description: 'VMID/CTID' },

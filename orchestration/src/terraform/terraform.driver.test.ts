@@ -10,7 +10,7 @@ import type { ProgressEvent } from './progress.js';
 import { buildRootModule } from './root-module.js';
 import { parseMachineOutputs, TerraformDriver, type TerraformConfig } from './terraform.driver.js';
 import { FAKE_BIN_DIR, fixture, MODULES_DIR } from './test/paths.js';
-import { linuxVm } from './test/specs.js';
+import { linuxVm, windowsGpuVm } from './test/specs.js';
 
 let work = '';
 beforeEach(async () => {
@@ -92,14 +92,41 @@ describe('TerraformDriver (recorded streams, fake binary)', () => {
     expect(events.some((e) => e.step === 'terraform.init' && e.detail?.type === 'text')).toBe(true);
   });
 
-  it('passes secrets through the environment only, never the parent environment', async () => {
+  it('passes secrets through the environment only, never files or the parent environment', async () => {
     const driver = fakeDriver('success', {
       env: { PATH: `${FAKE_BIN_DIR}:${process.env.PATH}`, HOME: work, AWS_SECRET_ACCESS_KEY: 'leak' },
     });
-    await driver.write(linuxVm);
-    const json = await readFile(join(driver.workspaceDir(linuxVm.machineId), 'main.tf.json'), 'utf8');
-    expect(json).not.toContain('secret');
-    expect(json).not.toContain('db.invalid');
+    await driver.provision(windowsGpuVm);
+    const json = await readFile(join(driver.workspaceDir(windowsGpuVm.machineId), 'main.tf.json'), 'utf8');
+    expect(json).not.toMatch(/secret|initial-Secret-1|db\.invalid/i);
+    expect(json).toContain('"password": "${var.machine_password}"');
+    const calls = (await readFile(join(work, 'argv.log'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string> });
+    const plan = calls.find((c) => c.args[0] === 'plan')!;
+    expect(plan.env).toEqual({
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      TF_WORKSPACE: 'machine-7d1e9b20-gaming',
+      TF_VAR_machine_password: 'initial-Secret-1',
+      PG_CONN_STR: 'postgres://pvepaas:secret@db.invalid/pvepaas',
+      PROXMOX_VE_ENDPOINT: 'https://pve.invalid:8006/',
+      PROXMOX_VE_API_TOKEN: 'terraform@pve!ci=secret',
+      PROXMOX_VE_INSECURE: 'false',
+    });
+    // init and workspace select run before the workspace exists, so without TF_WORKSPACE.
+    expect(calls.find((c) => c.args[0] === 'init')!.env).not.toHaveProperty('TF_WORKSPACE');
+  });
+
+  it('tears down: init, workspace, destroy -auto-approve, then removes the workspace directory', async () => {
+    const events: ProgressEvent[] = [];
+    const driver = fakeDriver('destroy');
+    const result = await driver.teardown(linuxVm, { onProgress: (e) => events.push(e) });
+    expect(result.summary).toEqual({ add: 0, change: 0, import: 0, remove: 1 });
+    expect((await argvLog()).map((a) => a[0])).toEqual(['init', 'workspace', 'destroy']);
+    expect(events.at(-1)?.step).toBe('terraform.destroy');
+    await expect(stat(driver.workspaceDir(linuxVm.machineId))).rejects.toThrow(/ENOENT/);
   });
 
   it('fails a plan with the diagnostic as message and details', async () => {

@@ -14,7 +14,7 @@ import { TerraformStream, type ChangeSummary, type Diagnostic, type OutputValue 
 import type { MachineSpec } from './machine-spec.js';
 import { CommandError, findOnPath, runCommand } from './process.js';
 import type { ProgressCallback } from './progress.js';
-import { buildRootModule, workspaceName } from './root-module.js';
+import { buildRootModule, secretEnv, workspaceName } from './root-module.js';
 
 export interface TerraformConfig {
   /** `terraform`, `tofu`, or an absolute path. Looked up on env.PATH. */
@@ -70,6 +70,9 @@ const NO_CHANGES: ChangeSummary = { add: 0, change: 0, import: 0, remove: 0 };
  * init → plan → apply (or destroy) with `-json`, turning the stream into progress events.
  */
 export class TerraformDriver {
+  /** Secrets of the specs written by this driver, passed as TF_VAR_* (never written to disk). */
+  private readonly secrets = new Map<string, Record<string, string>>();
+
   constructor(private readonly config: TerraformConfig) {}
 
   workspaceDir(machineId: string): string {
@@ -86,6 +89,7 @@ export class TerraformDriver {
       workspaceDir: dir,
     });
     await writeFile(join(dir, 'main.tf.json'), `${JSON.stringify(root, null, 2)}\n`, { mode: 0o600 });
+    this.secrets.set(spec.machineId, secretEnv(spec));
     return dir;
   }
 
@@ -176,6 +180,7 @@ export class TerraformDriver {
           pluginCacheDir: this.config.pluginCacheDir,
         }),
         ...this.config.extraEnv,
+        ...this.secrets.get(machineId),
       },
       signal: options.signal,
       timeoutMs: this.config.timeouts?.[command] ?? DEFAULT_TIMEOUTS[command],
