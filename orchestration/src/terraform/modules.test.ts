@@ -1,6 +1,7 @@
 // The Terraform modules, parsed with HashiCorp's HCL parser: resources, variables and outputs are
 // there, every resource argument exists in the bpg/proxmox provider (per the reference), and the
 // root modules the driver generates only pass inputs the modules declare.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -175,6 +176,25 @@ describe('generated root modules call the modules with declared inputs only', ()
       if (decl && !('default' in decl) && !(name in inputs)) problems.push(`${name}: required but not passed`);
     }
     expect(problems).toEqual([]);
+  });
+});
+
+const terraformBin = (() => {
+  try {
+    return execFileSync('which', ['terraform'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+describe.skipIf(!terraformBin)('terraform fmt', () => {
+  it('finds nothing to reformat under terraform/', () => {
+    const r = spawnSync(terraformBin!, ['fmt', '-check', '-recursive', '-list=true', join(REPO_ROOT, 'terraform')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: '/dev/null' },
+    });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
   });
 });
 
