@@ -43,6 +43,26 @@ describe('config views', () => {
     expect(qemuConfigView({ memory: 2048, template: '1' })).toMatchObject({ memory: 2048, template: true });
   });
 
+  it('qemu: shapes seen from PVE 7 (numeric memory, agent options, cloud-init on ide0, sizes in M)', () => {
+    // Shapes as in a recorded PVE 7 config reply (README §2: memory was a number before PVE 8).
+    const v = qemuConfigView({
+      memory: 2000,
+      cores: 2,
+      agent: '1,fstrim_cloned_disks=1',
+      sata0: 'local-lvm:vm-4242-disk-0,discard=on,size=4712M,ssd=1',
+      ide0: 'local-lvm:vm-4242-cloudinit,media=cdrom,size=4M',
+      net0: 'virtio=66:87:C3:0D:86:13,bridge=vmbr1',
+      ipconfig0: 'ip=192.0.2.10/24,gw=192.0.2.1',
+      cipassword: '**********',
+      description: '# Owner\n\nsomeone, somewhere',
+      serial0: 'socket',
+    });
+    expect(v.memory).toBe(2000);
+    expect(v.disks.sata0).toMatchObject({ size: 4712 * 1024 ** 2, ssd: true, discard: 'on' });
+    expect(v.disks.ide0).toMatchObject({ media: 'cdrom', size: 4 * 1024 ** 2 });
+    expect(v.nets[0]).toMatchObject({ model: 'virtio', macaddr: '66:87:C3:0D:86:13', bridge: 'vmbr1' });
+  });
+
   it('lxc: nets, rootfs, mount points', () => {
     const v = lxcConfigView({
       hostname: 'ct-1',
