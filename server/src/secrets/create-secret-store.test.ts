@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,5 +150,17 @@ describe('createSecretStore', () => {
     const badCa = await createSecretStore(config).catch((e: unknown) => e);
     expect(isSecretError(badCa, 'INVALID')).toBe(true);
     expect((badCa as Error).message).toContain('VAULT_CACERT');
+  });
+});
+
+describe('the secrets module', () => {
+  it('imports nothing from graphql (errors are mapped at the API edge)', async () => {
+    const dir = import.meta.dirname;
+    const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const source = await readFile(join(dir, file), 'utf8');
+      expect(source, file).not.toMatch(/from ['"](graphql|type-graphql|@apollo\/)/);
+    }
   });
 });

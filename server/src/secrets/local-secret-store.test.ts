@@ -11,10 +11,18 @@ import { defineSecretStoreContract } from './test/secret-store.contract.js';
 
 const key = () => randomBytes(32);
 
-defineSecretStoreContract('local driver on PostgreSQL', async () => {
-  const db = await createPostgresDatabase();
-  return { store: new LocalSecretStore({ sql: db.sql, key: key() }), cleanup: () => db.close() };
+// One PostgreSQL database for this file (secrets_<random>, dropped afterwards); tests keep to their own paths.
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createPostgresDatabase();
 });
+afterAll(async () => {
+  await db?.close();
+});
+
+defineSecretStoreContract('local driver on PostgreSQL', async () => ({
+  store: new LocalSecretStore({ sql: db.sql, key: key() }),
+}));
 
 defineSecretStoreContract('local driver on PGlite', async () => {
   const db = await createPgliteDatabase();
@@ -22,14 +30,6 @@ defineSecretStoreContract('local driver on PGlite', async () => {
 });
 
 describe('local driver: encryption at rest', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createPostgresDatabase();
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
-
   it('stores ciphertext that contains neither the plaintext nor its keys, with a fresh 12-byte IV per value', async () => {
     const store = new LocalSecretStore({ sql: db.sql, key: key() });
     const plaintext = 'correct-horse-battery-staple-0123456789';

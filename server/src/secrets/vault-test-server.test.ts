@@ -448,6 +448,12 @@ describe('Vault test server', () => {
       expect(answer).toContain('{"errors":[');
     });
 
+    it('answers a malformed request line with 400 and closes the connection', async () => {
+      const answer = await rawExchange('NOT AN HTTP REQUEST\r\n\r\n', 1);
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toContain('Connection: close');
+    });
+
     it('answers malformed JSON with 400 and the error envelope', async () => {
       const answer = await call('POST', 'secret/data/bad-json', { raw: '{not json' });
       expect(answer.status).toBe(400);
