@@ -44,6 +44,7 @@ interface Logged {
   keyModes: { file: string; mode: string; content: string }[];
   env: Record<string, string>;
   inventoryMode: string;
+  knownHosts: string;
 }
 const logged = async (): Promise<Logged> => JSON.parse((await readFile(join(work, 'argv.log'), 'utf8')).trim()) as Logged;
 
@@ -72,6 +73,17 @@ describe('AnsibleRunner (recorded streams, fake binary)', () => {
     });
     await expect(stat(jobDir)).rejects.toThrow(/ENOENT/);
     expect(result.summary).toMatchObject({ changed: 0, failures: 0 });
+  });
+
+  it('pins host keys the guest reported: written to known_hosts, checked strictly', async () => {
+    await fakeRunner('converge-second').run({
+      playbook: 'debian.yml',
+      hosts: [{ ...host, port: 2222, hostKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKey root@web-1'] }],
+    });
+    const log = await logged();
+    const hostVars = log.inventory.all.hosts['web-1']!;
+    expect(hostVars.ansible_ssh_common_args).toMatch(/^-o StrictHostKeyChecking=yes -o UserKnownHostsFile=\S+\/known_hosts /);
+    expect(log.knownHosts).toBe('[10.42.0.10]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKey root@web-1\n');
   });
 
   it('turns the first converge into progress events and an ok/changed summary', async () => {

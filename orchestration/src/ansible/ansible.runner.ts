@@ -31,6 +31,11 @@ export interface PlaybookHost {
   /** PEM private key; written 0600 into the job directory and removed after the run. */
   privateKey?: string;
   password?: string;
+  /**
+   * The host's public SSH keys as reported by the guest (`ssh-ed25519 AAAA...`). When given, the
+   * connection fails on any other key; without them the first key seen is trusted for this job.
+   */
+  hostKeys?: string[];
   vars?: Record<string, unknown>;
 }
 
@@ -78,8 +83,15 @@ export class AnsibleRunner {
           return { ...h, privateKeyFile: file };
         }),
       );
+      const knownHosts = input.hosts.flatMap((h) =>
+        (h.hostKeys ?? []).map((key) => `${h.port && h.port !== 22 ? `[${h.address}]:${h.port}` : h.address} ${key.trim()}`),
+      );
+      await writeFile(join(jobDir, 'known_hosts'), knownHosts.length ? `${knownHosts.join('\n')}\n` : '', { mode: 0o600 });
       const inventoryFile = join(jobDir, 'inventory.json');
-      const inventory = buildInventory(hosts, { knownHostsFile: join(jobDir, 'known_hosts') });
+      const inventory = buildInventory(
+        hosts.map((h) => ({ ...h, pinnedHostKey: (h.hostKeys ?? []).length > 0 })),
+        { knownHostsFile: join(jobDir, 'known_hosts') },
+      );
       await writeFile(inventoryFile, JSON.stringify(inventory, null, 2), { mode: 0o600 });
       let extraVarsFile: string | undefined;
       if (input.vars && Object.keys(input.vars).length > 0) {

@@ -14,6 +14,8 @@ export interface InventoryHost {
   port?: number;
   /** Path of the private key file (ssh). */
   privateKeyFile?: string;
+  /** The host's SSH key is known (written to known_hosts): verify it strictly instead of trusting on first use. */
+  pinnedHostKey?: boolean;
   /** Password (winrm). The inventory file is 0600 in a 0700 directory and removed after the run. */
   password?: string;
   /** Host variables (role variables for this machine). */
@@ -21,7 +23,7 @@ export interface InventoryHost {
 }
 
 export interface InventoryOptions {
-  /** Per-job known_hosts: first contact accepts the new key, a changed key fails. */
+  /** Per-job known_hosts: pinned keys are checked strictly; others are accepted on first contact. */
   knownHostsFile?: string;
   /** Variables for every host. */
   groupVars?: Record<string, unknown>;
@@ -44,7 +46,8 @@ export function buildInventory(hosts: readonly InventoryHost[], options: Invento
     if (connection === 'ssh') {
       if (h.privateKeyFile) entry.ansible_ssh_private_key_file = h.privateKeyFile;
       const known = options.knownHostsFile ?? '/dev/null';
-      entry.ansible_ssh_common_args = `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${known} -o IdentitiesOnly=yes`;
+      const strict = h.pinnedHostKey ? 'yes' : 'accept-new';
+      entry.ansible_ssh_common_args = `-o StrictHostKeyChecking=${strict} -o UserKnownHostsFile=${known} -o IdentitiesOnly=yes`;
     }
     if (connection === 'winrm' && h.password !== undefined) entry.ansible_password = h.password;
     if (connection === 'community.general.chroot') entry.ansible_python_interpreter = '/usr/bin/python3';
