@@ -1,8 +1,8 @@
-// QEMU VMs and LXC containers: the calls both share live in GuestApi, the differences in the two
-// subclasses. Paths and parameters follow the 9.1 schema (README §4.3); everything async returns the
-// task's UPID, which callers pass to TaskApi.wait.
+// QEMU VMs and LXC containers: the calls both share live in GuestApi (this file), the differences in
+// qemu.ts and lxc.ts. Paths and parameters follow the 9.1 schema (README §4.3); everything async
+// returns the task's UPID, which callers pass to TaskApi.wait.
 import { ProxmoxParameterError } from './errors.js';
-import { apiPath, seg, type Params, type ProxmoxHttp } from './http.js';
+import { FirewallApi } from './firewall.js';
 import type {
   CloneParams,
   ConfigUpdateOptions,
@@ -12,41 +12,22 @@ import type {
   GuestListItem,
   GuestStatus,
   LxcConfigParams,
-  LxcCreateParams,
-  LxcInterface,
   MigrateParams,
-  MigratePrecheck,
   QemuConfigParams,
-  QemuCreateParams,
-  QgaInterface,
   RrdPoint,
   RrdTimeframe,
   ShutdownOptions,
   Snapshot,
   StartOptions,
   StopOptions,
-  TermProxy,
   TaskId,
+  TermProxy,
   VncProxy,
 } from './guest-types.js';
-import {
-  encodeSshKeys,
-  formatHostPci,
-  formatIpConfig,
-  formatLxcMountPoint,
-  formatLxcNet,
-  formatLxcRootfs,
-  formatQemuDisk,
-  formatQemuNet,
-  indexed,
-} from './property-strings.js';
-import { FirewallApi } from './firewall.js';
+import { apiPath, seg, type Params, type ProxmoxHttp } from './http.js';
 
 /** Checks that the cluster runs at least `major` before sending a version-specific parameter. */
 export type VersionGate = (feature: string, major: number) => Promise<void>;
-
-const PVE9_QEMU_PARAMS = ['allow-ksm', 'intel-tdx', 'ha-managed'] as const;
-const PVE9_LXC_PARAMS = ['entrypoint', 'env', 'ha-managed'] as const;
 
 const toNumber = (v: unknown): number | undefined =>
   v === undefined || v === null || v === '' ? undefined : typeof v === 'number' ? v : Number(v);
@@ -222,7 +203,7 @@ export abstract class GuestApi {
   }
 }
 
-function commonConfig(p: QemuConfigParams | LxcConfigParams): Params {
+export function commonConfig(p: QemuConfigParams | LxcConfigParams): Params {
   return {
     memory: p.memory,
     cores: p.cores,
@@ -236,60 +217,7 @@ function commonConfig(p: QemuConfigParams | LxcConfigParams): Params {
   };
 }
 
-export function qemuConfigParams(p: QemuConfigParams): Params {
-  return {
-    ...commonConfig(p),
-    name: p.name,
-    balloon: p.balloon,
-    sockets: p.sockets,
-    vcpus: p.vcpus,
-    cpu: p.cpu,
-    cpulimit: p.cpulimit,
-    numa: p.numa,
-    ostype: p.ostype,
-    bios: p.bios,
-    machine: p.machine,
-    scsihw: p.scsihw,
-    agent: typeof p.agent === 'boolean' ? (p.agent ? 'enabled=1' : 'enabled=0') : p.agent,
-    boot: p.boot,
-    vga: p.vga,
-    efidisk0: p.efidisk0,
-    tpmstate0: p.tpmstate0,
-    ...indexed('net', p.net, formatQemuNet),
-    ...indexed('scsi', p.scsi, formatQemuDisk),
-    ...indexed('virtio', p.virtio, formatQemuDisk),
-    ...indexed('sata', p.sata, formatQemuDisk),
-    ...indexed('ide', p.ide, formatQemuDisk),
-    ...indexed('hostpci', p.hostpci, formatHostPci),
-    ...indexed('ipconfig', p.ipconfig, formatIpConfig),
-    ciuser: p.ciuser,
-    cipassword: p.cipassword,
-    citype: p.citype,
-    ciupgrade: p.ciupgrade,
-    sshkeys: p.sshkeys ? encodeSshKeys(p.sshkeys) : undefined,
-    cicustom: p.cicustom,
-    'allow-ksm': p['allow-ksm'],
-  };
-}
-
-export function lxcConfigParams(p: LxcConfigParams): Params {
-  return {
-    ...commonConfig(p),
-    hostname: p.hostname,
-    swap: p.swap,
-    cpulimit: p.cpulimit,
-    cpuunits: p.cpuunits,
-    features: p.features,
-    ostype: p.ostype,
-    rootfs: typeof p.rootfs === 'object' ? formatLxcRootfs(p.rootfs) : p.rootfs,
-    ...indexed('net', p.net, formatLxcNet),
-    ...indexed('mp', p.mp, formatLxcMountPoint),
-    entrypoint: p.entrypoint,
-    env: p.env,
-  };
-}
-
-function updateParams(o: ConfigUpdateOptions): Params {
+export function updateParams(o: ConfigUpdateOptions): Params {
   return {
     delete: o.delete?.length ? o.delete.join(',') : undefined,
     revert: o.revert?.length ? o.revert.join(',') : undefined,
@@ -297,195 +225,4 @@ function updateParams(o: ConfigUpdateOptions): Params {
     skiplock: o.skiplock,
     force: o.force,
   };
-}
-
-export class QemuApi extends GuestApi {
-  constructor(http: ProxmoxHttp, versionGate: VersionGate) {
-    super(http, 'qemu', versionGate);
-  }
-
-  async create(node: string, p: QemuCreateParams): Promise<TaskId> {
-    const params: Params = {
-      vmid: p.vmid,
-      ...qemuConfigParams(p),
-      pool: p.pool,
-      storage: p.storage,
-      start: p.start,
-      unique: p.unique,
-      archive: p.archive,
-      'ha-managed': p['ha-managed'],
-    };
-    await this.gate(params, PVE9_QEMU_PARAMS);
-    return this.http.post<TaskId>(apiPath`/nodes/${node}/qemu`, params);
-  }
-
-  /** Synchronous config change (PUT); returns when the config is written. */
-  async setConfig(node: string, vmid: number, p: QemuConfigParams, o: ConfigUpdateOptions = {}): Promise<void> {
-    const params = { ...qemuConfigParams(p), ...updateParams(o) };
-    await this.gate(params, PVE9_QEMU_PARAMS);
-    await this.http.put<null>(`${this.base(node, vmid)}/config`, params);
-  }
-
-  /**
-   * Asynchronous config change (POST): returns a UPID (`qmconfig`), or null when Proxmox finished
-   * within `backgroundDelay` seconds. Needed for changes that allocate disks.
-   */
-  async setConfigAsync(
-    node: string,
-    vmid: number,
-    p: QemuConfigParams,
-    o: Omit<ConfigUpdateOptions, 'revert'> & { revert?: string[]; backgroundDelay?: number } = {},
-  ): Promise<TaskId | null> {
-    const params = { ...qemuConfigParams(p), ...updateParams(o), background_delay: o.backgroundDelay };
-    await this.gate(params, PVE9_QEMU_PARAMS);
-    return this.http.post<TaskId | null>(`${this.base(node, vmid)}/config`, params);
-  }
-
-  reset(node: string, vmid: number): Promise<TaskId> {
-    return this.http.post<TaskId>(`${this.base(node, vmid)}/status/reset`);
-  }
-
-  /** `todisk` = hibernate (`qmsuspend`); default pauses in RAM (`qmpause`). */
-  override suspend(node: string, vmid: number, o: { todisk?: boolean } = {}): Promise<TaskId> {
-    return this.http.post<TaskId>(`${this.base(node, vmid)}/status/suspend`, { todisk: o.todisk });
-  }
-
-  migratePrecheck(node: string, vmid: number, target?: string): Promise<MigratePrecheck> {
-    return this.http.get<MigratePrecheck>(`${this.base(node, vmid)}/migrate`, { target });
-  }
-
-  /** Guest agent view of the NICs; NOT_FOUND-free 500s such as "QEMU guest agent is not running" map to UNAVAILABLE. */
-  async agentNetworkInterfaces(node: string, vmid: number): Promise<QgaInterface[]> {
-    const d = await this.http.get<{ result: QgaInterface[] }>(`${this.base(node, vmid)}/agent/network-get-interfaces`);
-    return d?.result ?? [];
-  }
-
-  convertToTemplate(node: string, vmid: number): Promise<TaskId> {
-    return this.http.post<TaskId>(`${this.base(node, vmid)}/template`);
-  }
-
-  protected startParams(o: StartOptions): Params {
-    return { timeout: o.timeout, skiplock: o.skiplock, machine: o.machine };
-  }
-  protected stopParams(o: StopOptions): Params {
-    return {
-      timeout: o.timeout,
-      skiplock: o.skiplock,
-      keepActive: o.keepActive,
-      'overrule-shutdown': o.overruleShutdown,
-    };
-  }
-  protected shutdownParams(o: ShutdownOptions): Params {
-    return { timeout: o.timeout, forceStop: o.forceStop, keepActive: o.keepActive };
-  }
-  protected cloneParams(p: CloneParams): Params {
-    return {
-      newid: p.newid,
-      name: p.name,
-      full: p.full,
-      storage: p.storage,
-      format: p.format,
-      target: p.target,
-      pool: p.pool,
-      snapname: p.snapname,
-      bwlimit: p.bwlimit,
-      description: p.description,
-    };
-  }
-  protected migrateParams(p: MigrateParams): Params {
-    return {
-      target: p.target,
-      online: p.online,
-      'with-local-disks': p.withLocalDisks,
-      targetstorage: p.targetstorage,
-      bwlimit: p.bwlimit,
-    };
-  }
-  protected vncParams(): Params {
-    return { websocket: true, 'generate-password': true };
-  }
-}
-
-export class LxcApi extends GuestApi {
-  constructor(http: ProxmoxHttp, versionGate: VersionGate) {
-    super(http, 'lxc', versionGate);
-  }
-
-  async create(node: string, p: LxcCreateParams): Promise<TaskId> {
-    const params: Params = {
-      vmid: p.vmid,
-      ostemplate: p.ostemplate,
-      ...lxcConfigParams(p),
-      password: p.password,
-      'ssh-public-keys': p.sshPublicKeys?.join('\n'),
-      unprivileged: p.unprivileged,
-      storage: p.storage,
-      pool: p.pool,
-      start: p.start,
-      unique: p.unique,
-      restore: p.restore,
-      'ha-managed': p['ha-managed'],
-    };
-    await this.gate(params, PVE9_LXC_PARAMS);
-    return this.http.post<TaskId>(apiPath`/nodes/${node}/lxc`, params);
-  }
-
-  /** LXC has only the synchronous PUT config. */
-  async setConfig(node: string, vmid: number, p: LxcConfigParams, o: ConfigUpdateOptions = {}): Promise<void> {
-    const { force: _force, skiplock: _skiplock, ...rest } = o;
-    const params = { ...lxcConfigParams(p), ...updateParams(rest) };
-    await this.gate(params, PVE9_LXC_PARAMS);
-    await this.http.put<null>(`${this.base(node, vmid)}/config`, params);
-  }
-
-  async interfaces(node: string, vmid: number): Promise<LxcInterface[]> {
-    return (await this.http.get<LxcInterface[]>(`${this.base(node, vmid)}/interfaces`)) ?? [];
-  }
-
-  /** PVE 9+ only (GET lxc/{vmid}/migrate is new in 9.x). */
-  async migratePrecheck(node: string, vmid: number, target?: string): Promise<MigratePrecheck> {
-    await this.versionGate('LXC migration precheck', 9);
-    return this.http.get<MigratePrecheck>(`${this.base(node, vmid)}/migrate`, { target });
-  }
-
-  /** Synchronous for containers (the API returns null, unlike qemu's `qmtemplate` task). */
-  async convertToTemplate(node: string, vmid: number): Promise<void> {
-    await this.http.post<null>(`${this.base(node, vmid)}/template`);
-  }
-
-  protected startParams(o: StartOptions): Params {
-    return { skiplock: o.skiplock };
-  }
-  protected stopParams(o: StopOptions): Params {
-    return { skiplock: o.skiplock, 'overrule-shutdown': o.overruleShutdown };
-  }
-  protected shutdownParams(o: ShutdownOptions): Params {
-    return { timeout: o.timeout, forceStop: o.forceStop };
-  }
-  protected cloneParams(p: CloneParams): Params {
-    return {
-      newid: p.newid,
-      hostname: p.name,
-      full: p.full,
-      storage: p.storage,
-      target: p.target,
-      pool: p.pool,
-      snapname: p.snapname,
-      bwlimit: p.bwlimit,
-      description: p.description,
-    };
-  }
-  protected migrateParams(p: MigrateParams): Params {
-    return {
-      target: p.target,
-      online: p.online,
-      restart: p.restart,
-      timeout: p.timeout,
-      'target-storage': p.targetstorage,
-      bwlimit: p.bwlimit,
-    };
-  }
-  protected vncParams(o: { width?: number; height?: number }): Params {
-    return { websocket: true, width: o.width, height: o.height };
-  }
 }

@@ -8,6 +8,8 @@ export * from './errors.js';
 export * from './firewall.js';
 export * from './guest-types.js';
 export * from './guests.js';
+export * from './lxc.js';
+export * from './qemu.js';
 export * from './hardware.js';
 export * from './http.js';
 export * from './permissions.js';
