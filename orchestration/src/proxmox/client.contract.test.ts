@@ -312,7 +312,8 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
           await t.client.qemu.migrate(node(), vmid, { target: 'pve2', withLocalDisks: true }),
           { timeoutMs: 60_000 },
         );
-        expect((await t.client.cluster.resources('vm')).find((r) => r.vmid === vmid)?.node).toBe('pve2');
+        expect(await t.client.cluster.findGuest(vmid)).toMatchObject({ node: 'pve2', type: 'qemu', vmid });
+        await expect(t.client.qemu.getConfig(node(), vmid)).rejects.toMatchObject({ code: 'NOT_FOUND' });
         await t.client.waitForTask(
           await t.client.qemu.migrate('pve2', vmid, { target: node(), withLocalDisks: true }),
           { timeoutMs: 60_000 },

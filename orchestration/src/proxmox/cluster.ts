@@ -123,6 +123,15 @@ export class ClusterApi {
     }));
   }
 
+  /**
+   * Where a guest lives now (node and qemu/lxc), from /cluster/resources; undefined if no such guest.
+   * Guest calls on the wrong node answer NOT_FOUND, and guests move (migration, HA).
+   */
+  async findGuest(vmid: number): Promise<(ClusterResource & { node: string; type: 'qemu' | 'lxc' }) | undefined> {
+    const found = (await this.resources('vm')).find((r) => r.vmid === vmid && (r.type === 'qemu' || r.type === 'lxc'));
+    return found as (ClusterResource & { node: string; type: 'qemu' | 'lxc' }) | undefined;
+  }
+
   async status(): Promise<ClusterStatusItem[]> {
     return (await this.http.get<ClusterStatusItem[]>('/cluster/status')) ?? [];
   }

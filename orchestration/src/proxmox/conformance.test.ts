@@ -40,6 +40,7 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   'cluster.nodeRrddata': { run: (c) => c.cluster.nodeRrddata('pve1', 'hour', 'MAX') },
   'cluster.resources': { run: (c) => c.cluster.resources('vm') },
   'cluster.status': { run: (c) => c.cluster.status() },
+  'cluster.findGuest': { run: (c) => c.cluster.findGuest(100) },
   'cluster.nextId': { run: (c) => c.cluster.nextId() },
   'cluster.isVmidFree': { run: (c) => c.cluster.isVmidFree(4321) },
 
