@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSecretStore, parseSecretsConfig } from './create-secret-store.js';
@@ -269,6 +270,38 @@ describe('Vault driver: authentication and renewal', () => {
     const error = await expectCode(unreachable.read('a/b'), 'UNAVAILABLE');
     expect(error.message).toContain(url);
     expect(await unreachable.health()).toMatchObject({ ok: false, sealed: false });
+  });
+
+  it('lists with GET ?list=1 when told to (proxies that reject LIST)', async () => {
+    const store = open({ auth: { method: 'token', token: server.rootToken }, listWithGet: true });
+    await store.write('getlist/a', { v: '1' });
+    expect(await store.list('getlist')).toEqual(['a']);
+    expect(server.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/secret/metadata/pvepaas/getlist/' });
+    const byVerb = open({ auth: { method: 'token', token: server.rootToken } });
+    expect(await byVerb.list('getlist')).toEqual(['a']);
+    expect(server.requests.at(-1)).toMatchObject({ method: 'LIST', path: '/v1/secret/metadata/pvepaas/getlist/' });
+  });
+
+  it('a Vault that accepts connections but never answers gives UNAVAILABLE after the request timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const store = new VaultSecretStore({
+        address: `http://127.0.0.1:${port}`,
+        auth: { method: 'token', token: 'hvs.x' },
+        requestTimeoutMs: 300,
+      });
+      stores.push(store);
+      const started = Date.now();
+      const error = await expectCode(store.read('a/b'), 'UNAVAILABLE');
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(error.message).toMatch(/unreachable/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('a missing KV mount gives NOT_FOUND that says how to enable it', async () => {

@@ -35,6 +35,8 @@ export interface VaultSecretStoreOptions {
   caCert?: string;
   /** Per request, default 10 s. */
   requestTimeoutMs?: number;
+  /** List with `GET ?list=true` instead of the `LIST` verb, for proxies that reject unknown verbs. */
+  listWithGet?: boolean;
   /** When in a lease to renew, default 2/3. */
   renewFraction?: number;
   /** Delay before retrying a failed renewal / login in the background, default 5 s. */
@@ -126,6 +128,7 @@ export class VaultSecretStore implements SecretStore {
       endpoint: this.address,
       // node-vault's debug output includes request bodies, i.e. secret values: never enable it.
       debug: () => {},
+      noCustomHTTPVerbs: options.listWithGet ?? false,
       requestOptions: {
         timeout: options.requestTimeoutMs ?? 10_000,
         ...(options.caCert ? { ca: options.caCert } : {}),

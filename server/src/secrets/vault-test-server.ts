@@ -53,7 +53,7 @@ export interface VaultTestServer {
   revokeToken(token: string): void;
   /** Revokes every token except the root token (as if they all expired); returns how many. */
   revokeAllTokens(): number;
-  /** Every request served: method, path (without query) and status; never headers or bodies. */
+  /** Every request served: method as sent, path (without query) and status; never headers or bodies. */
   readonly requests: ReadonlyArray<{ method: string; path: string; status: number }>;
 }
 
@@ -115,7 +115,10 @@ interface KvMount {
 }
 
 interface Request {
+  /** Normalised: PUT is POST, GET ?list=true is LIST. */
   method: string;
+  /** As sent. */
+  wireMethod: string;
   path: string;
   query: URLSearchParams;
   headers: Map<string, string>;
@@ -871,7 +874,14 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     if (method === 'GET' && parseBool(url.searchParams.get('list'))) method = 'LIST';
     const keepAlive = match[3] === '1' && (headers.get('connection') ?? '').toLowerCase() !== 'close';
     return {
-      request: { method, path: decodeURIComponent(url.pathname), query: url.searchParams, headers, body },
+      request: {
+        method,
+        wireMethod: match[1]!.toUpperCase(),
+        path: decodeURIComponent(url.pathname),
+        query: url.searchParams,
+        headers,
+        body,
+      },
       consumed: offset,
       keepAlive,
     };
@@ -911,7 +921,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
         } catch (error) {
           reply = errors(500, `internal error: ${(error as Error).message}`);
         }
-        requests.push({ method: parsed.request.method, path: parsed.request.path, status: reply.status });
+        requests.push({ method: parsed.request.wireMethod, path: parsed.request.path, status: reply.status });
         respond(socket, reply, parsed.keepAlive);
         if (!parsed.keepAlive) return;
       }
