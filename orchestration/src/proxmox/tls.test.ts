@@ -68,6 +68,9 @@ describe('fingerprints', () => {
     expect(normalizeFingerprint(fp.toLowerCase())).toBe(fp);
     expect(fingerprintsEqual(fp.replace(/:/g, ''), fp.toLowerCase())).toBe(true);
     expect(() => normalizeFingerprint('AA:BB')).toThrow(/invalid SHA-256/);
+    expect(() => new ProxmoxHttp({ url: srv.url, auth, tls: { fingerprint: 'nope' }, logger: silentLogger })).toThrow(
+      expect.objectContaining({ code: 'TLS' }),
+    );
   });
 });
 

@@ -85,8 +85,14 @@ export function buildTls(opts: ProxmoxTlsOptions, logger: TlsLogger, url: string
     };
   }
   if (opts.fingerprint) {
+    let pinned: string;
+    try {
+      pinned = normalizeFingerprint(opts.fingerprint);
+    } catch (e) {
+      throw ProxmoxError.tls((e as Error).message);
+    }
     return {
-      agent: new PinnedAgent(normalizeFingerprint(opts.fingerprint)),
+      agent: new PinnedAgent(pinned),
       https: { rejectUnauthorized: false },
       mode: 'fingerprint',
     };
