@@ -35,6 +35,8 @@ export class Sim {
     this.rng = createRng(options.seed ^ 0xa5a5);
   }
 
+  /** Full copies in flight per storage, which share its throughput. */
+  readonly activeCopies = new Map<string, number>();
   /** Bumped on every state change; read models cache on (version, second). */
   version = 0;
   readonly memo = new Map<string, { version: number; sec: number; json: string }>();

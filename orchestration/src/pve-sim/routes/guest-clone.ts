@@ -130,11 +130,21 @@ export function cloneGuest(req: ApiRequest, type: GuestType): string {
           t.log(`create full clone of drive ${k} (${volid})`);
           const newVol = allocDisk(sim, { storage: dest, node: o.target, vmid: newid, size, type });
           created.push(newVol);
-          const rate = Math.min(storageOf(sim, srcStorage).throughput, storageOf(sim, dest).throughput);
-          const totalMs = (size / rate) * 1000;
-          for (let pct = 25; pct <= 100; pct += 25) {
-            await t.sleep(totalMs / 4);
-            t.log(`transferred ${sizeText(Math.round((size * pct) / 100))} of ${sizeText(size)} (${pct.toFixed(2)}%)`);
+          // Concurrent full copies share the slower storage's throughput (re-evaluated per 5 %).
+          const bottleneck =
+            storageOf(sim, srcStorage).throughput <= storageOf(sim, dest).throughput ? srcStorage : dest;
+          sim.activeCopies.set(bottleneck, (sim.activeCopies.get(bottleneck) ?? 0) + 1);
+          try {
+            for (let pct = 5; pct <= 100; pct += 5) {
+              const share = storageOf(sim, bottleneck).throughput / Math.max(1, sim.activeCopies.get(bottleneck) ?? 1);
+              await t.sleep((size / 20 / share) * 1000);
+              if (pct % 25 === 0)
+                t.log(
+                  `transferred ${sizeText(Math.round((size * pct) / 100))} of ${sizeText(size)} (${pct.toFixed(2)}%)`,
+                );
+            }
+          } finally {
+            sim.activeCopies.set(bottleneck, (sim.activeCopies.get(bottleneck) ?? 1) - 1);
           }
           config[k] = v.replace(volid, newVol);
         } else {

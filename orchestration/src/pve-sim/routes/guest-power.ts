@@ -69,7 +69,14 @@ export function guestStatus(req: ApiRequest, g: Guest): Record<string, unknown> 
       memhost: running ? Math.round(mem * 1.05) : 0,
       ...(agentEnabled(g) ? { agent: 1 } : {}),
       ...(g.config.serial0 ? { serial: 1 } : {}),
-      ...(running ? { 'running-machine': 'pc-i440fx-10.1+pve0', 'running-qemu': '10.1.2', pressurecpufull: 0 } : {}),
+      ...(running
+        ? {
+            'running-machine': 'pc-i440fx-10.1+pve0',
+            'running-qemu': '10.1.2',
+            pressurecpufull: 0,
+            ...runtimeDetails(req, g),
+          }
+        : {}),
     };
   }
   return {
@@ -78,6 +85,59 @@ export function guestStatus(req: ApiRequest, g: Guest): Record<string, unknown> 
     disk: running ? Math.round(sim.guestDisk(g) * 0.3) : 0,
     swap: 0,
     maxswap: Number(g.config.swap ?? 512) * 1024 * 1024,
+  };
+}
+
+/** What a running VM's status adds (ConvoyPanel's GetRunningServerStatusData fixture shape). */
+function runtimeDetails(req: ApiRequest, g: Guest): Record<string, unknown> {
+  const { sim } = req;
+  const nics = Object.keys(g.config)
+    .filter((k) => /^net\d+$/.test(k))
+    .sort();
+  const share = (n: number) => Math.round(n / Math.max(1, nics.length));
+  const maxmem = sim.guestMemory(g);
+  const mem = sim.memUsage(g);
+  const disks = Object.keys(g.config).filter(
+    (k) => /^(scsi|virtio|sata|ide)\d+$/.test(k) && !g.config[k]?.includes('media=cdrom'),
+  );
+  const per = (n: number) => Math.round(n / Math.max(1, disks.length));
+  return {
+    nics: Object.fromEntries(
+      nics.map((k) => [
+        `tap${g.vmid}i${k.slice(3)}`,
+        { netin: share(sim.counter(g, 'netin')), netout: share(sim.counter(g, 'netout')) },
+      ]),
+    ),
+    blockstat: Object.fromEntries(
+      disks.map((k) => [
+        k,
+        {
+          rd_bytes: per(sim.counter(g, 'diskread')),
+          wr_bytes: per(sim.counter(g, 'diskwrite')),
+          rd_operations: per(sim.counter(g, 'diskread') / 16384),
+          wr_operations: per(sim.counter(g, 'diskwrite') / 16384),
+          flush_operations: 0,
+          idle_time_ns: 1_000_000,
+        },
+      ]),
+    ),
+    ballooninfo: {
+      actual: maxmem,
+      max_mem: maxmem,
+      total_mem: maxmem - 64 * 1024 ** 2,
+      free_mem: maxmem - mem,
+      last_update: sim.nowSec(),
+    },
+    'proxmox-support': {
+      'backup-fleecing': true,
+      'backup-max-workers': true,
+      'pbs-dirty-bitmap': true,
+      'pbs-dirty-bitmap-migration': true,
+      'pbs-dirty-bitmap-savevm': true,
+      'pbs-library-version': '2.0.1',
+      'pbs-masterkey': true,
+      'query-bitmap-info': true,
+    },
   };
 }
 
