@@ -454,6 +454,11 @@ describe('Vault test server', () => {
       expect(answer).toContain('Connection: close');
     });
 
+    it('takes a body with a "status" field for data, not for a reply', async () => {
+      const written = await call('POST', 'secret/data/status-field', { body: { data: { status: 'ok' }, status: 418 } });
+      expect(written).toMatchObject({ status: 200, body: { data: { version: 1 } } });
+    });
+
     it('answers malformed JSON with 400 and the error envelope', async () => {
       const answer = await call('POST', 'secret/data/bad-json', { raw: '{not json' });
       expect(answer.status).toBe(400);

@@ -131,7 +131,10 @@ function rfc3339Nano(ms = Date.now()): string {
   return `${new Date(ms).toISOString().slice(0, 23)}${sub}Z`;
 }
 
-const errors = (status: number, ...messages: string[]): Reply => ({ status, body: { errors: messages } });
+/** Marks error replies, so a request body that happens to have a `status` field is never taken for one. */
+const ERROR_REPLY = Symbol('error reply');
+const errors = (status: number, ...messages: string[]): Reply =>
+  Object.assign({ status, body: { errors: messages } }, { [ERROR_REPLY]: true });
 /** A missing, unknown or expired token. */
 const permissionDenied = () => errors(403, 'permission denied');
 /** A valid token whose policies lack the capability: Vault wraps this one in a multierror. */
@@ -308,7 +311,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     }
   }
   const isReply = (value: unknown): value is Reply =>
-    typeof value === 'object' && value !== null && 'status' in value && typeof (value as Reply).status === 'number';
+    typeof value === 'object' && value !== null && ERROR_REPLY in value;
 
   // ---- sys ----------------------------------------------------------------------------------------
   function health(req: Request): Reply {
