@@ -156,6 +156,12 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
     const nested = await api.ok(`query($id: ID!) { organization(id: $id) { projects { totalCount } } }`, { id: org.id }, gina.token);
     expect(nested.organization.projects.totalCount).toBe(1);
     expect((await api.fail(`query($id: ID!) { project(id: $id) { id } }`, { id: other.id }, gina.token)).extensions?.code).toBe('NOT_FOUND');
+    const template = await api.template();
+    const inside = await api.machine(project, owner.user, template);
+    const outside = await api.machine(other, owner.user, template);
+    const { machines } = await api.ok(`{ machines(first: 50) { edges { node { id } } } }`, {}, gina.token);
+    expect(machines.edges.map((e: Json) => e.node.id)).toEqual([inside.id]);
+    expect((await api.fail(`query($id: ID!) { machine(id: $id) { id } }`, { id: outside.id }, gina.token)).extensions?.code).toBe('NOT_FOUND');
     // Admin of the project, not of the organization: the member list and org-wide changes are refused.
     expect((await api.fail(MEMBERS, { id: org.id }, gina.token)).extensions?.code).toBe('FORBIDDEN');
     const orgWide = await api.fail(ADD, { input: { organizationId: org.id, email: owner.user.email, role: 'VIEWER' } }, gina.token);
