@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildRouter } from './index.js';
 import { loadSchema, schemaFile } from './schema.js';
+import { client, useSim } from './test/client.js';
 
 describe('published schema', () => {
   it('every served route exists in apidata-9.1.json', () => {
@@ -30,5 +31,28 @@ describe('published schema', () => {
       '/nodes/{node}/qemu/{vmid}/status/current',
     );
     expect(schema.match('/cluster/sdn/vnets/tenant0/subnets')?.params).toEqual({ vnet: 'tenant0' });
+  });
+});
+
+describe('determinism', () => {
+  const start = useSim();
+  it('the same seed and calls give the same cluster and guest configs; another seed differs', async () => {
+    const run = async (seed: number) => {
+      const sim = await start({ seed });
+      const api = client(sim);
+      await api.wait((await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 100, name: 'a' })).body!.data);
+      const cfg = (await api.get<Record<string, unknown>>('/nodes/pve1/qemu/100/config')).body!.data;
+      const nodes = (
+        await api.get<{ node: string; ssl_fingerprint: string; maxmem: number }[]>('/nodes')
+      ).body!.data.map((n) => [n.node, n.ssl_fingerprint, n.maxmem]);
+      const rrd = (await api.get<unknown[]>('/nodes/pve2/rrddata', { timeframe: 'year' })).body!.data.slice(0, 5);
+      return { cfg: { ...cfg, meta: undefined }, nodes, rrd, token: sim.credentials.tokens.full.secret };
+    };
+    const a = await run(11);
+    const b = await run(11);
+    const c = await run(12);
+    expect(b).toEqual(a);
+    expect(c.cfg.net0).not.toEqual(a.cfg.net0);
+    expect(c.token).not.toEqual(a.token);
   });
 });

@@ -35,6 +35,8 @@ export class Sim {
     this.rng = createRng(options.seed ^ 0xa5a5);
   }
 
+  /** Draw counters of the per-key seeded streams (see `deterministic`). */
+  readonly draws = new Map<string, number>();
   /** Full copies in flight per storage, which share its throughput. */
   readonly activeCopies = new Map<string, number>();
   /** Bumped on every state change; read models cache on (version, second). */

@@ -219,7 +219,12 @@ export function bootScreen(g: Guest): string[] {
   ];
 }
 
-export const deterministic = (sim: Sim, key: string) => createRng(hash32(`${sim.options.seed}:${key}:${sim.nowMs()}`));
+/** A seeded stream per key (`start:100` → 1st, 2nd, … draw), so runs with one seed repeat. */
+export const deterministic = (sim: Sim, key: string) => {
+  const n = (sim.draws.get(key) ?? 0) + 1;
+  sim.draws.set(key, n);
+  return createRng(hash32(`${sim.options.seed}:${key}:${n}`));
+};
 
 /** Marks a guest running (new boot: counters reset, agent answers after the modelled boot). */
 export function markRunning(sim: Sim, g: Guest) {
@@ -229,7 +234,7 @@ export function markRunning(sim: Sim, g: Guest) {
   g.pid = 10000 + (hash32(`${g.vmid}:${now}`) % 3_000_000);
   g.runs.push([now, null]);
   if (g.runs.length > 50) g.runs.splice(0, g.runs.length - 50);
-  g.agentReadyAt = now + sim.scale(8000 + (hash32(`agent:${g.vmid}`) % 12000));
+  g.agentReadyAt = now + sim.scale(8000 + (hash32(`${sim.options.seed}:agent:${g.vmid}`) % 12000));
   g.console = bootScreen(g);
   for (const [k, v] of Object.entries(g.pending)) {
     if (v === '__delete__') delete g.config[k];
