@@ -558,6 +558,34 @@ describe('conformance with the published API schema', () => {
     expect(endpoints.size).toBeGreaterThan(90);
   });
 
+  it('ticket login and renewal requests validate too', async () => {
+    srv.handle((r) =>
+      r.path === '/access/ticket'
+        ? {
+            body: {
+              data: { username: 'paas@pve', ticket: 'PVE:paas@pve:6553F100::sig', CSRFPreventionToken: '6553F100:tok' },
+            },
+          }
+        : { body: { data: { version: '9.1.2' } } },
+    );
+    const sent: SentRequest[] = [];
+    let now = 0;
+    const c = new ProxmoxClient({
+      url: srv.url,
+      auth: { type: 'ticket', username: 'paas', realm: 'pve', password: 'pw' },
+      logger: silentLogger,
+      now: () => now,
+      onRequest: (r) => sent.push(r),
+    });
+    await c.cluster.version();
+    now += 2 * 3600_000;
+    await c.cluster.version();
+    c.close();
+    const logins = sent.filter((r) => r.path === '/access/ticket');
+    expect(logins.map((r) => r.params.get('password'))).toEqual(['pw', 'PVE:paas@pve:6553F100::sig']);
+    for (const r of logins) expect(validateRequest(pve91, 'POST', r.path, r.params).errors).toEqual([]);
+  });
+
   it("the console websocket URL is the schema's vncwebsocket GET with valid parameters", () => {
     const c = new ProxmoxClient({
       url: 'https://pve.invalid:8006',
