@@ -81,6 +81,12 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         const rrd = await t.client.cluster.nodeRrddata(t.node, 'hour');
         expect(rrd.length).toBeGreaterThan(0);
         expect(typeof rrd[0]!.time).toBe('number');
+        if ((await t.client.version()).version.startsWith('9')) {
+          // README §7: decade = 604800 s steps (570 rows in the RRA)
+          const decade = await t.client.cluster.nodeRrddata(t.node, 'decade');
+          expect(decade.length).toBeGreaterThan(100);
+          expect(decade[1]!.time - decade[0]!.time).toBe(604800);
+        }
         const [guest] = (await t.client.cluster.resources('vm')).filter((r) => r.type === 'qemu');
         if (guest) {
           // one point per step over the whole timeframe, also for stopped guests (README §7)
