@@ -14,6 +14,8 @@ export interface SimControl {
   listRouteFaults(): RouteFault[];
   /** The next `count` tasks of this worker type (e.g. `qmclone`, or `*`) fail with `message`. */
   failNextTask(type: string, message?: string, count?: number): void;
+  /** The next task of this type logs these `WARN:` lines and ends with `WARNINGS: <n>`. */
+  warnNextTask(type: string, lines: string[]): void;
   /** Tasks of this type hang (status running) after taking their locks until released. */
   stallTasks(type: string): void;
   releaseTasks(type?: string): void;
@@ -44,6 +46,7 @@ export function createControl(sim: Sim): SimControl {
     removeRouteFault: (id) => sim.faults.removeRoute(id),
     listRouteFaults: () => sim.faults.listRoutes(),
     failNextTask: (type, message, count) => sim.faults.failNextTask(type, message, count),
+    warnNextTask: (type, lines) => sim.faults.warnNextTask(type, lines),
     stallTasks: (type) => sim.faults.stallTasks(type),
     releaseTasks: (type) => sim.faults.releaseStalled(type),
     resetFaults: () => sim.faults.reset(),
@@ -209,6 +212,12 @@ export function createControlHandler(sim: Sim, control: SimControl) {
             String(input.type ?? '*'),
             input.message as string | undefined,
             input.count as number | undefined,
+          );
+          return reply(200, null);
+        case 'POST /faults/warn':
+          control.warnNextTask(
+            String(input.type ?? '*'),
+            (input.lines as string[] | undefined) ?? ['simulated warning'],
           );
           return reply(200, null);
         case 'POST /faults/stall':

@@ -53,8 +53,14 @@ describe('fault injection and control', () => {
       "clone failed: rbd error: rbd: couldn't connect to the cluster!",
     );
     expect((await api.get('/nodes/pve1/qemu/510/config')).status).toBe(500);
+    await fetch(`${sim.url}/_sim/faults/warn`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'qmclone', lines: ['a', 'b'] }),
+    });
     const second = await api.post<string>('/nodes/pve1/qemu/9000/clone', { newid: 510 });
-    expect((await api.wait(second.body!.data)).exitstatus).toBe('OK');
+    expect((await api.wait(second.body!.data)).exitstatus).toBe('WARNINGS: 2');
+    const log = await api.get<{ t: string }[]>(`/nodes/pve1/tasks/${encodeURIComponent(second.body!.data)}/log`);
+    expect(log.body!.data.slice(-3).map((l) => l.t)).toEqual(['WARN: a', 'WARN: b', 'TASK WARNINGS: 2']);
 
     await fetch(`${sim.url}/_sim/faults/stall`, { method: 'POST', body: JSON.stringify({ type: 'qmstart' }) });
     const startTask = (await api.post<string>('/nodes/pve1/qemu/510/status/start')).body!.data;

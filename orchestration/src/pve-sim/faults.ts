@@ -25,6 +25,7 @@ export class Faults {
   private routes: (RouteFault & { id: number })[] = [];
   private nextId = 1;
   private readonly failures = new Map<string, string[]>();
+  private readonly warnings = new Map<string, string[][]>();
   private readonly stalls = new Map<string, Stall>();
   private readonly rng: Rng;
 
@@ -74,6 +75,17 @@ export class Faults {
     this.failures.set(type, list);
   }
 
+  /** The next task of this type logs these warnings and ends with `WARNINGS: n`. */
+  warnNextTask(type: string, lines: string[]) {
+    const list = this.warnings.get(type) ?? [];
+    list.push(lines);
+    this.warnings.set(type, list);
+  }
+
+  takeWarnings(type: string): string[] | undefined {
+    return (this.warnings.get(type) ?? this.warnings.get('*'))?.shift();
+  }
+
   takeFailure(type: string): string | undefined {
     const list = this.failures.get(type) ?? this.failures.get('*');
     return list?.shift();
@@ -103,6 +115,7 @@ export class Faults {
   reset() {
     this.routes = [];
     this.failures.clear();
+    this.warnings.clear();
     this.releaseStalled();
   }
 }

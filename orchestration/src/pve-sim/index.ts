@@ -153,6 +153,7 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
     nowMs: () => sim.nowMs(),
     sleep: (ms) => sim.sleep(ms),
     takeFailure: (type) => sim.faults.takeFailure(type),
+    takeWarnings: (type) => sim.faults.takeWarnings(type),
     stall: (type) => sim.faults.stall(type),
     changed: () => sim.changed(),
   });
@@ -172,6 +173,8 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
 
   const host = options.host ?? '127.0.0.1';
   const cert = options.tls ? selfSignedCertificate(host) : undefined;
+  // Every node is served from this one endpoint, so each reports its certificate's fingerprint.
+  if (cert) for (const n of state.nodes) n.fingerprint = cert.fingerprint;
   // The console shows the boot log and a login prompt with the guest's current hostname.
   const screen = (t: ConsoleTarget) => {
     const g = sim.findGuest(t.vmid);

@@ -23,6 +23,8 @@ export interface TaskHooks {
   sleep(modelMs: number): Promise<void>;
   /** Fault injection: an error message if the next task of this type must fail. */
   takeFailure(type: string): string | undefined;
+  /** Fault injection: warnings the next task of this type logs. */
+  takeWarnings(type: string): string[] | undefined;
   /** Fault injection: resolves when a stalled task of this type may go on. */
   stall(type: string): Promise<void> | undefined;
   changed(): void;
@@ -119,6 +121,7 @@ export class TaskManager {
       await Promise.resolve();
       await opts.work(ctx);
       raiseInjected();
+      for (const line of this.hooks.takeWarnings(opts.type) ?? []) ctx.warn(line);
     })().then(
       () => this.finish(record, warnings ? `WARNINGS: ${warnings}` : 'OK'),
       (err: unknown) => this.finish(record, errorText(err)),

@@ -22,5 +22,6 @@ describe('tls', () => {
     });
     expect(status).toBe(200);
     expect(fingerprint).toBe(sim.tls!.fingerprint);
+    expect(sim.state.nodes.every((n) => n.fingerprint === sim.tls!.fingerprint)).toBe(true);
   });
 });
