@@ -47,6 +47,20 @@ describe.skipIf(postgresUnavailable())('users and sessions over HTTP', () => {
     expect(viaCookie.body.data.viewer.id).toBe(user.id);
   });
 
+  it('refuses a cookie-carrying request a cross-site page could forge (no JSON body, no preflight header)', async () => {
+    const { token } = await api.user({ password });
+    const cookie = `${SESSION_COOKIE}=${token}`;
+    const get = await fetch(`${api.url}/graphql?query=${encodeURIComponent('{ viewer { id } }')}`, { headers: { cookie } });
+    expect(get.status).toBe(400);
+    expect(await get.text()).toMatch(/Cross-Site Request Forgery/);
+    const form = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: 'mutation { signOut }' }),
+    });
+    expect(form.status).toBe(400);
+  });
+
   it('answers viewer null without credentials or with a forged one', async () => {
     expect((await api.ok(VIEWER)).viewer).toBeNull();
     expect((await api.ok(VIEWER, {}, 'not-a-token')).viewer).toBeNull();
