@@ -8,6 +8,7 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { createClient } from 'graphql-ws';
 import type { ReactNode } from 'react';
 import { browserWsUrl, serverApiUrl } from '../config';
+import { streamGuardLink } from './stream-guard.link';
 
 /**
  * The Apollo Client of client components, made once in the browser and once per request during SSR.
@@ -27,7 +28,10 @@ function makeClient(): ApolloClient {
   if (typeof window === 'undefined') {
     return new ApolloClient({
       cache: new InMemoryCache(),
-      link: new HttpLink({ uri: `${serverApiUrl()}/graphql`, fetchOptions: { cache: 'no-store' } }),
+      link: ApolloLink.from([
+        streamGuardLink,
+        new HttpLink({ uri: `${serverApiUrl()}/graphql`, fetchOptions: { cache: 'no-store' } }),
+      ]),
     });
   }
 

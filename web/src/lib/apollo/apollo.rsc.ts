@@ -1,7 +1,8 @@
-import { HttpLink } from '@apollo/client';
+import { ApolloLink, HttpLink } from '@apollo/client';
 import { ApolloClient, InMemoryCache, registerApolloClient } from '@apollo/client-integration-nextjs';
 import { cookies } from 'next/headers';
 import { serverApiUrl } from '../config';
+import { streamGuardLink } from './stream-guard.link';
 
 /**
  * The Apollo Client of server components: one per request, speaking to the API directly and forwarding
@@ -13,11 +14,14 @@ export const { getClient, query, PreloadQuery } = registerApolloClient(async () 
   const cookie = (await cookies()).toString();
   return new ApolloClient({
     cache: new InMemoryCache(),
-    link: new HttpLink({
-      uri: `${serverApiUrl()}/graphql`,
-      headers: cookie ? { cookie } : {},
-      // Per-user data: never let Next's data cache keep it.
-      fetchOptions: { cache: 'no-store' },
-    }),
+    link: ApolloLink.from([
+      streamGuardLink,
+      new HttpLink({
+        uri: `${serverApiUrl()}/graphql`,
+        headers: cookie ? { cookie } : {},
+        // Per-user data: never let Next's data cache keep it.
+        fetchOptions: { cache: 'no-store' },
+      }),
+    ]),
   });
 });
