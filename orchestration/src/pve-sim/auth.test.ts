@@ -126,5 +126,27 @@ describe('authentication and permissions', () => {
     });
     const list = await api.get<{ tokenid: string }[]>('/access/users/alice@pve/token');
     expect(list.body!.data.map((t) => t.tokenid)).toEqual(['ci']);
+
+    // Custom roles, and a password change by ticket (tokens may not).
+    expect((await api.post('/access/roles', { roleid: 'PaasGuest', privs: 'VM.Audit,VM.Console' })).status).toBe(200);
+    const anon = client(sim, 'anonymous');
+    const login = await anon.post<{ ticket: string; CSRFPreventionToken: string }>('/access/ticket', {
+      username: 'alice@pve',
+      password: 'secret123',
+    });
+    const alice2 = { ticket: login.body!.data.ticket, csrf: login.body!.data.CSRFPreventionToken };
+    const wrong = await anon.put(
+      '/access/password',
+      { userid: 'alice@pve', password: 'newsecret1', 'confirmation-password': 'nope' },
+      alice2,
+    );
+    expect(wrong.status).toBe(400);
+    const changed = await anon.put(
+      '/access/password',
+      { userid: 'alice@pve', password: 'newsecret1', 'confirmation-password': 'secret123' },
+      alice2,
+    );
+    expect(changed.status).toBe(200);
+    expect((await anon.post('/access/ticket', { username: 'alice@pve', password: 'newsecret1' })).status).toBe(200);
   });
 });

@@ -279,6 +279,54 @@ export function accessRoutes(r: Router) {
     if (!privs) throw PveError.internal(`role '${params.req('roleid')}' does not exist`);
     return Object.fromEntries(privs.map((p) => [p, 1]));
   });
+  r.on('PUT', '/access/password', ({ sim, params, identity }) => {
+    const target = user(sim, params.req('userid'));
+    // Since PVE 8.x a non-root caller confirms the change with their own current password.
+    if (identity.userid !== 'root@pam') {
+      const self = sim.state.users.find((u) => u.userid === identity.userid);
+      if (params.str('confirmation-password') !== self?.password)
+        throw PveError.param('confirmation-password', 'authentication failure');
+    }
+    if (!target.userid.endsWith('@pve') && target.userid !== 'root@pam')
+      throw PveError.internal(`unable to change password of '${target.userid}' (realm not writable)`);
+    target.password = params.req('password');
+    sim.changed();
+    return null;
+  });
+  r.on('POST', '/access/groups', ({ sim, params }) => {
+    const groupid = params.req('groupid');
+    if (sim.state.groups.some((g) => g.groupid === groupid))
+      throw PveError.internal(`create group failed: group '${groupid}' already exists`);
+    sim.state.groups.push({ groupid, ...(params.str('comment') ? { comment: params.str('comment') } : {}) });
+    sim.changed();
+    return null;
+  });
+  r.on('POST', '/access/roles', ({ sim, params }) => {
+    const roleid = params.req('roleid');
+    if (sim.state.roles[roleid]) throw PveError.internal(`create role failed: role '${roleid}' already exists`);
+    sim.state.roles[roleid] = (params.str('privs') ?? '').split(/[,;\s]+/).filter(Boolean);
+    sim.changed();
+    return null;
+  });
+  r.on('PUT', '/access/roles/{roleid}', ({ sim, params }) => {
+    const roleid = params.req('roleid');
+    if (roleid in builtinNames) throw PveError.internal(`cannot modify built-in role '${roleid}'`);
+    const current = sim.state.roles[roleid];
+    if (!current) throw PveError.internal(`role '${roleid}' does not exist`);
+    const privs = (params.str('privs') ?? '').split(/[,;\s]+/).filter(Boolean);
+    sim.state.roles[roleid] = params.bool('append') ? [...new Set([...current, ...privs])] : privs;
+    sim.changed();
+    return null;
+  });
+  r.on('DELETE', '/access/roles/{roleid}', ({ sim, params }) => {
+    const roleid = params.req('roleid');
+    if (roleid in builtinNames) throw PveError.internal(`cannot delete built-in role '${roleid}'`);
+    if (!sim.state.roles[roleid]) throw PveError.internal(`role '${roleid}' does not exist`);
+    delete sim.state.roles[roleid];
+    sim.state.acl = sim.state.acl.filter((a) => a.roleid !== roleid);
+    sim.changed();
+    return null;
+  });
   r.on('GET', '/access/groups', ({ sim }) =>
     sim.state.groups.map((g) => ({
       groupid: g.groupid,
