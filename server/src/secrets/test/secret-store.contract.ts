@@ -105,6 +105,17 @@ export function defineSecretStoreContract(name: string, make: () => Promise<Cont
       expect((await store.versions(path)).map((v) => v.version)).toEqual([1]);
     });
 
+    it('concurrent unconditional writes get distinct, consecutive versions', async () => {
+      const path = `${folder()}/parallel`;
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.write(path, { i: String(i) })));
+      expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      const latest = await store.read(path);
+      expect(latest?.version).toBe(8);
+      // The latest version holds what the writer that got version 8 wrote.
+      const winner = results.findIndex((r) => r.version === 8);
+      expect(latest?.data).toEqual({ i: String(winner) });
+    });
+
     it('delete soft-deletes the latest version only; the counter and older versions remain', async () => {
       const path = `${folder()}/soft`;
       await store.write(path, { v: '1' });
