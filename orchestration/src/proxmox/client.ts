@@ -37,7 +37,7 @@ export class ProxmoxClient {
   constructor(options: ProxmoxClientOptions) {
     this.http = new ProxmoxHttp(options);
     const gate = (feature: string, major: number) => this.requireMajor(feature, major);
-    this.cluster = new ClusterApi(this.http);
+    this.cluster = new ClusterApi(this.http, gate);
     this.tasks = new TaskApi(this.http, options.taskClock);
     this.qemu = new QemuApi(this.http, gate);
     this.lxc = new LxcApi(this.http, gate);

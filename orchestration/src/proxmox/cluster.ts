@@ -90,7 +90,10 @@ export function parseVersion(v: VersionInfo): { major: number; minor: number } {
 }
 
 export class ClusterApi {
-  constructor(private readonly http: ProxmoxHttp) {}
+  constructor(
+    private readonly http: ProxmoxHttp,
+    private readonly versionGate: (feature: string, major: number) => Promise<void> = async () => undefined,
+  ) {}
 
   version(): Promise<VersionInfo> {
     return this.http.get<VersionInfo>('/version');
@@ -104,12 +107,13 @@ export class ClusterApi {
     return this.http.get<NodeStatus>(apiPath`/nodes/${node}/status`);
   }
 
-  /** `decade` needs PVE 9. */
+  /** `decade` needs PVE 9 (refused with NOT_IMPLEMENTED on 8.x before sending). */
   async nodeRrddata(
     node: string,
     timeframe: NodeRrdTimeframe,
     cf: 'AVERAGE' | 'MAX' = 'AVERAGE',
   ): Promise<({ time: number } & Record<string, number>)[]> {
+    if (timeframe === 'decade') await this.versionGate("RRD timeframe 'decade'", 9);
     return (await this.http.get(apiPath`/nodes/${node}/rrddata`, { timeframe, cf })) ?? [];
   }
 

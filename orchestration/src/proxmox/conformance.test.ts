@@ -38,6 +38,7 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
   'cluster.nodes': { run: (c) => c.cluster.nodes() },
   'cluster.nodeStatus': { run: (c) => c.cluster.nodeStatus('pve1') },
   'cluster.nodeRrddata': { run: (c) => c.cluster.nodeRrddata('pve1', 'hour', 'MAX') },
+  'cluster.nodeRrddata (decade)': { pve9: true, run: (c) => c.cluster.nodeRrddata('pve1', 'decade') },
   'cluster.resources': { run: (c) => c.cluster.resources('vm') },
   'cluster.status': { run: (c) => c.cluster.status() },
   'cluster.findGuest': { run: (c) => c.cluster.findGuest(100) },
@@ -611,6 +612,7 @@ describe('conformance with the published API schema', () => {
     }
     expect([...diffs].sort()).toEqual(
       [
+        "[cluster.nodeRrddata (decade)] timeframe: 'decade' not in enum hour|day|week|month|year",
         '[lxc.create (PVE 9 params)] entrypoint: not a parameter',
         '[lxc.create (PVE 9 params)] ha-managed: not a parameter',
         '[lxc.migratePrecheck] GET /nodes/pve1/lxc/200/migrate: no such endpoint',
