@@ -39,8 +39,11 @@ export function SignInForm() {
     try {
       await signIn({ variables: { input: { email: trimmedEmail, password } } });
     } catch (error) {
-      const view = describeApiError(error);
-      setErrors({ message: view.message, email: view.fields['email'], password: view.fields['password'] });
+      const { message, fields } = describeApiError(error);
+      const { email: emailError, password: passwordError, ...otherFields } = fields;
+      // A field this form does not show still deserves its message.
+      const general = [message, ...Object.values(otherFields)].filter(Boolean).join(' ') || null;
+      setErrors({ message: general, email: emailError, password: passwordError });
       return;
     }
     setRedirecting(true);
@@ -68,7 +71,6 @@ export function SignInForm() {
           value={email}
           onChange={(event) => setEmail(event.currentTarget.value)}
           error={errors.email}
-          data-autofocus
         />
         <PasswordInput
           label="Password"
