@@ -73,8 +73,40 @@ export const verifiers: Record<string, Verifier> = {
   'dns-name': re(DNS_NAME, () => 'value does not look like a valid DNS name'),
   email: re(/^[\w+\-~.]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*$/, () => 'value does not look like a valid email address'),
   'pve-qm-ipconfig': (v) => verifyIpConfig(v),
+  // pve-firewall's verifiers: ports/ranges/service names, protocol names/numbers, address lists.
+  'pve-fw-dport-spec': (v) => verifyPorts(v),
+  'pve-fw-sport-spec': (v) => verifyPorts(v),
+  'pve-fw-protocol-spec': (v) =>
+    /^(\d{1,3}|[a-z][a-z0-9-]*)$/i.test(v) && (!/^\d+$/.test(v) || Number(v) <= 255)
+      ? undefined
+      : `unknown protocol '${v}'`,
+  'pve-fw-addr-spec': (v) => {
+    for (const part of v.split(',')) {
+      if (/^\+?(dc\/|guest\/)?[a-z][a-z0-9_-]*$/i.test(part)) continue; // alias or ipset
+      const range = part.split('-');
+      if (range.length === 2 && range.every((x) => isIP(x))) continue;
+      if (!isIP(part) && !cidr(0, part)) return `invalid IP address '${part}'`;
+    }
+    return undefined;
+  },
+  'pve-hotplug-features': (v) =>
+    /^(0|1|((network|disk|cpu|memory|usb|cloudinit)(,(network|disk|cpu|memory|usb|cloudinit))*))$/.test(v)
+      ? undefined
+      : `invalid hotplug feature '${v}'`,
   'pve-qm-hostpci': (v) => verifyHostPci(v),
 };
+
+function verifyPorts(v: string): string | undefined {
+  for (const part of v.split(',')) {
+    const m = /^(\d+)(?::(\d+))?$/.exec(part);
+    if (m) {
+      if (Number(m[1]) > 65535 || (m[2] !== undefined && Number(m[2]) > 65535)) return `invalid port '${part}'`;
+      continue;
+    }
+    if (!/^[a-z][a-z0-9+_-]*$/i.test(part)) return `invalid port '${part}'`;
+  }
+  return undefined;
+}
 
 function verifyIpConfig(v: string): string | undefined {
   for (const part of v.split(',')) {

@@ -160,8 +160,17 @@ describe('guests and cluster objects', () => {
     expect((await api.get<{ dport?: string }>(`${base}/rules/0`)).body!.data.dport).toBe('22');
     await api.del(`${base}/rules/1`);
     expect((await api.get<unknown[]>(`${base}/rules`)).body!.data).toHaveLength(1);
-    const badRule = await api.post(`${base}/rules`, { type: 'sideways', action: 'ACCEPT' });
+    const badRule = await api.post(`${base}/rules`, {
+      type: 'sideways',
+      action: 'ACCEPT',
+      dport: '70000',
+      source: '10.0.0.300',
+    });
     expect(badRule.status).toBe(400);
+    expect(badRule.body!.errors).toMatchObject({
+      dport: "invalid format - invalid port '70000'",
+      source: "invalid format - invalid IP address '10.0.0.300'",
+    });
     await api.put(`${base}/options`, { enable: 1, policy_in: 'DROP' });
     expect((await api.get<{ enable: number; policy_in: string }>(`${base}/options`)).body!.data).toMatchObject({
       enable: 1,
