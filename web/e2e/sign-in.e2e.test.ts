@@ -67,6 +67,29 @@ describe('sign-in', () => {
     expect(session.problems, formatProblems(session.problems)).toEqual([]);
   });
 
+  test('when the API cannot be reached, the form says so', async () => {
+    session = await launch();
+    const { page } = session;
+    // Stand in for an API that is down behind the web server's /graphql rewrite.
+    await page.route('**/graphql', (route) =>
+      route.fulfill({ status: 502, contentType: 'text/plain', body: 'Bad gateway' }),
+    );
+
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
+    expect(page.url()).toMatch(/\/sign-in$/);
+    await session.screenshot('sign-in-api-down');
+    // The only problems are the ones this test made.
+    expect(
+      session.problems.every((p) => p.url?.endsWith('/graphql')),
+      formatProblems(session.problems),
+    ).toBe(true);
+  });
+
   test('signing in shows the organizations and their projects; signing out returns to the form', async () => {
     session = await launch();
     const { page } = session;
