@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { postgresUnavailable } from '../../test/database.js';
 import { startTestApi, type Json, type TestApi } from '../../test/api.js';
+import { Machine } from '../machine/machine.entity.js';
 import { Role } from '../membership/membership.entity.js';
 import type { User } from '../user/user.entity.js';
 import { Node } from './node.entity.js';
@@ -161,7 +162,7 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
     const { project } = await api.org(owner.user, Role.OWNER);
     const template = await api.template();
     const machine = await api.machine(project, owner.user, template);
-    await api.db.orm.em.fork().nativeUpdate('Machine', { id: machine.id }, { cluster: createCluster.id } as never);
+    await api.db.orm.em.fork().nativeUpdate(Machine, { id: machine.id }, { cluster: createCluster.id });
 
     expect((await api.fail(DELETE, { id: createCluster.id }, admin.token)).extensions?.code).toBe('CONFLICT');
     expect(await secrets.read(await secretRef(createCluster.id))).not.toBeNull();

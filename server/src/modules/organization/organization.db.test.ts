@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable } from '../../test/database.js';
 import { startTestApi, type Json, type TestApi } from '../../test/api.js';
-import { Role } from '../membership/membership.entity.js';
+import { Membership, Role } from '../membership/membership.entity.js';
 
 const CREATE = `mutation($input: CreateOrganizationInput!) {
   createOrganization(input: $input) { id name slug quota { cores machines } members { role user { email } } }
@@ -39,7 +39,7 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
     const project = await api.org(carol.user, Role.OWNER);
     // A role in one project of an organization is enough to see the organization.
     const em = api.db.orm.em.fork();
-    em.create('Membership', { organization: project.org.id, project: project.project.id, user: bob.user.id, role: Role.VIEWER } as never);
+    em.create(Membership, { organization: project.org.id, project: project.project.id, user: bob.user.id, role: Role.VIEWER });
     await em.flush();
 
     const { organizations } = await api.ok(LIST, { first: 10 }, bob.token);
@@ -76,8 +76,8 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
     const admin = await api.user();
     const viewer = await api.user();
     const em = api.db.orm.em.fork();
-    em.create('Membership', { organization: org.id, user: admin.user.id, role: Role.ADMIN, project: null } as never);
-    em.create('Membership', { organization: org.id, user: viewer.user.id, role: Role.VIEWER, project: null } as never);
+    em.create(Membership, { organization: org.id, user: admin.user.id, role: Role.ADMIN, project: null });
+    em.create(Membership, { organization: org.id, user: viewer.user.id, role: Role.VIEWER, project: null });
     await em.flush();
     await api.ok(UPDATE, { id: org.id, input: { name: 'By admin' } }, admin.token);
     const denied = await api.fail(UPDATE, { id: org.id, input: { name: 'By viewer' } }, viewer.token);
@@ -132,7 +132,7 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
     const admin = await api.user();
     const { org, project } = await api.org(owner.user, Role.OWNER);
     const em = api.db.orm.em.fork();
-    em.create('Membership', { organization: org.id, user: admin.user.id, role: Role.ADMIN, project: null } as never);
+    em.create(Membership, { organization: org.id, user: admin.user.id, role: Role.ADMIN, project: null });
     await em.flush();
 
     const denied = await api.fail(DELETE, { id: org.id }, admin.token);
