@@ -639,6 +639,21 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         // a failed clone removes the half-created VM again, so the id is free (qemu-server clone_vm)
         expect(await t.client.cluster.isVmidFree(newid)).toBe(true);
       });
+      it('a task ending with WARNINGS: n succeeds and reports the count; the warnings are in the log', async () => {
+        t.sim!.control.warnNextTask('qmsnapshot', [
+          'unable to freeze guest filesystems (agent not running)',
+          'second warning',
+        ]);
+        const lines: string[] = [];
+        const res = await t.client.waitForTask(await t.client.qemu.createSnapshot(t.node, 9001, 'warned'), {
+          onLog: (l) => lines.push(l),
+        });
+        expect(res).toMatchObject({ exitstatus: 'WARNINGS: 2', warnings: 2 });
+        expect(lines.join('\n')).toContain('unable to freeze guest filesystems');
+        expect(lines.at(-1)).toBe('TASK WARNINGS: 2');
+        await t.client.waitForTask(await t.client.qemu.deleteSnapshot(t.node, 9001, 'warned'));
+      });
+
       it('task wait timeout → TASK_FAILED while the task keeps running', async () => {
         t.sim!.control.stallTasks('qmsnapshot');
         try {
@@ -815,6 +830,11 @@ describe('TLS and the registry against the simulator', () => {
     wrong.close();
     const ca = new ProxmoxClient({ url: sim.url, auth, tls: { caPem: sim.tls!.certPem }, logger: silentLogger });
     await expect(ca.version()).resolves.toHaveProperty('version');
+    // /nodes reports the node's certificate fingerprint: what an operator pins (trust on first use)
+    const nodes = await ca.cluster.nodes();
+    expect(nodes.find((n) => n.node === 'pve1')?.ssl_fingerprint?.toUpperCase()).toBe(
+      sim.tls!.fingerprint.toUpperCase(),
+    );
     ca.close();
   });
 
