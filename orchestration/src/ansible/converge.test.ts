@@ -2,7 +2,10 @@
 // (debootstrap, cached) through the community.general.chroot connection, with the platform's
 // runner; then again, asserting zero changes; then cancels a third run. The raw callback streams are
 // recorded; RECORD_FIXTURES=1 copies them into orchestration/test/fixtures/ansible-<case>/.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +21,8 @@ let target = '';
 const timings: Record<string, number> = {};
 
 const alice = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly alice@laptop';
+/** alice's keys: the fixed one, plus a key pair made per run for the SSH test (when ssh-keygen exists). */
+let aliceKeys = [alice];
 const host = (): PlaybookHost => ({
   name: 'web-1',
   address: target,
@@ -26,7 +31,7 @@ const host = (): PlaybookHost => ({
     pvepaas_live_system: false,
     base_timezone: 'Europe/Berlin',
     base_domain: 'acme.internal',
-    base_users: [{ name: 'alice', groups: ['sudo'], sudo: true, ssh_keys: [alice] }],
+    base_users: [{ name: 'alice', groups: ['sudo'], sudo: true, ssh_keys: aliceKeys }],
     hardening_allowed_tcp_ports: [80, 443],
   },
 });
@@ -51,6 +56,31 @@ async function keepRecording(recordCase: string) {
   }
 }
 
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+
+async function waitForPort(port: number, deadline = Date.now() + 15_000): Promise<void> {
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`sshd did not listen on 127.0.0.1:${port}`);
+}
+
 const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
   const t = Date.now();
   try {
@@ -64,6 +94,10 @@ describe.skipIf(!isRoot)('converge base + hardening on a Debian chroot', () => {
   beforeAll(async () => {
     ensureAnsible();
     work = await mkdtemp(join(tmpdir(), 'pvepaas-converge-'));
+    if (which('ssh-keygen')) {
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'pvepaas-test', '-f', join(work, 'id')]);
+      aliceKeys = [alice, (await readFile(join(work, 'id.pub'), 'utf8')).trim()];
+    }
     target = await timed('prepare target', () => debianTarget(join(work, 'root')));
   }, 20 * 60_000);
 
@@ -86,7 +120,7 @@ describe.skipIf(!isRoot)('converge base + hardening on a Debian chroot', () => {
     expect(await read('etc/hostname')).toBe('web-1\n');
     expect(await read('etc/hosts')).toContain('127.0.1.1 web-1.acme.internal web-1');
     expect(await read('etc/timezone')).toBe('Europe/Berlin\n');
-    expect(await read('home/alice/.ssh/authorized_keys')).toBe(`${alice}\n`);
+    expect(await read('home/alice/.ssh/authorized_keys')).toBe(`${aliceKeys.join('\n')}\n`);
     expect((await stat(join(target, 'home/alice/.ssh/authorized_keys'))).mode & 0o777).toBe(0o600);
     expect(await read('etc/sudoers.d/90-pvepaas-alice')).toContain('alice ALL=(ALL:ALL) NOPASSWD: ALL');
     expect(await read('etc/ssh/sshd_config.d/50-pvepaas.conf')).toMatch(/PermitRootLogin no\nPasswordAuthentication no/);
@@ -109,6 +143,44 @@ describe.skipIf(!isRoot)('converge base + hardening on a Debian chroot', () => {
     expect(result.summary).toMatchObject({ changed: 0, failures: 0, unreachable: 0 });
     await keepRecording('converge-second');
   }, 10 * 60_000);
+
+  it.skipIf(!which('ssh') || !which('ssh-keygen'))(
+    'over real SSH (sshd inside the chroot on a loopback port): key file, pinned host key, become; no changes',
+    async () => {
+      // The user and sshd come from the first converge: alice has our key and passwordless sudo.
+      const port = await freePort();
+      const sshd = spawn('chroot', [target, '/usr/sbin/sshd', '-D', '-e', '-p', String(port), '-o', 'ListenAddress=127.0.0.1'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let sshdLog = '';
+      sshd.stderr.on('data', (b: Buffer) => (sshdLog += b.toString()));
+      try {
+        await waitForPort(port);
+        const hostKey = (await readFile(join(target, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8')).trim();
+        const result = await timed('converge over ssh', () =>
+          runner('ssh').run({
+            playbook: 'base-hardening.yml',
+            hosts: [
+              {
+                name: 'web-1',
+                address: '127.0.0.1',
+                port,
+                user: 'alice',
+                privateKey: readFileSync(join(work, 'id'), 'utf8'),
+                hostKeys: [hostKey],
+                vars: host().vars,
+              },
+            ],
+          }),
+        );
+        expect(result.summary).toMatchObject({ changed: 0, failures: 0, unreachable: 0 });
+        expect(sshdLog).toMatch(/Accepted publickey for alice/);
+      } finally {
+        sshd.kill('SIGTERM');
+      }
+    },
+    10 * 60_000,
+  );
 
   it('the service role writes container and systemd units, idempotently', async () => {
     const playbook = fixture('ansible-playbooks/service-units.yml');
