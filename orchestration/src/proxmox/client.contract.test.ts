@@ -238,6 +238,10 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         const banner = await new Promise<Buffer>((r) => vncSocket.once('message', (d: Buffer) => r(d)));
         expect(banner.toString()).toMatch(/^RFB 003\.00\d\n/);
         vncSocket.close();
+        // a console ticket is single-use and bound to its port: a forged one is refused at the upgrade
+        await expect(
+          t.client.openConsole('qemu', node(), vmid, { port: vnc.port, ticket: 'PVEVNC:00000000::forged' }),
+        ).rejects.toBeInstanceOf(ProxmoxError);
         const tp = await t.client.qemu.termproxy(node(), vmid);
         const termSocket = await t.client.openConsole('qemu', node(), vmid, tp);
         await termproxyLogin(termSocket, tp.user, tp.ticket);
