@@ -36,6 +36,9 @@ describe('metrics', () => {
         'time',
       ].sort(),
     );
+    const decade = await api.get<Point[]>('/nodes/pve1/rrddata', { timeframe: 'decade' });
+    expect(decade.body!.data).toHaveLength(570);
+    expect(decade.body!.data[1]!.time! - decade.body!.data[0]!.time!).toBe(604800);
     const week = await api.get<Point[]>('/nodes/pve1/rrddata', { timeframe: 'week', cf: 'MAX' });
     expect(week.body!.data[1]!.time! - week.body!.data[0]!.time!).toBe(1800);
     const bad = await api.get('/nodes/pve1/qemu/9000/rrddata', { timeframe: 'decade' });

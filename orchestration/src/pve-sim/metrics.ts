@@ -257,7 +257,8 @@ export function nodeRrd(seed: number, n: NodeShape, nowSec: number, timeframe: T
   const { step } = RRD_LAYOUT[timeframe];
   const points: Record<string, number>[] = [];
   for (const time of rrdTimes(nowSec, timeframe)) {
-    if (time < n.bootedAt / 1000 || (!n.online && time > nowSec - 300)) {
+    // The node's RRD file outlives reboots; it starts at installation, a year before this boot.
+    if (time + step <= n.bootedAt / 1000 - 365 * 86400 || (!n.online && time > nowSec - 300)) {
       points.push({ time });
       continue;
     }
