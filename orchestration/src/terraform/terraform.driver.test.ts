@@ -61,6 +61,8 @@ describe('TerraformDriver (recorded streams, fake binary)', () => {
       buildRootModule(linuxVm, { modulesDir: MODULES_DIR, stateSchema: 'pvepaas_tf', workspaceDir: dir }),
     );
     expect((await stat(join(dir, 'main.tf.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    await expect(stat(join(dir, 'plan.bin'))).rejects.toThrow(/ENOENT/); // removed after apply
 
     expect(result.plan).toEqual({
       summary: { add: 1, change: 0, import: 0, remove: 0 },

@@ -5,6 +5,7 @@ import {
   destroyArgv,
   initArgv,
   outputArgv,
+  PLAN_FILE,
   planArgv,
   workspaceSelectArgv,
   terraformEnv,
@@ -116,10 +117,17 @@ export class TerraformDriver {
     };
   }
 
-  /** Applies the plan saved by the last plan() in this workspace. */
+  /**
+   * Applies the plan saved by the last plan() in this workspace, then deletes the plan file: it holds
+   * the input variables, the initial password included, and Terraform would refuse it as stale anyway.
+   */
   async apply(machineId: string, options: RunOptions = {}): Promise<ApplyResult> {
-    const stream = await this.run('apply', machineId, (bin) => applyArgv(bin, this.config.flags), options);
-    return { summary: stream.summary ?? NO_CHANGES, outputs: outputValues(stream.outputs) };
+    try {
+      const stream = await this.run('apply', machineId, (bin) => applyArgv(bin, this.config.flags), options);
+      return { summary: stream.summary ?? NO_CHANGES, outputs: outputValues(stream.outputs) };
+    } finally {
+      await rm(join(this.workspaceDir(machineId), PLAN_FILE), { force: true });
+    }
   }
 
   async destroy(machineId: string, options: RunOptions = {}): Promise<ApplyResult> {

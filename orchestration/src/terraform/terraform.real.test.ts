@@ -84,6 +84,8 @@ describe.skipIf(!REAL)('TerraformDriver with the real terraform binary and the p
       node: 'pve1',
       addresses: { ipv4: ['10.42.0.10'], ipv6: [] },
     });
+    // The saved plan (it holds the input variables) is gone after apply.
+    await expect(stat(join(driver.workspaceDir(linuxVm.machineId), 'plan.bin'))).rejects.toThrow(/ENOENT/);
     const steps = new Set(events.map((e) => e.step));
     expect(steps).toEqual(new Set(['terraform.init', 'terraform.plan', 'terraform.apply']));
     expect(events.filter((e) => e.step === 'terraform.apply').at(-2)).toMatchObject({ status: 'succeeded', percent: 100 });
