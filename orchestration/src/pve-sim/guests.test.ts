@@ -273,3 +273,36 @@ describe('guests and cluster objects', () => {
     expect(status.body!.data.cpuinfo.cpus).toBe(64);
   });
 });
+
+describe('PCI passthrough at start', () => {
+  const start = useSim();
+
+  it('gives a whole device to one guest and mdev instances up to their count', async () => {
+    const sim = await start();
+    const api = client(sim);
+    const vm = async (vmid: number, hostpci0: string) => {
+      const up = await api.post<string>('/nodes/pve3/qemu', { vmid, memory: 1024, hostpci0, machine: 'q35' });
+      expect((await api.wait(up.body!.data)).exitstatus).toBe('OK');
+      return (await api.wait((await api.post<string>(`/nodes/pve3/qemu/${vmid}/status/start`)).body!.data)).exitstatus;
+    };
+    expect(await vm(900, '0000:41:00.0,pcie=1')).toBe('OK');
+    expect(await vm(901, '0000:41:00.0,pcie=1')).toBe("PCI device '0000:41:00.0' already in use by VMID '900'");
+    expect(await vm(902, 'mapping=gpu-l4,pcie=1')).toBe('OK'); // the other L4
+    expect(await vm(903, 'mapping=gpu-l4,pcie=1')).toBe("no free PCI device in mapping 'gpu-l4' on node 'pve3'");
+    await api.wait((await api.post<string>('/nodes/pve3/qemu/900/status/stop')).body!.data);
+    await api.wait((await api.post<string>('/nodes/pve3/qemu/902/status/stop')).body!.data);
+    // nvidia-925 (L4-24Q) has one instance per GPU: two guests fit, the third does not.
+    expect(await vm(904, 'mapping=gpu-l4,mdev=nvidia-925')).toBe('OK');
+    expect(await vm(905, 'mapping=gpu-l4,mdev=nvidia-925')).toBe('OK');
+    expect(await vm(906, 'mapping=gpu-l4,mdev=nvidia-925')).toBe(
+      "mediated device type 'nvidia-925' is not available on PCI device '0000:41:00.0'",
+    );
+    const types = await api.get<{ type: string }[]>('/nodes/pve3/hardware/pci/gpu-l4/mdev');
+    expect(types.body!.data.map((t) => t.type)).not.toContain('nvidia-925');
+    const onPve1 = await api.post<string>('/nodes/pve1/qemu', { vmid: 907, memory: 1024, hostpci0: 'mapping=gpu-l4' });
+    await api.wait(onPve1.body!.data);
+    expect((await api.wait((await api.post<string>('/nodes/pve1/qemu/907/status/start')).body!.data)).exitstatus).toBe(
+      "no PCI device in mapping 'gpu-l4' for node 'pve1'",
+    );
+  });
+});

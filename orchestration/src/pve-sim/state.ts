@@ -113,6 +113,8 @@ export interface Guest {
   pid?: number;
   /** Set while the guest agent answers (after boot). */
   agentReadyAt?: number;
+  /** hostpciN → PCI device id, while running (see routes/pci.ts). */
+  pciAssigned?: Record<string, string>;
   /** Console screen lines (boot log, login prompt). */
   console: string[];
 }

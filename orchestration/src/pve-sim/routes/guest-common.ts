@@ -17,6 +17,7 @@ import {
   type Volume,
 } from '../state.js';
 import type { TaskContext } from '../tasks.js';
+import { assignPci } from './pci.js';
 
 export const QEMU_DISK_RE = /^(scsi|virtio|sata|ide)\d+$|^efidisk0$|^tpmstate0$/;
 export const LXC_DISK_RE = /^rootfs$|^mp\d+$/;
@@ -245,6 +246,7 @@ export function markRunning(sim: Sim, g: Guest) {
 
 export function markStopped(sim: Sim, g: Guest) {
   g.status = 'stopped';
+  delete g.pciAssigned;
   delete g.startedAt;
   delete g.pid;
   delete g.agentReadyAt;
@@ -280,10 +282,17 @@ export async function bootGuest(sim: Sim, g: Guest, t: TaskContext) {
       if (g.config.ide2?.includes('cloudinit')) t.log('generating cloud-init ISO');
       const nics = nicCount(g.config);
       const pci = Object.keys(g.config).some((k) => /^hostpci\d+$/.test(k));
-      await t.sleep((1000 + 2000 * r() + 450 * nics) * (pci ? 4 : 1));
-      if (committed + need > limit) {
-        t.log(`kvm: cannot set up guest memory 'pc.ram': Cannot allocate memory`);
-        throw new Error('start failed: QEMU exited with code 1');
+      // Devices are reserved for the whole start, so concurrent starts cannot share them.
+      if (pci) g.pciAssigned = assignPci(sim, g);
+      try {
+        await t.sleep((1000 + 2000 * r() + 450 * nics) * (pci ? 4 : 1));
+        if (committed + need > limit) {
+          t.log(`kvm: cannot set up guest memory 'pc.ram': Cannot allocate memory`);
+          throw new Error('start failed: QEMU exited with code 1');
+        }
+      } catch (err) {
+        delete g.pciAssigned;
+        throw err;
       }
     } else {
       await t.sleep(1000 + 2000 * r());

@@ -3,6 +3,7 @@ import { PveError } from '../errors.js';
 import type { Router } from '../router.js';
 import type { Sim } from '../sim.js';
 import type { PciMapping } from '../state.js';
+import { mdevUsed } from './pci.js';
 
 function mapping(sim: Sim, id: string): PciMapping {
   const m = sim.state.mappings.find((x) => x.id === id);
@@ -10,20 +11,9 @@ function mapping(sim: Sim, id: string): PciMapping {
   return m;
 }
 
-/** Mdev types minus instances used by guests' hostpci mdev= entries on that node. */
+/** Mdev types minus the instances running (or starting) guests hold on that device. */
 function mdevAvailability(sim: Sim, node: string, pciId: string, type: string, total: number): number {
-  const used = sim.state.guests.filter(
-    (g) =>
-      g.node === node &&
-      g.status !== 'stopped' &&
-      Object.entries(g.config).some(
-        ([k, v]) =>
-          /^hostpci\d+$/.test(k) &&
-          v.includes(`mdev=${type}`) &&
-          (v.includes(pciId.replace(/^0000:/, '')) || v.includes('mapping=')),
-      ),
-  ).length;
-  return Math.max(0, total - used);
+  return Math.max(0, total - mdevUsed(sim, node, pciId, type));
 }
 
 export function hardwareRoutes(r: Router) {
