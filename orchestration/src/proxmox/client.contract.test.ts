@@ -12,6 +12,7 @@ import { lxcConfigView, qemuConfigView } from './config.js';
 import { termFrame, termproxyLogin } from './console.js';
 import { cloudInitDrive, diskAllocation, parseQemuNet, resizeArgument } from './property-strings.js';
 import { ClusterRegistry, type ClusterRecord } from './registry.js';
+import { apiSurface, recordCalls } from './test/api-surface.js';
 import { silentLogger } from './test/fake-server.js';
 import { parseUpid } from './upid.js';
 
@@ -95,6 +96,8 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
           expect(points.every((p) => typeof p.time === 'number')).toBe(true);
         }
         expect(Array.isArray(await t.client.tasks.listCluster())).toBe(true);
+        const cs = await t.client.cluster.status();
+        expect(cs.filter((x) => x.type === 'node').map((x) => x.name)).toContain(t.node);
         const storages = await t.client.storage.list(t.node);
         expect(storages.length).toBeGreaterThan(0);
         expect(await t.client.storage.listConfig()).not.toHaveLength(0);
@@ -379,6 +382,8 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         expect(term.port).toBeTypeOf('number');
         const vnc = await t.client.lxc.vncproxy(t.node, vmid, { width: 800, height: 600 });
         expect(vnc.vncPassword).toBeTruthy();
+        const points = await t.client.lxc.rrddata(t.node, vmid, 'hour', 'MAX');
+        expect(points.every((p) => typeof p.time === 'number')).toBe(true);
         await t.client.waitForTask(await t.client.lxc.createSnapshot(t.node, vmid, 'snap1'));
         expect((await t.client.lxc.listSnapshots(t.node, vmid)).map((s) => s.name)).toContain('snap1');
         await t.client.waitForTask(await t.client.lxc.shutdown(t.node, vmid, { timeout: 10, forceStop: true }));
@@ -387,6 +392,21 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         const r = await t.client.lxc.resize(t.node, vmid, 'rootfs', '+1G');
         if (r) await t.client.waitForTask(r);
         expect(String((await t.client.lxc.getConfig(t.node, vmid)).rootfs)).toContain('size=5G');
+        // a full clone of the stopped container (hostname instead of name)
+        const copy = await t.client.cluster.nextId();
+        await t.client.waitForTask(
+          await t.client.lxc.clone(t.node, vmid, {
+            newid: copy,
+            name: 'contract-ct-copy',
+            full: true,
+            storage: 'local-lvm',
+          }),
+          {
+            timeoutMs: 60_000,
+          },
+        );
+        expect((await t.client.lxc.getConfig(t.node, copy)).hostname).toBe('contract-ct-copy');
+        await t.client.waitForTask(await t.client.lxc.destroy(t.node, copy, { purge: true }));
         await t.client.waitForTask(await t.client.lxc.destroy(t.node, vmid, { purge: true }));
         await expect(t.client.lxc.status(t.node, vmid)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       });
@@ -789,11 +809,14 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
 
 // ---------------------------------------------------------------- simulator
 
+/** Every typed call made against the simulator, to check the suite covers the whole client. */
+const calledOnSim = new Set<string>();
+
 defineClientContract('simulator (HTTPS, pinned fingerprint)', 'sim', async () => {
   const sim = await createPveSimulator({ seed: 7, timeFactor: 0.01, port: 0, tls: true });
   const full = sim.credentials.tokens.full;
-  const make = (o: Partial<ProxmoxClientOptions> = {}) =>
-    new ProxmoxClient({
+  const make = (o: Partial<ProxmoxClientOptions> = {}) => {
+    const c = new ProxmoxClient({
       url: sim.url,
       auth: { type: 'token', tokenId: full.tokenid, secret: full.secret },
       tls: { fingerprint: sim.tls!.fingerprint },
@@ -801,6 +824,9 @@ defineClientContract('simulator (HTTPS, pinned fingerprint)', 'sim', async () =>
       ...fast,
       ...o,
     });
+    recordCalls(c, calledOnSim);
+    return c;
+  };
   const client = make();
   return {
     client,
@@ -812,6 +838,20 @@ defineClientContract('simulator (HTTPS, pinned fingerprint)', 'sim', async () =>
       await sim.close();
     },
   };
+});
+
+describe('coverage', () => {
+  // Runs after the simulator contract (vitest runs a file's tests in order).
+  it('the simulator contract exercised every public typed call of the client', () => {
+    const c = new ProxmoxClient({
+      url: 'https://pve.invalid:8006',
+      auth: { type: 'token', tokenId: 'a@pve!b', secret: 'x' },
+      logger: silentLogger,
+    });
+    const missing = apiSurface(c).filter((m) => !calledOnSim.has(m));
+    c.close();
+    expect(missing).toEqual([]);
+  });
 });
 
 describe('TLS and the registry against the simulator', () => {
