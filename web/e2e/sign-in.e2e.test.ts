@@ -141,6 +141,10 @@ describe('sign-in', () => {
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     await expect(page.evaluate(() => document.cookie)).resolves.not.toMatch(/session/i);
 
+    // Signed in, the sign-in page has nothing to offer and sends the user home.
+    await page.goto('/sign-in');
+    await page.waitForURL((url) => url.pathname === '/');
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/sign-in');
     await page.goto('/');

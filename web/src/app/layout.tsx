@@ -10,6 +10,8 @@ import { Providers } from './providers';
 export const metadata: Metadata = {
   title: { default: 'PVE PaaS', template: '%s · PVE PaaS' },
   description: 'Self-hosted platform for virtual machines and containers on Proxmox VE.',
+  // A tenant's console, not a public site.
+  robots: { index: false, follow: false },
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
