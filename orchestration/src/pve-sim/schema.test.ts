@@ -48,7 +48,7 @@ describe('determinism', () => {
       const rrd = (await api.get<unknown[]>('/nodes/pve2/rrddata', { timeframe: 'year' })).body!.data.slice(-5, -1);
       // meta (ctime) and digest follow the wall clock
       return {
-        cfg: { ...cfg, meta: undefined, digest: undefined },
+        cfg: { ...cfg, meta: undefined, digest: undefined } as Record<string, unknown>,
         nodes,
         rrd,
         token: sim.credentials.tokens.full.secret,
