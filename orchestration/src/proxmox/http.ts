@@ -63,6 +63,10 @@ export interface HttpOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * Observer of every request (tests, diagnostics). The parameters are unredacted: the login's
+   * `password` and cloud-init `cipassword` appear in clear, so never log them as they are.
+   */
   onRequest?: (req: SentRequest) => void;
 }
 
