@@ -269,6 +269,21 @@ describe('guests and cluster objects', () => {
         (v) => v.volid,
       ),
     ).toContain('local:iso/debian-12.iso');
+    // A downloaded cloud image imported as a VM disk.
+    const img = await api.post<string>('/nodes/pve2/storage/local/download-url', {
+      url: 'https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2',
+      content: 'import',
+      filename: 'debian-12.qcow2',
+    });
+    await api.wait(img.body!.data);
+    const imported = await api.post<string>('/nodes/pve2/qemu', {
+      vmid: 760,
+      scsi0: 'local-lvm:0,import-from=local:import/debian-12.qcow2',
+    });
+    expect((await api.wait(imported.body!.data)).exitstatus).toBe('OK');
+    expect((await api.get<{ scsi0: string }>('/nodes/pve2/qemu/760/config')).body!.data.scsi0).toBe(
+      'local-lvm:vm-760-disk-0,size=600M',
+    );
     const status = await api.get<{ cpuinfo: { cpus: number }; memory: { total: number } }>('/nodes/pve3/status');
     expect(status.body!.data.cpuinfo.cpus).toBe(64);
   });

@@ -66,7 +66,7 @@ export function seedState(opts: SeedOptions): SimStateData {
     {
       storage: 'local',
       type: 'dir',
-      content: ['backup', 'iso', 'vztmpl', 'snippets'],
+      content: ['backup', 'iso', 'vztmpl', 'snippets', 'import'],
       shared: 0,
       total: 100 * GiB,
       throughput: 300 * MiB,

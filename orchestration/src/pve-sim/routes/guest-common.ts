@@ -135,10 +135,25 @@ export function materializeDisk(
   const storage = m[1] as string;
   if (!hasPriv(sim.state, identity, `/storage/${storage}`, ['Datastore.AllocateSpace']))
     throw PveError.permission(`/storage/${storage}`, ['Datastore.AllocateSpace']);
-  const size =
+  // `STORAGE:0,import-from=<volid>` copies an existing image (e.g. a downloaded cloud image).
+  const importFrom = opts.find((o) => o.startsWith('import-from='))?.slice('import-from='.length);
+  const source = importFrom ? findVolume(sim, importFrom, g.node) : undefined;
+  if (importFrom && !source) throw new Error(`volume '${importFrom}' does not exist`);
+  const requested =
     key === 'efidisk0' ? 1024 * 1024 : key === 'tpmstate0' ? 4 * 1024 * 1024 : Math.round(Number(m[2]) * GiB);
+  const size = Math.max(requested, source?.size ?? 0);
   const volid = allocDisk(sim, { storage, node: g.node, vmid: g.vmid, size, type: g.type });
-  return [volid, ...opts.filter((o) => !o.startsWith('size=')), `size=${sizeText(size)}`].join(',');
+  return [
+    volid,
+    ...opts.filter((o) => !o.startsWith('size=') && !o.startsWith('import-from=')),
+    `size=${sizeText(size)}`,
+  ].join(',');
+}
+
+/** Bytes a disk value will copy when materialised (`import-from=`), for the task's duration. */
+export function importBytes(sim: Sim, node: string, value: string): number {
+  const from = /(?:^|,)import-from=([^,]+)/.exec(value)?.[1];
+  return from ? (findVolume(sim, from, node)?.size ?? 0) : 0;
 }
 
 /** Adds a MAC to a qemu `netN` (`model=MAC`) or lxc `netN` (`hwaddr=`) when missing. */

@@ -13,6 +13,7 @@ import {
   ensureMac,
   findVolume,
   freeVolume,
+  importBytes,
   isDiskKey,
   label,
   storageOf,
@@ -406,7 +407,16 @@ function createGuest(req: ApiRequest, type: GuestType): string {
             await t.sleep(500 + 1000 * rng());
           }
           for (const [k, v] of Object.entries(config)) {
-            if (isDiskKey(type, k)) config[k] = materializeDisk(sim, { vmid, node, type }, k, v, identity);
+            if (!isDiskKey(type, k)) continue;
+            const bytes = importBytes(sim, node, v);
+            config[k] = materializeDisk(sim, { vmid, node, type }, k, v, identity);
+            if (bytes) {
+              const target = storageOf(sim, volidOf(config[k] ?? '').split(':')[0] ?? '');
+              t.log(`importing disk '${/import-from=([^,]+)/.exec(v)?.[1]}' to VM ${vmid} ...`);
+              await t.sleep((bytes / target.throughput) * 1000);
+              t.log(`transferred ${sizeText(bytes)} of ${sizeText(bytes)} (100.00%)`);
+              t.log(`${k}: successfully created disk '${config[k]}'`);
+            }
           }
           if (type === 'qemu' && config.scsi0 && !config.boot) config.boot = 'order=scsi0';
           g.config = config;
