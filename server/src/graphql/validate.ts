@@ -49,4 +49,4 @@ function firstError(errors: ValidationError[], path: string[]): { path: string; 
  * For update inputs: skips the field's checks when it is left out, but (unlike `@IsOptional`) still
  * checks an explicit null, so a null for a required column is BAD_USER_INPUT rather than a failed insert.
  */
-export const IsOmitted = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
+export const IsOptionalNonNull = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);

@@ -3,7 +3,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolve
 import { Privilege } from '../../auth/privileges.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { applyPatch, findOr404 } from '../../graphql/crud.js';
-import { IsOmitted } from '../../graphql/validate.js';
+import { IsOptionalNonNull } from '../../graphql/validate.js';
 import { SLUG } from '../organization/organization.input.js';
 import { Cluster } from './cluster.entity.js';
 import { Node } from './node.entity.js';
@@ -43,7 +43,7 @@ class CreateClusterInput {
 @InputType()
 class UpdateClusterInput {
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true }, { message: 'must be an https:// URL' })
   apiUrl?: string;
 

@@ -4,7 +4,7 @@ import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { applyPatch } from '../../graphql/crud.js';
-import { IsOmitted } from '../../graphql/validate.js';
+import { IsOptionalNonNull } from '../../graphql/validate.js';
 import { SLUG } from '../organization/organization.input.js';
 import { findVisibleProject, projectScope } from '../project/project.access.js';
 import { NetworkConfiguration } from './network.entity.js';
@@ -15,7 +15,7 @@ const CIDR4 = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/([0
 @InputType()
 class NetworkFields {
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @Matches(BRIDGE, { message: 'must be a Linux bridge or SDN VNet name such as vmbr0 (max 15 characters)' })
   bridge?: string;
 
@@ -37,7 +37,7 @@ class NetworkFields {
   gateway?: string | null;
 
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @IsBoolean({ message: 'must be true or false' })
   firewall?: boolean;
 }
@@ -56,7 +56,7 @@ class CreateNetworkConfigurationInput extends NetworkFields {
 @InputType()
 class UpdateNetworkConfigurationInput extends NetworkFields {
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @Matches(SLUG, { message: 'must be 1 to 63 lowercase letters, digits or hyphens' })
   name?: string;
 }

@@ -1,6 +1,6 @@
 import { Length, Matches, ValidateNested } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import { IsOmitted } from '../../graphql/validate.js';
+import { IsOptionalNonNull } from '../../graphql/validate.js';
 import { Quota } from './quota.embeddable.js';
 
 export const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -20,7 +20,7 @@ export class CreateOrganizationInput {
 @InputType()
 export class UpdateOrganizationInput {
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @Length(1, 100, { message: 'must be 1 to 100 characters' })
   name?: string;
 

@@ -1,6 +1,6 @@
 import { IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import { IsOmitted } from '../../graphql/validate.js';
+import { IsOptionalNonNull } from '../../graphql/validate.js';
 import { Quota } from '../organization/quota.embeddable.js';
 import { SLUG } from '../organization/organization.input.js';
 
@@ -28,12 +28,12 @@ export class CreateProjectInput {
 @InputType()
 export class UpdateProjectInput {
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @Matches(SLUG, { message: nameMessage })
   name?: string;
 
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @Length(0, 2000, { message: 'must be at most 2000 characters' })
   description?: string;
 

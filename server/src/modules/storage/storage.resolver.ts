@@ -4,7 +4,7 @@ import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { applyPatch, findOr404 } from '../../graphql/crud.js';
-import { IsOmitted } from '../../graphql/validate.js';
+import { IsOptionalNonNull } from '../../graphql/validate.js';
 import { Cluster } from '../cluster/cluster.entity.js';
 import { SLUG } from '../organization/organization.input.js';
 import { StorageConfiguration } from './storage.entity.js';
@@ -37,12 +37,12 @@ class CreateStorageConfigurationInput {
 @InputType()
 class UpdateStorageConfigurationInput {
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @Matches(SLUG, { message: 'must be 1 to 63 lowercase letters, digits or hyphens' })
   name?: string;
 
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @IsBoolean({ message: 'must be true or false' })
   shared?: boolean;
 }

@@ -4,33 +4,33 @@ import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { applyPatch, findOr404 } from '../../graphql/crud.js';
-import { IsOmitted } from '../../graphql/validate.js';
+import { IsOptionalNonNull } from '../../graphql/validate.js';
 import { Cluster } from '../cluster/cluster.entity.js';
 import { MachineKind, Template } from './template.entity.js';
 
 @InputType()
 class TemplateSizeInput {
   @Field(() => Int, { nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @IsInt()
   @Min(1, { message: 'must be at least 1' })
   @Max(128, { message: 'must be at most 128' })
   defaultCores?: number;
 
   @Field(() => Int, { nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @IsInt()
   @Min(64, { message: 'must be at least 64 MiB' })
   defaultMemoryMiB?: number;
 
   @Field(() => Int, { nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @IsInt()
   @Min(1, { message: 'must be at least 1 GiB' })
   defaultDiskGiB?: number;
 
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @Length(0, 2000, { message: 'must be at most 2000 characters' })
   description?: string;
 }
@@ -71,7 +71,7 @@ class CreateTemplateInput extends TemplateSizeInput {
 @InputType()
 class UpdateTemplateInput extends TemplateSizeInput {
   @Field({ nullable: true })
-  @IsOmitted()
+  @IsOptionalNonNull()
   @Length(1, 100, { message: 'must be 1 to 100 characters' })
   name?: string;
 }
