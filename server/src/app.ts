@@ -8,6 +8,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { authenticate } from './auth/authenticate.js';
 import { SESSION_COOKIE, SessionKeys } from './auth/session.js';
 import type { Config } from './config.js';
@@ -15,12 +17,16 @@ import { makeContext, type Context } from './graphql/context.js';
 import { makeFormatError } from './graphql/format-error.js';
 import { buildApiSchema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
+import type { JobQueue } from './jobs/queue.js';
+import type { PubSub } from './realtime/pubsub.js';
 import type { SecretWriter, Services } from './services.js';
 
 export interface AppDeps {
   orm: MikroORM;
   log: Logger;
   secrets: SecretWriter;
+  pubsub: PubSub;
+  jobs: JobQueue;
   /** Base64 key that signs session tokens. */
   sessionSecret: string;
 }
@@ -41,19 +47,47 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     config,
     sessionKeys: new SessionKeys(deps.sessionSecret, config.SESSION_TTL_SECONDS),
     secrets: deps.secrets,
+    pubsub: deps.pubsub,
+    jobs: deps.jobs,
   };
   const app = express();
   app.disable('x-powered-by');
   const http = createServer(app);
 
+  const schema = await buildApiSchema(deps.pubsub);
+
+  // Subscriptions: graphql-ws on the same port and path. The browser's cookie (sent with the
+  // upgrade) or `connectionParams.authorization` authenticates, once per operation.
+  const wsServer = new WebSocketServer({ server: http, path: '/graphql' });
+  const wsCleanup = useServer<{ authorization?: string }>(
+    {
+      schema,
+      context: async (ctx) => {
+        const em = orm.em.fork();
+        const auth = ctx.connectionParams?.authorization;
+        const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : null;
+        const cookies = parseCookies(ctx.extra.request.headers.cookie);
+        const viewer = await authenticate(em, services.sessionKeys, { bearer, cookie: cookies[SESSION_COOKIE] ?? null });
+        return makeContext({ em, viewer, services, log });
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        log.debug({ errors }, 'subscription errors');
+      },
+    },
+    wsServer,
+  );
+
   const apollo = new ApolloServer<Context>({
-    schema: await buildApiSchema(),
+    schema,
     formatError: makeFormatError(log),
     introspection: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
     // main.ts owns the signals and drains everything in order.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: http })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: http }),
+      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+    ],
   });
   await apollo.start();
 
@@ -102,4 +136,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return out;
 }

@@ -9,6 +9,8 @@ import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { openOrm } from './db/orm.js';
 import { sqlClientFromOrm } from './db/sql-client.js';
 import { createLogger } from './logger.js';
+import { JobQueue } from './jobs/queue.js';
+import { createInProcessPubSub, createRedisPubSub } from './realtime/pubsub.js';
 import { LocalSecretStore } from './secrets/local-secret-store.js';
 import { loadSecretKey } from './secrets/secret-key.js';
 
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
   // The session signing key: SESSION_SECRET, or a key file generated at first start (never a default).
   const sessionKey = await loadSecretKey({ envKey: config.SESSION_SECRET, keyFile: path.join(config.DATA_DIR, 'session.key') });
   await bootstrap(orm, config, log, { demo: embedded !== null });
-  const app = await createApp(config, { orm, log, secrets, sessionSecret: sessionKey.key.toString('base64') });
+  const pubsub = config.REDIS_URL ? await createRedisPubSub(config.REDIS_URL) : createInProcessPubSub();
+  const jobs = await JobQueue.start({ url: config.DATABASE_URL ?? embedded!.url, poolSize: embedded ? 1 : 4, log });
+  const app = await createApp(config, { orm, log, secrets, pubsub, jobs, sessionSecret: sessionKey.key.toString('base64') });
   const address = await app.listen(config.PORT);
   log.info({ url: `http://${address.address}:${address.port}/graphql` }, 'API listening');
 
@@ -37,6 +41,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'draining');
     await app.stop();
     log.info('HTTP and GraphQL drained');
+    await jobs.stop();
+    await pubsub.close();
     await orm.close();
     await embedded?.close();
     log.info('stopped');

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-/** Columns every table has. Timestamps are `timestamptz`, written and read in UTC. */
+/**
+ * Columns every table has. Timestamps are `timestamptz(3)`, in UTC: millisecond precision, the
+ * precision of a JavaScript Date, so a pagination cursor holding one matches the row exactly.
+ */
 @ObjectType()
 @Entity({ abstract: true })
 export abstract class BaseEntity<Optional extends string = never> {
@@ -14,10 +17,10 @@ export abstract class BaseEntity<Optional extends string = never> {
   id: string = randomUUID();
 
   @Field()
-  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
   @Field()
-  @Property({ type: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }

@@ -1,6 +1,8 @@
 // The embedded database: real PostgreSQL compiled to WASM (PGlite), served on a loopback socket so
 // that `pg`, MikroORM and pg-boss use it exactly as they use a PostgreSQL server. PGlite runs one
-// query at a time, so clients must use a pool of one connection (see ARCHITECTURE.md).
+// query at a time: the socket server queues queries from its few connections (the ORM's and the job
+// queue's), and a query on one connection waits while a transaction is open on another, so code
+// must never await the other connection inside a transaction (see ARCHITECTURE.md).
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -17,7 +19,7 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
   const db = dataDir ? new PGlite(dataDir) : new PGlite();
   await db.waitReady;
   const port = await freePort();
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 1 });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 4 });
   await server.start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

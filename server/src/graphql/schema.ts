@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ClusterResolver } from '../modules/cluster/cluster.resolver.js';
+import { JobResolver } from '../modules/job/job.resolver.js';
 import { MachineResolver } from '../modules/machine/machine.resolver.js';
 import { MembershipResolver } from '../modules/membership/membership.resolver.js';
 import { NetworkConfigurationResolver } from '../modules/network/network.resolver.js';
@@ -9,6 +10,7 @@ import { ProjectResolver } from '../modules/project/project.resolver.js';
 import { StorageConfigurationResolver } from '../modules/storage/storage.resolver.js';
 import { TemplateResolver } from '../modules/template/template.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
+import { asTypeGraphqlPubSub, type PubSub } from '../realtime/pubsub.js';
 import { validateArgument } from './validate.js';
 
 export const resolvers = [
@@ -21,12 +23,14 @@ export const resolvers = [
   StorageConfigurationResolver,
   NetworkConfigurationResolver,
   MachineResolver,
+  JobResolver,
 ] as const;
 
 /** The whole API schema, built from the resolver classes. Emitted to schema/schema.graphql. */
-export function buildApiSchema(): Promise<GraphQLSchema> {
+export function buildApiSchema(pubsub: PubSub): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [...resolvers],
+    pubSub: asTypeGraphqlPubSub(pubsub),
     validateFn: validateArgument as never,
     // Dates travel as ISO-8601 strings in UTC.
     scalarsMap: [],

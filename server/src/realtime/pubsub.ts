@@ -9,7 +9,16 @@ import { Redis } from 'ioredis';
 /** Every topic and the payload it carries. Payloads are JSON-safe: they cross Redis as JSON. */
 export interface Topics {
   /** Progress of one job; `id` is the job id. */
-  jobProgress: { jobId: string; seq: number; step: string; status: string; percent: number | null; message: string; at: string };
+  jobProgress: {
+    jobId: string;
+    seq: number;
+    step: string;
+    status: string;
+    percent: number | null;
+    message: string;
+    at: string;
+    data: Record<string, unknown>;
+  };
   /** Status, node and address changes of a project's machines; `id` is the project id. */
   machineEvents: { machineId: string; projectId: string; status: string; node: string | null; ipAddresses: string[]; at: string };
   /** One metrics sample of a machine; `id` is the machine id. */
@@ -101,4 +110,32 @@ export async function createRedisPubSub(url: string, prefix = 'pvepaas:'): Promi
   return new EnginePubSub(engine, prefix, async () => {
     await engine.close();
   });
+}
+
+/**
+ * The same pub/sub in the shape type-graphql wants (`@Subscription({ topics })`). The platform's own
+ * subscriptions use `subscribe:` functions with the typed interface; this keeps type-graphql's
+ * topic subscriptions working on the same engine.
+ */
+export function asTypeGraphqlPubSub(pubsub: PubSub): {
+  publish(routingKey: string, ...args: unknown[]): void;
+  subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown>;
+} {
+  return {
+    publish(routingKey, id, payload) {
+      void pubsub.publish(routingKey as Topic, String(id), payload as never);
+    },
+    subscribe(routingKey, dynamicId) {
+      return {
+        async *[Symbol.asyncIterator]() {
+          const sub = await pubsub.subscribe(routingKey as Topic, String(dynamicId));
+          try {
+            yield* sub;
+          } finally {
+            await sub.return();
+          }
+        },
+      };
+    },
+  };
 }

@@ -12,6 +12,8 @@ import { Project } from '../modules/project/project.entity.js';
 import { MachineKind, Template } from '../modules/template/template.entity.js';
 import { User } from '../modules/user/user.entity.js';
 import { hashPassword } from '../auth/password.js';
+import { JobQueue } from '../jobs/queue.js';
+import { createInProcessPubSub, type PubSub } from '../realtime/pubsub.js';
 import { LocalSecretStore } from '../secrets/local-secret-store.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
@@ -29,6 +31,8 @@ export interface TestApi {
   url: string;
   db: TestDatabase;
   app: App;
+  pubsub: PubSub;
+  jobs: JobQueue;
   gql<T = Record<string, Json>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
   /** Like gql, but fails the test on any error and returns data. */
   ok<T = Record<string, Json>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
@@ -50,7 +54,9 @@ export async function startTestApi(): Promise<TestApi> {
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const config = loadConfig({ NODE_ENV: 'test' });
   const secrets = new LocalSecretStore({ sql: sqlClientFromOrm(db.orm), key: randomBytes(32) });
-  const app = await createApp(config, { orm: db.orm, log, secrets, sessionSecret: randomBytes(32).toString('base64') });
+  const pubsub = createInProcessPubSub();
+  const jobs = await JobQueue.start({ url: db.url, poolSize: db.kind === 'pglite' ? 1 : 2, log });
+  const app = await createApp(config, { orm: db.orm, log, secrets, pubsub, jobs, sessionSecret: randomBytes(32).toString('base64') });
   const address = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
 
@@ -130,8 +136,12 @@ export async function startTestApi(): Promise<TestApi> {
       await em.flush();
       return machine;
     },
+    pubsub,
+    jobs,
     async close() {
       await app.stop();
+      await jobs.stop();
+      await pubsub.close();
       await db.close();
     },
   };

@@ -119,6 +119,30 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
     for (const name of original) expect(seen).toContain(name);
   });
 
+  // Regression: cursors carry milliseconds; rows stamped by the database's now() (microseconds)
+  // once came back twice when paging by creation time.
+  it('pages rows inserted by plain SQL by creation time without repeats', async () => {
+    const conn = api.db.orm.em.fork().getConnection();
+    for (let batch = 0; batch < 3; batch++) {
+      await conn.execute(
+        `insert into machine (id, kind, name, project_id, owner_id, template_id, cores, memory_mib, disk_gib)
+         select gen_random_uuid(), 'VM', 'sql-' || ? || '-' || g, ?, ?, ?, 1, 512, 10 from generate_series(1, 10) g`,
+        [batch, project.id, owner.user.id, template.id],
+      );
+    }
+    for (const direction of ['ASC', 'DESC']) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const data: any = await api.ok(PAGE, { first: 7, after, filter: { nameContains: 'sql-' }, orderBy: { field: 'CREATED_AT', direction } }, owner.token);
+        seen.push(...data.machines.edges.map((e: any) => e.node.name));
+        after = data.machines.pageInfo.hasNextPage ? data.machines.pageInfo.endCursor : null;
+      } while (after);
+      expect(seen).toHaveLength(30);
+      expect(new Set(seen).size).toBe(30);
+    }
+  });
+
   it('filters by status, tag and kind and sorts descending', async () => {
     await insertMachines(3, 'stopped', { status: 'STOPPED', tags: ['db'], cores: 7 });
     const byStatus: any = await api.ok(PAGE, { first: 50, filter: { status: ['STOPPED'] } }, owner.token);

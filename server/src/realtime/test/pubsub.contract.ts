@@ -10,6 +10,7 @@ const sample = (jobId: string, seq: number): Topics['jobProgress'] => ({
   percent: seq,
   message: `step ${seq}`,
   at: new Date(0).toISOString(),
+  data: {},
 });
 
 async function take<T>(iterable: AsyncIterator<T>, n: number, timeoutMs = 5000): Promise<T[]> {
