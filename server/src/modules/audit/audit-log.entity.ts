@@ -18,7 +18,7 @@ export class AuditLog {
   id!: string;
 
   @Field()
-  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   at: Date = new Date();
 
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
