@@ -631,6 +631,29 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
       });
     });
 
+    describe.runIf(sim)('PCI passthrough of a whole device', () => {
+      it('a device passed through to a running VM cannot be started in a second one (task fails)', async () => {
+        const ids = [await t.client.cluster.nextId()];
+        ids.push(ids[0]! + 1);
+        for (const vmid of ids) {
+          await t.client.waitForTask(
+            await t.client.qemu.create('pve3', {
+              vmid,
+              memory: 2048,
+              machine: 'q35',
+              hostpci: { 0: { host: '0000:c1:00.0', pcie: true } },
+            }),
+          );
+        }
+        await t.client.waitForTask(await t.client.qemu.start('pve3', ids[0]!));
+        const err = await t.client.waitForTask(await t.client.qemu.start('pve3', ids[1]!)).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ProxmoxTaskError);
+        expect((err as ProxmoxTaskError).exitStatus).toMatch(/PCI device '0000:c1:00.0' already in use by VMID/);
+        await t.client.waitForTask(await t.client.qemu.stop('pve3', ids[0]!));
+        for (const vmid of ids) await t.client.waitForTask(await t.client.qemu.destroy('pve3', vmid, { purge: true }));
+      });
+    });
+
     describe.runIf(sim)('error mapping', () => {
       it('missing guest → NOT_FOUND (500 "does not exist")', async () => {
         await expect(t.client.qemu.getConfig(t.node, 987654)).rejects.toMatchObject({ code: 'NOT_FOUND', status: 500 });
