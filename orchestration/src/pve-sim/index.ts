@@ -52,6 +52,8 @@ export interface PveSimulatorOptions {
   /** Node count (default 3: pve1..pve3). */
   nodes?: number;
   rootPassword?: string;
+  /** Answer as Proxmox VE 9.1 (default) or 8.4: schema, /version, RRD layout and fields. */
+  pveVersion?: '9.1' | '8.4';
   /** Add a few running demo guests to a freshly seeded cluster (main.ts does, tests do not). */
   demo?: boolean;
   /** A console broker; by default the one from ./console/ when present, else none. */
@@ -144,7 +146,12 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
     seedState({ seed, nodes: options.nodes, rootPassword, now: Date.now(), authKey: randomBytes(32).toString('hex') });
   const sim = new Sim(
     state,
-    { seed: state.seed, timeFactor: options.timeFactor ?? 1, overcommitRatio: options.overcommitRatio ?? 1 },
+    {
+      seed: state.seed,
+      timeFactor: options.timeFactor ?? 1,
+      overcommitRatio: options.overcommitRatio ?? 1,
+      pveVersion: options.pveVersion ?? '9.1',
+    },
     state.authKey,
   );
   sim.faults = new Faults(state.seed);
@@ -200,7 +207,7 @@ export async function createPveSimulator(options: PveSimulatorOptions = {}): Pro
   const control = createControl(sim);
   if (options.demo && !loaded) addDemoGuests(control);
   const router = buildRouter();
-  const schema = loadSchema('9.1');
+  const schema = loadSchema(options.pveVersion ?? '9.1');
   const deps = { sim, router, schema, control: createControlHandler(sim, control) };
   const server: Server = cert ? createHttpsServer({ key: cert.keyPem, cert: cert.certPem }) : createHttpServer();
   server.on('request', createRequestHandler(deps));

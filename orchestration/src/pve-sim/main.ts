@@ -24,6 +24,7 @@ const sim = await createPveSimulator({
   tls: env('PVE_SIM_TLS', bool, true) as boolean,
   overcommitRatio: env('PVE_SIM_OVERCOMMIT', num, 1) as number,
   demo: env('PVE_SIM_DEMO', bool, true) as boolean,
+  pveVersion: env('PVE_SIM_VERSION', (v) => (v === '9.1' || v === '8.4' ? v : undefined), '9.1') as '9.1' | '8.4',
 });
 
 const out = [

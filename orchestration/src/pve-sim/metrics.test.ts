@@ -125,3 +125,26 @@ describe('metrics', () => {
     expect(await types()).toEqual(new Set(['node', 'qemu', 'storage', 'sdn', 'pool']));
   });
 });
+
+describe('Proxmox VE 8.4 mode', () => {
+  const start = useSim();
+  it('validates against the 8.4 schema and answers with 8.x versions and RRD layout', async () => {
+    const sim = await start({ pveVersion: '8.4' });
+    const api = client(sim);
+    expect((await api.get<{ version: string }>('/version')).body!.data.version).toBe('8.4.1');
+    const hour = await api.get<Point[]>('/nodes/pve1/rrddata', { timeframe: 'hour' });
+    expect(hour.body!.data).toHaveLength(70);
+    expect(Object.keys(hour.body!.data[0]!)).not.toContain('memavailable');
+    const day = await api.get<Point[]>('/nodes/pve1/rrddata', { timeframe: 'day' });
+    expect(day.body!.data[1]!.time! - day.body!.data[0]!.time!).toBe(1800);
+    expect((await api.get('/nodes/pve1/rrddata', { timeframe: 'decade' })).status).toBe(400);
+    // GET lxc/{vmid}/migrate is new in 9.x
+    const ct = await api.post<string>('/nodes/pve1/lxc', {
+      vmid: 150,
+      ostemplate: 'local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst',
+      rootfs: 'local-lvm:4',
+    });
+    await api.wait(ct.body!.data);
+    expect((await api.get('/nodes/pve1/lxc/150/migrate')).status).toBe(501);
+  });
+});

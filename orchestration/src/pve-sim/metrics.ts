@@ -153,9 +153,21 @@ export const RRD_LAYOUT: Record<Timeframe, { step: number; count: number }> = {
   decade: { step: 604800, count: 570 },
 };
 
+/** PVE ≤ 8 (`pve2-*` RRD files): 70 rows per timeframe at coarser steps. */
+export const RRD_LAYOUT_PVE8: Record<Timeframe, { step: number; count: number }> = {
+  hour: { step: 60, count: 70 },
+  day: { step: 1800, count: 70 },
+  week: { step: 10800, count: 70 },
+  month: { step: 43200, count: 70 },
+  year: { step: 604800, count: 70 },
+  decade: { step: 604800, count: 70 },
+};
+
+export type RrdLayout = Record<Timeframe, { step: number; count: number }>;
+
 /** Bucket start times (seconds), oldest first, ending with the current (partial) bucket. */
-export function rrdTimes(nowSec: number, timeframe: Timeframe): number[] {
-  const { step, count } = RRD_LAYOUT[timeframe];
+export function rrdTimes(nowSec: number, timeframe: Timeframe, layout: RrdLayout = RRD_LAYOUT): number[] {
+  const { step, count } = layout[timeframe];
   const last = Math.floor(nowSec / step) * step;
   return Array.from({ length: count }, (_, i) => last - (count - 1 - i) * step);
 }
@@ -185,10 +197,17 @@ function runningFraction(runs: GuestShape['runs'], t0: number, t1: number, now: 
   return span > 0 ? covered / span : 0;
 }
 
-export function guestRrd(seed: number, g: GuestShape, nowSec: number, timeframe: Timeframe, cf: 'AVERAGE' | 'MAX') {
-  const { step } = RRD_LAYOUT[timeframe];
+export function guestRrd(
+  seed: number,
+  g: GuestShape,
+  nowSec: number,
+  timeframe: Timeframe,
+  cf: 'AVERAGE' | 'MAX',
+  layout: RrdLayout = RRD_LAYOUT,
+) {
+  const { step } = layout[timeframe];
   const points: Record<string, number>[] = [];
-  for (const time of rrdTimes(nowSec, timeframe)) {
+  for (const time of rrdTimes(nowSec, timeframe, layout)) {
     if (time + step <= g.createdAt) {
       points.push({ time });
       continue;
@@ -253,10 +272,17 @@ export function nodeSample(seed: number, n: NodeShape, time: number, step = 60) 
   };
 }
 
-export function nodeRrd(seed: number, n: NodeShape, nowSec: number, timeframe: Timeframe, cf: 'AVERAGE' | 'MAX') {
-  const { step } = RRD_LAYOUT[timeframe];
+export function nodeRrd(
+  seed: number,
+  n: NodeShape,
+  nowSec: number,
+  timeframe: Timeframe,
+  cf: 'AVERAGE' | 'MAX',
+  layout: RrdLayout = RRD_LAYOUT,
+) {
+  const { step } = layout[timeframe];
   const points: Record<string, number>[] = [];
-  for (const time of rrdTimes(nowSec, timeframe)) {
+  for (const time of rrdTimes(nowSec, timeframe, layout)) {
     // The node's RRD file outlives reboots; it starts at installation, a year before this boot.
     if (time + step <= n.bootedAt / 1000 - 365 * 86400 || (!n.online && time > nowSec - 300)) {
       points.push({ time });
@@ -291,6 +317,12 @@ export function nodeRrd(seed: number, n: NodeShape, nowSec: number, timeframe: T
   return points;
 }
 
-export function storageRrd(nowSec: number, timeframe: Timeframe, total: number, used: number) {
-  return rrdTimes(nowSec, timeframe).map((time) => ({ time, total, used }));
+export function storageRrd(
+  nowSec: number,
+  timeframe: Timeframe,
+  total: number,
+  used: number,
+  layout: RrdLayout = RRD_LAYOUT,
+) {
+  return rrdTimes(nowSec, timeframe, layout).map((time) => ({ time, total, used }));
 }

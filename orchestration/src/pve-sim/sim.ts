@@ -3,7 +3,17 @@
 import type { ConsoleBroker } from './console/types.js';
 import { PveError } from './errors.js';
 import type { Faults } from './faults.js';
-import { bytesIn, cpuAt, guestWaves, memAt, type GuestWaves, type RateKind } from './metrics.js';
+import {
+  bytesIn,
+  cpuAt,
+  guestWaves,
+  memAt,
+  RRD_LAYOUT,
+  RRD_LAYOUT_PVE8,
+  type GuestWaves,
+  type RateKind,
+  type RrdLayout,
+} from './metrics.js';
 import { createRng, type Rng } from './rng.js';
 import { GiB, MiB, parseSize, type Guest, type GuestType, type SimNode, type SimStateData } from './state.js';
 import type { LockManager, TaskManager } from './tasks.js';
@@ -12,6 +22,8 @@ export interface SimOptions {
   seed: number;
   timeFactor: number;
   overcommitRatio: number;
+  /** Which published API the simulator answers as (schema, version, RRD layout). */
+  pveVersion: '9.1' | '8.4';
 }
 
 export class Sim {
@@ -42,6 +54,24 @@ export class Sim {
   /** Bumped on every state change; read models cache on (version, second). */
   version = 0;
   readonly memo = new Map<string, { version: number; sec: number; json: string }>();
+
+  get versionInfo() {
+    return this.options.pveVersion === '8.4'
+      ? { version: '8.4.1', release: '8.4', repoid: '2a5fa54a8503f96d' }
+      : { version: '9.1.4', release: '9.1', repoid: 'a1b2c3d4e5f60718' };
+  }
+
+  get rrdLayout(): RrdLayout {
+    return this.options.pveVersion === '8.4' ? RRD_LAYOUT_PVE8 : RRD_LAYOUT;
+  }
+
+  /** PVE 8 RRDs have no memhost, memavailable or pressure data sources. */
+  rrdFields(point: Record<string, number>): Record<string, number> {
+    if (this.options.pveVersion !== '8.4') return point;
+    return Object.fromEntries(
+      Object.entries(point).filter(([k]) => k !== 'memhost' && k !== 'memavailable' && !k.startsWith('pressure')),
+    );
+  }
 
   onChange(fn: () => void) {
     this.persist = fn;

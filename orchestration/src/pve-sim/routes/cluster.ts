@@ -6,7 +6,7 @@ import type { TaskRecord } from '../state.js';
 import { canAudit, clusterResources, nodeResource, nodeUsage } from './views.js';
 
 export function clusterRoutes(r: Router) {
-  r.on('GET', '/version', () => ({ version: '9.1.4', release: '9.1', repoid: 'a1b2c3d4e5f60718', console: 'xtermjs' }));
+  r.on('GET', '/version', ({ sim }) => ({ ...sim.versionInfo, console: 'xtermjs' }));
 
   r.on('GET', '/cluster/resources', ({ sim, params, identity }) => {
     const type = params.str('type');
@@ -180,7 +180,8 @@ export function clusterRoutes(r: Router) {
       sim.nowSec(),
       params.req('timeframe') as Timeframe,
       (params.str('cf') ?? 'AVERAGE') as 'AVERAGE',
-    );
+      sim.rrdLayout,
+    ).map((p) => sim.rrdFields(p));
   });
 
   r.on(

@@ -139,7 +139,7 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
     // pvestatd creates the RRD file at its first update, up to 10 s after the guest appears.
     if (sim.nowMs() - g.createdAt < sim.scale(10_000)) {
       throw PveError.internal(
-        `RRD error: opening '/var/lib/rrdcached/db/pve-vm-9.0/${g.vmid}': No such file or directory`,
+        `RRD error: opening '/var/lib/rrdcached/db/${sim.options.pveVersion === '8.4' ? 'pve2-vm' : 'pve-vm-9.0'}/${g.vmid}': No such file or directory`,
       );
     }
     const runs = g.runs.map(([s, e]) => [s / 1000, e === null ? undefined : e / 1000] as [number, number | undefined]);
@@ -158,7 +158,8 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
       sim.nowSec(),
       params.req('timeframe') as Timeframe,
       (params.str('cf') ?? 'AVERAGE') as 'AVERAGE',
-    );
+      sim.rrdLayout,
+    ).map((p) => sim.rrdFields(p));
   });
 
   // --- consoles

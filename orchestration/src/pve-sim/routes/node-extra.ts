@@ -5,11 +5,7 @@ import type { Router } from '../router.js';
 import { MiB } from '../state.js';
 
 export function nodeExtraRoutes(r: Router) {
-  r.on(
-    'GET',
-    '/nodes/{node}/version',
-    ({ sim, params }) => (sim.node(params.node), { version: '9.1.4', release: '9.1', repoid: 'a1b2c3d4e5f60718' }),
-  );
+  r.on('GET', '/nodes/{node}/version', ({ sim, params }) => (sim.node(params.node), sim.versionInfo));
 
   r.on('GET', '/nodes/{node}/network', ({ sim, params }) => {
     const n = sim.node(params.node);

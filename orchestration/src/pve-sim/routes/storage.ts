@@ -103,6 +103,7 @@ export function storageRoutes(r: Router) {
       params.req('timeframe') as Timeframe,
       s.total,
       sim.storageUsed(s.storage, params.node),
+      sim.rrdLayout,
     );
   });
   r.on('GET', '/nodes/{node}/storage/{storage}/content', ({ sim, params }) => {
