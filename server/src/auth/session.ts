@@ -1,20 +1,22 @@
 // Session tokens: short JWTs signed with the platform's key, carried in an httpOnly cookie by the
 // browser or as `Authorization: Bearer` by API clients. Personal API tokens (prefix `pvp_`) are
 // opaque and looked up by their SHA-256 hash.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 
 export const SESSION_COOKIE = 'pvepaas_session';
 export const API_TOKEN_PREFIX = 'pvp_';
 
 export class SessionKeys {
-  private readonly key: Uint8Array;
+  // A KeyObject, imported once: handing jose raw bytes makes it import the key on every call.
+  private readonly key: KeyObject;
   constructor(
     secretBase64: string,
     readonly ttlSeconds: number,
   ) {
-    this.key = Buffer.from(secretBase64, 'base64');
-    if (this.key.length < 32) throw new Error('SESSION_SECRET must decode to at least 32 bytes');
+    const raw = Buffer.from(secretBase64, 'base64');
+    if (raw.length < 32) throw new Error('SESSION_SECRET must decode to at least 32 bytes');
+    this.key = createSecretKey(raw);
   }
 
   sign(userId: string): Promise<string> {

@@ -22,7 +22,8 @@ export enum MachineStatus {
 registerEnumType(MachineStatus, { name: 'MachineStatus' });
 
 /** A VM or container of a project. `vmid` is unique per cluster (a database constraint). */
-@ObjectType()
+// simpleResolvers: plain fields skip type-graphql's middleware stack (lists of machines are hot).
+@ObjectType({ simpleResolvers: true })
 @Entity()
 @Unique({ properties: ['cluster', 'vmid'] })
 @Unique({ properties: ['project', 'name'] })
