@@ -42,7 +42,9 @@ describe.skipIf(postgresUnavailable())('GraphQL errors over HTTP', () => {
     expect(error.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     const reference = error.extensions?.reference as string;
     expect(reference).toMatch(UUID);
-    expect(error.message).toBe(`Internal server error. Reference ${reference}; the operators can find the cause in the logs.`);
+    expect(error.message).toBe(
+      `Internal server error. Reference ${reference}; the operators can find the cause in the logs.`,
+    );
     const shown = JSON.stringify({ message: error.message, extensions: error.extensions });
     for (const internal of ['template', 'relation', 'does not exist', 'select', 'Exception', '42P01', 'stack']) {
       expect(shown).not.toContain(internal);
@@ -69,13 +71,17 @@ describe.skipIf(postgresUnavailable())('GraphQL errors over HTTP', () => {
     expect(missingArg.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     const variable = await post(
-      JSON.stringify({ query: 'query($first: Int) { organizations(first: $first) { totalCount } }', variables: { first: 'ten' } }),
+      JSON.stringify({
+        query: 'query($first: Int) { organizations(first: $first) { totalCount } }',
+        variables: { first: 'ten' },
+      }),
     );
     expect(variable.status).toBe(400);
     expect(variable.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
     expect(variable.body.errors?.[0]?.message).toMatch(/^Variable "\$first" got invalid value "ten"/);
 
-    for (const result of [syntax, validation, variable]) expect(JSON.stringify(result.body)).not.toMatch(/stacktrace|INTERNAL/);
+    for (const result of [syntax, validation, variable])
+      expect(JSON.stringify(result.body)).not.toMatch(/stacktrace|INTERNAL/);
   });
 
   it('keeps domain errors as they are: code, message and safe details', async () => {
@@ -91,7 +97,11 @@ describe.skipIf(postgresUnavailable())('GraphQL errors over HTTP', () => {
       path: ['organization'],
       extensions: { code: 'NOT_FOUND', entity: 'Organization', id },
     });
-    const invalid = await api.gql(`mutation { createOrganization(input: { name: "x", slug: "X" }) { id } }`, {}, user.token);
+    const invalid = await api.gql(
+      `mutation { createOrganization(input: { name: "x", slug: "X" }) { id } }`,
+      {},
+      user.token,
+    );
     expect(invalid.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.slug' });
     const forbidden = await api.gql(`{ users { totalCount } }`, {}, user.token);
     expect(forbidden.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', privilege: 'Platform.Admin' });
@@ -107,6 +117,10 @@ describe('makeFormatError', () => {
     expect(formatted.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(formatted.message).not.toContain('10.0.0.5');
     expect(error).toHaveBeenCalledOnce();
-    expect(error.mock.calls[0]![0]).toMatchObject({ err: cause, reference: formatted.extensions?.reference, path: ['x'] });
+    expect(error.mock.calls[0]![0]).toMatchObject({
+      err: cause,
+      reference: formatted.extensions?.reference,
+      path: ['x'],
+    });
   });
 });

@@ -33,7 +33,10 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
 
   /** The row's secret reference, read straight from the table (the API never shows it). */
   async function secretRef(clusterId: string): Promise<string> {
-    const rows = await api.db.orm.em.fork().getConnection().execute(`select token_secret_ref from cluster where id = ?`, [clusterId]);
+    const rows = await api.db.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select token_secret_ref from cluster where id = ?`, [clusterId]);
     return rows[0]?.token_secret_ref as string;
   }
 
@@ -46,7 +49,9 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
     expect(tables.length).toBeGreaterThan(10);
     const found: Record<string, number> = {};
     for (const { table_name } of tables) {
-      const rows = await conn.execute(`select count(*)::int as n from "${table_name}" t where strpos(t::text, ?) > 0`, [needle]);
+      const rows = await conn.execute(`select count(*)::int as n from "${table_name}" t where strpos(t::text, ?) > 0`, [
+        needle,
+      ]);
       const n = rows[0]?.n as number;
       if (n > 0) found[table_name] = n;
     }
@@ -74,8 +79,17 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
     expect((await api.ok(LIST, {}, admin.token)).clusters.map((c: Json) => c.id)).toContain(createCluster.id);
 
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    const { updateCluster } = await api.ok(UPDATE, { id: createCluster.id, input: { apiUrl: 'https://pve2.example.com:8006', tlsFingerprint: null, caPem: pem } }, admin.token);
-    expect(updateCluster).toMatchObject({ name: given.name, apiUrl: 'https://pve2.example.com:8006', tlsFingerprint: null, caPem: pem });
+    const { updateCluster } = await api.ok(
+      UPDATE,
+      { id: createCluster.id, input: { apiUrl: 'https://pve2.example.com:8006', tlsFingerprint: null, caPem: pem } },
+      admin.token,
+    );
+    expect(updateCluster).toMatchObject({
+      name: given.name,
+      apiUrl: 'https://pve2.example.com:8006',
+      tlsFingerprint: null,
+      caPem: pem,
+    });
 
     const ref = await secretRef(createCluster.id);
     expect(await api.ok(DELETE, { id: createCluster.id }, admin.token)).toEqual({ deleteCluster: true });
@@ -123,7 +137,10 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
       [UPDATE, { id: createCluster.id, input: { apiUrl: 'https://evil.example.com' } }],
       [DELETE, { id: createCluster.id }],
     ] as const) {
-      expect((await api.fail(query, variables, owner.token)).extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Platform.Admin' });
+      expect((await api.fail(query, variables, owner.token)).extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        privilege: 'Platform.Admin',
+      });
       expect((await api.fail(query, variables)).extensions?.code).toBe('UNAUTHENTICATED');
     }
     expect((await api.ok(LIST, {}, admin.token)).clusters.find((c: Json) => c.id === createCluster.id).apiUrl).toBe(
@@ -171,7 +188,13 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
   it('puts a node in maintenance and takes it out', async () => {
     const { createCluster } = await api.ok(CREATE, { input: input() }, admin.token);
     const em = api.db.orm.em.fork();
-    const node = em.create(Node, { cluster: createCluster.id, name: 'pve1', status: 'online', cpuCount: 16, memoryBytes: 64 * 2 ** 30 });
+    const node = em.create(Node, {
+      cluster: createCluster.id,
+      name: 'pve1',
+      status: 'online',
+      cpuCount: 16,
+      memoryBytes: 64 * 2 ** 30,
+    });
     em.create(Node, { cluster: createCluster.id, name: 'pve2' });
     await em.flush();
 

@@ -30,8 +30,17 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
     const { owner, org } = await tenant();
     const bob = await api.user({ email: 'bob@example.com' });
     // Emails match whatever the case the caller typed.
-    const { addMember } = await api.ok(ADD, { input: { organizationId: org.id, email: 'Bob@Example.com', role: 'VIEWER' } }, owner.token);
-    expect(addMember).toMatchObject({ role: 'VIEWER', user: { email: 'bob@example.com' }, organization: { id: org.id }, project: null });
+    const { addMember } = await api.ok(
+      ADD,
+      { input: { organizationId: org.id, email: 'Bob@Example.com', role: 'VIEWER' } },
+      owner.token,
+    );
+    expect(addMember).toMatchObject({
+      role: 'VIEWER',
+      user: { email: 'bob@example.com' },
+      organization: { id: org.id },
+      project: null,
+    });
 
     const { organization } = await api.ok(MEMBERS, { id: org.id }, bob.token);
     expect(organization.members.map((m: Json) => [m.user.email, m.role])).toEqual([
@@ -47,10 +56,18 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
 
   it('names input.email for an unknown or malformed email', async () => {
     const { owner, org } = await tenant();
-    const unknown = await api.fail(ADD, { input: { organizationId: org.id, email: 'nobody@example.com', role: 'VIEWER' } }, owner.token);
+    const unknown = await api.fail(
+      ADD,
+      { input: { organizationId: org.id, email: 'nobody@example.com', role: 'VIEWER' } },
+      owner.token,
+    );
     expect(unknown.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.email' });
     expect(unknown.message).toMatch(/^input\.email: no user has this email/);
-    const malformed = await api.fail(ADD, { input: { organizationId: org.id, email: 'not-an-email', role: 'VIEWER' } }, owner.token);
+    const malformed = await api.fail(
+      ADD,
+      { input: { organizationId: org.id, email: 'not-an-email', role: 'VIEWER' } },
+      owner.token,
+    );
     expect(malformed.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.email' });
   });
 
@@ -59,7 +76,9 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
     const carol = await api.user();
     const input = { organizationId: org.id, email: carol.user.email, role: 'VIEWER' };
     await api.ok(ADD, { input }, owner.token);
-    expect((await api.fail(ADD, { input: { ...input, role: 'ADMIN' } }, owner.token)).extensions?.code).toBe('CONFLICT');
+    expect((await api.fail(ADD, { input: { ...input, role: 'ADMIN' } }, owner.token)).extensions?.code).toBe(
+      'CONFLICT',
+    );
   });
 
   it('never leaves an organization without an owner (CONFLICT)', async () => {
@@ -83,16 +102,23 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
     for (let round = 0; round < 5; round++) {
       const { owner, org, ownerMembershipId } = await tenant();
       const second = await api.user();
-      const { addMember } = await api.ok(ADD, { input: { organizationId: org.id, email: second.user.email, role: 'OWNER' } }, owner.token);
+      const { addMember } = await api.ok(
+        ADD,
+        { input: { organizationId: org.id, email: second.user.email, role: 'OWNER' } },
+        owner.token,
+      );
       const results = await Promise.all([
         api.gql(UPDATE_ROLE, { id: ownerMembershipId, role: 'ADMIN' }, owner.token),
         api.gql(REMOVE, { id: addMember.id }, second.token),
       ]);
       expect(results.filter((r) => r.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(1);
-      const rows = await api.db.orm.em.fork().getConnection().execute(
-        `select count(*)::int as n from membership where organization_id = ? and project_id is null and role = 'OWNER'`,
-        [org.id],
-      );
+      const rows = await api.db.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `select count(*)::int as n from membership where organization_id = ? and project_id is null and role = 'OWNER'`,
+          [org.id],
+        );
       expect(rows[0]?.n, `round ${round}`).toBe(1);
     }
   });
@@ -100,7 +126,11 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
   it('does not count a project-scoped owner as an owner of the organization', async () => {
     const { owner, org, project, ownerMembershipId } = await tenant();
     const erin = await api.user();
-    await api.ok(ADD, { input: { organizationId: org.id, projectId: project.id, email: erin.user.email, role: 'OWNER' } }, owner.token);
+    await api.ok(
+      ADD,
+      { input: { organizationId: org.id, projectId: project.id, email: erin.user.email, role: 'OWNER' } },
+      owner.token,
+    );
     expect((await api.fail(REMOVE, { id: ownerMembershipId }, owner.token)).extensions?.code).toBe('CONFLICT');
   });
 
@@ -110,12 +140,22 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
     const frank = await api.user();
     await api.ok(ADD, { input: { organizationId: org.id, email: admin.user.email, role: 'ADMIN' } }, owner.token);
 
-    const grant = await api.fail(ADD, { input: { organizationId: org.id, email: frank.user.email, role: 'OWNER' } }, admin.token);
+    const grant = await api.fail(
+      ADD,
+      { input: { organizationId: org.id, email: frank.user.email, role: 'OWNER' } },
+      admin.token,
+    );
     expect(grant.extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Organization.Owner' });
-    const { addMember } = await api.ok(ADD, { input: { organizationId: org.id, email: frank.user.email, role: 'OPERATOR' } }, admin.token);
+    const { addMember } = await api.ok(
+      ADD,
+      { input: { organizationId: org.id, email: frank.user.email, role: 'OPERATOR' } },
+      admin.token,
+    );
     const promote = await api.fail(UPDATE_ROLE, { id: addMember.id, role: 'OWNER' }, admin.token);
     expect(promote.extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Organization.Owner' });
-    expect((await api.fail(UPDATE_ROLE, { id: ownerMembershipId, role: 'VIEWER' }, admin.token)).extensions?.code).toBe('FORBIDDEN');
+    expect((await api.fail(UPDATE_ROLE, { id: ownerMembershipId, role: 'VIEWER' }, admin.token)).extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect((await api.fail(REMOVE, { id: ownerMembershipId }, admin.token)).extensions?.code).toBe('FORBIDDEN');
     // Other roles are the admin's to manage.
     await api.ok(UPDATE_ROLE, { id: addMember.id, role: 'VIEWER' }, admin.token);
@@ -124,7 +164,11 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
     // Below admin, no role management at all.
     const viewer = await api.user();
     await api.ok(ADD, { input: { organizationId: org.id, email: viewer.user.email, role: 'VIEWER' } }, owner.token);
-    const byViewer = await api.fail(ADD, { input: { organizationId: org.id, email: frank.user.email, role: 'VIEWER' } }, viewer.token);
+    const byViewer = await api.fail(
+      ADD,
+      { input: { organizationId: org.id, email: frank.user.email, role: 'VIEWER' } },
+      viewer.token,
+    );
     expect(byViewer.extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Organization.Admin' });
   });
 
@@ -132,7 +176,9 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
     const { ownerMembershipId } = await tenant();
     const outsider = await api.user();
     await api.org(outsider.user, Role.OWNER);
-    expect((await api.fail(UPDATE_ROLE, { id: ownerMembershipId, role: 'VIEWER' }, outsider.token)).extensions?.code).toBe('NOT_FOUND');
+    expect(
+      (await api.fail(UPDATE_ROLE, { id: ownerMembershipId, role: 'VIEWER' }, outsider.token)).extensions?.code,
+    ).toBe('NOT_FOUND');
     expect((await api.fail(REMOVE, { id: ownerMembershipId }, outsider.token)).extensions?.code).toBe('NOT_FOUND');
   });
 
@@ -153,18 +199,30 @@ describe.skipIf(postgresUnavailable())('memberships over HTTP', () => {
 
     const { projects } = await api.ok(`{ projects(first: 50) { totalCount edges { node { id } } } }`, {}, gina.token);
     expect(projects.edges.map((e: Json) => e.node.id)).toEqual([project.id]);
-    const nested = await api.ok(`query($id: ID!) { organization(id: $id) { projects { totalCount } } }`, { id: org.id }, gina.token);
+    const nested = await api.ok(
+      `query($id: ID!) { organization(id: $id) { projects { totalCount } } }`,
+      { id: org.id },
+      gina.token,
+    );
     expect(nested.organization.projects.totalCount).toBe(1);
-    expect((await api.fail(`query($id: ID!) { project(id: $id) { id } }`, { id: other.id }, gina.token)).extensions?.code).toBe('NOT_FOUND');
+    expect(
+      (await api.fail(`query($id: ID!) { project(id: $id) { id } }`, { id: other.id }, gina.token)).extensions?.code,
+    ).toBe('NOT_FOUND');
     const template = await api.template();
     const inside = await api.machine(project, owner.user, template);
     const outside = await api.machine(other, owner.user, template);
     const { machines } = await api.ok(`{ machines(first: 50) { edges { node { id } } } }`, {}, gina.token);
     expect(machines.edges.map((e: Json) => e.node.id)).toEqual([inside.id]);
-    expect((await api.fail(`query($id: ID!) { machine(id: $id) { id } }`, { id: outside.id }, gina.token)).extensions?.code).toBe('NOT_FOUND');
+    expect(
+      (await api.fail(`query($id: ID!) { machine(id: $id) { id } }`, { id: outside.id }, gina.token)).extensions?.code,
+    ).toBe('NOT_FOUND');
     // Admin of the project, not of the organization: the member list and org-wide changes are refused.
     expect((await api.fail(MEMBERS, { id: org.id }, gina.token)).extensions?.code).toBe('FORBIDDEN');
-    const orgWide = await api.fail(ADD, { input: { organizationId: org.id, email: owner.user.email, role: 'VIEWER' } }, gina.token);
+    const orgWide = await api.fail(
+      ADD,
+      { input: { organizationId: org.id, email: owner.user.email, role: 'VIEWER' } },
+      gina.token,
+    );
     expect(orgWide.extensions?.code).toBe('FORBIDDEN');
 
     // A project of another organization (even one the caller owns) is not a scope of this one.

@@ -24,10 +24,18 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
 
   it('creates an organization with the caller as its owner, and reads it back', async () => {
     const alice = await api.user();
-    const { createOrganization: org } = await api.ok(CREATE, { input: { name: 'Acme Corp', slug: 'acme' } }, alice.token);
+    const { createOrganization: org } = await api.ok(
+      CREATE,
+      { input: { name: 'Acme Corp', slug: 'acme' } },
+      alice.token,
+    );
     expect(org).toMatchObject({ name: 'Acme Corp', slug: 'acme', quota: { cores: null, machines: null } });
     expect(org.members).toEqual([{ role: 'OWNER', user: { email: alice.user.email } }]);
-    const { organization } = await api.ok(`query($id: ID!) { organization(id: $id) { slug } }`, { id: org.id }, alice.token);
+    const { organization } = await api.ok(
+      `query($id: ID!) { organization(id: $id) { slug } }`,
+      { id: org.id },
+      alice.token,
+    );
     expect(organization).toEqual({ slug: 'acme' });
   });
 
@@ -39,14 +47,25 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
     const project = await api.org(carol.user, Role.OWNER);
     // A role in one project of an organization is enough to see the organization.
     const em = api.db.orm.em.fork();
-    em.create(Membership, { organization: project.org.id, project: project.project.id, user: bob.user.id, role: Role.VIEWER });
+    em.create(Membership, {
+      organization: project.org.id,
+      project: project.project.id,
+      user: bob.user.id,
+      role: Role.VIEWER,
+    });
     await em.flush();
 
     const { organizations } = await api.ok(LIST, { first: 10 }, bob.token);
     expect(organizations.totalCount).toBe(2);
-    expect(organizations.edges.map((e: Json) => e.node.id).sort()).toEqual([mine.createOrganization.id, project.org.id].sort());
+    expect(organizations.edges.map((e: Json) => e.node.id).sort()).toEqual(
+      [mine.createOrganization.id, project.org.id].sort(),
+    );
 
-    const hidden = await api.fail(`query($id: ID!) { organization(id: $id) { id } }`, { id: mine.createOrganization.id }, carol.token);
+    const hidden = await api.fail(
+      `query($id: ID!) { organization(id: $id) { id } }`,
+      { id: mine.createOrganization.id },
+      carol.token,
+    );
     expect(hidden.extensions?.code).toBe('NOT_FOUND');
 
     const admin = await api.user({ admin: true });
@@ -56,7 +75,8 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
 
   it('pages organizations by name without repeats', async () => {
     const dave = await api.user();
-    for (const slug of ['p-e', 'p-a', 'p-d', 'p-c', 'p-b']) await api.ok(CREATE, { input: { name: slug, slug } }, dave.token);
+    for (const slug of ['p-e', 'p-a', 'p-d', 'p-c', 'p-b'])
+      await api.ok(CREATE, { input: { name: slug, slug } }, dave.token);
     const names: string[] = [];
     let after: string | null = null;
     do {
@@ -82,25 +102,47 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
     await api.ok(UPDATE, { id: org.id, input: { name: 'By admin' } }, admin.token);
     const denied = await api.fail(UPDATE, { id: org.id, input: { name: 'By viewer' } }, viewer.token);
     expect(denied.extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Organization.Admin' });
-    const { organization } = await api.ok(`query($id: ID!) { organization(id: $id) { name } }`, { id: org.id }, viewer.token);
+    const { organization } = await api.ok(
+      `query($id: ID!) { organization(id: $id) { name } }`,
+      { id: org.id },
+      viewer.token,
+    );
     expect(organization.name).toBe('By admin');
   });
 
   it('sets a quota only for a platform admin', async () => {
     const owner = await api.user();
     const { org } = await api.org(owner.user, Role.OWNER);
-    const denied = await api.fail(UPDATE, { id: org.id, input: { name: 'Sneaky', quota: { cores: 1000 } } }, owner.token);
+    const denied = await api.fail(
+      UPDATE,
+      { id: org.id, input: { name: 'Sneaky', quota: { cores: 1000 } } },
+      owner.token,
+    );
     expect(denied.extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Platform.Admin' });
     // Nothing of the refused update was written, not even the name.
-    const after = await api.ok(`query($id: ID!) { organization(id: $id) { name quota { cores } } }`, { id: org.id }, owner.token);
+    const after = await api.ok(
+      `query($id: ID!) { organization(id: $id) { name quota { cores } } }`,
+      { id: org.id },
+      owner.token,
+    );
     expect(after.organization).toEqual({ name: org.name, quota: { cores: null } });
 
     const admin = await api.user({ admin: true });
-    const { updateOrganization } = await api.ok(UPDATE, { id: org.id, input: { quota: { cores: 64, machines: 10 } } }, admin.token);
+    const { updateOrganization } = await api.ok(
+      UPDATE,
+      { id: org.id, input: { quota: { cores: 64, machines: 10 } } },
+      admin.token,
+    );
     expect(updateOrganization.quota).toEqual({ machines: 10, cores: 64, memoryMiB: null, diskGiB: null, gpus: null });
     // Omitted limits stay as they are; null lifts one.
     const patched = await api.ok(UPDATE, { id: org.id, input: { quota: { gpus: 2, machines: null } } }, admin.token);
-    expect(patched.updateOrganization.quota).toEqual({ machines: null, cores: 64, memoryMiB: null, diskGiB: null, gpus: 2 });
+    expect(patched.updateOrganization.quota).toEqual({
+      machines: null,
+      cores: 64,
+      memoryMiB: null,
+      diskGiB: null,
+      gpus: 2,
+    });
     const negative = await api.fail(UPDATE, { id: org.id, input: { quota: { cores: -1 } } }, admin.token);
     expect(negative.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.quota.cores' });
   });
@@ -143,10 +185,13 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
     expect(await api.ok(DELETE, { id: org.id }, owner.token)).toEqual({ deleteOrganization: true });
     const gone = await api.fail(`query($id: ID!) { organization(id: $id) { id } }`, { id: org.id }, owner.token);
     expect(gone.extensions?.code).toBe('NOT_FOUND');
-    const rows = await api.db.orm.em.fork().getConnection().execute(
-      `select (select count(*)::int from project where id = ?) as projects, (select count(*)::int from membership where organization_id = ?) as memberships`,
-      [project.id, org.id],
-    );
+    const rows = await api.db.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select (select count(*)::int from project where id = ?) as projects, (select count(*)::int from membership where organization_id = ?) as memberships`,
+        [project.id, org.id],
+      );
     expect(rows[0]).toEqual({ projects: 0, memberships: 0 });
   });
 
@@ -158,7 +203,11 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
 
     const error = await api.fail(DELETE, { id: org.id }, owner.token);
     expect(error.extensions?.code).toBe('CONFLICT');
-    const { machine: still } = await api.ok(`query($id: ID!) { machine(id: $id) { name } }`, { id: machine.id }, owner.token);
+    const { machine: still } = await api.ok(
+      `query($id: ID!) { machine(id: $id) { name } }`,
+      { id: machine.id },
+      owner.token,
+    );
     expect(still.name).toBe(machine.name);
 
     await api.ok(`mutation($id: ID!) { deleteMachine(id: $id) }`, { id: machine.id }, owner.token);
@@ -166,7 +215,9 @@ describe.skipIf(postgresUnavailable())('organizations over HTTP', () => {
   });
 
   it('needs a signed-in caller', async () => {
-    expect((await api.fail(CREATE, { input: { name: 'Anon', slug: 'anon' } })).extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await api.fail(CREATE, { input: { name: 'Anon', slug: 'anon' } })).extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
     expect((await api.fail(LIST, {})).extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -39,9 +39,21 @@ describe.skipIf(postgresUnavailable())('projects over HTTP', () => {
   afterAll(() => api?.close());
 
   it('creates, reads, updates and deletes a project', async () => {
-    const { createProject } = await api.ok(CREATE, { input: { organizationId: org.id, name: 'web', description: 'Front end' } }, owner.token);
-    expect(createProject).toMatchObject({ name: 'web', description: 'Front end', quota: { cores: null }, organization: { id: org.id } });
-    expect((await api.ok(GET, { id: createProject.id }, owner.token)).project).toEqual({ id: createProject.id, name: 'web' });
+    const { createProject } = await api.ok(
+      CREATE,
+      { input: { organizationId: org.id, name: 'web', description: 'Front end' } },
+      owner.token,
+    );
+    expect(createProject).toMatchObject({
+      name: 'web',
+      description: 'Front end',
+      quota: { cores: null },
+      organization: { id: org.id },
+    });
+    expect((await api.ok(GET, { id: createProject.id }, owner.token)).project).toEqual({
+      id: createProject.id,
+      name: 'web',
+    });
 
     const renamed = await api.ok(UPDATE, { id: createProject.id, input: { name: 'frontend' } }, owner.token);
     expect(renamed.updateProject).toEqual({ name: 'frontend', description: 'Front end', quota: { cores: null } });
@@ -57,7 +69,10 @@ describe.skipIf(postgresUnavailable())('projects over HTTP', () => {
     const error = await api.fail(CREATE, { input: { organizationId: org.id, name: 'by-viewer' } }, viewer.token);
     expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Organization.Admin' });
     const operator = await member(Role.OPERATOR);
-    expect((await api.fail(CREATE, { input: { organizationId: org.id, name: 'by-operator' } }, operator.token)).extensions?.code).toBe('FORBIDDEN');
+    expect(
+      (await api.fail(CREATE, { input: { organizationId: org.id, name: 'by-operator' } }, operator.token)).extensions
+        ?.code,
+    ).toBe('FORBIDDEN');
     const admin = await member(Role.ADMIN);
     await api.ok(CREATE, { input: { organizationId: org.id, name: 'by-admin' } }, admin.token);
   });
@@ -73,7 +88,10 @@ describe.skipIf(postgresUnavailable())('projects over HTTP', () => {
       [UPDATE, { id: project.id, input: { name: 'mine' } }],
       [DELETE, { id: project.id }],
     ] as const) {
-      expect((await api.fail(query, variables, outsider.token)).extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'Project' });
+      expect((await api.fail(query, variables, outsider.token)).extensions).toMatchObject({
+        code: 'NOT_FOUND',
+        entity: 'Project',
+      });
     }
     const { projects } = await api.ok(PAGE, { organizationId: org.id }, outsider.token);
     expect(projects.totalCount).toBe(0);
@@ -102,18 +120,32 @@ describe.skipIf(postgresUnavailable())('projects over HTTP', () => {
   });
 
   it('takes a quota only from a platform admin', async () => {
-    const denied = await api.fail(CREATE, { input: { organizationId: org.id, name: 'big', quota: { cores: 512 } } }, owner.token);
+    const denied = await api.fail(
+      CREATE,
+      { input: { organizationId: org.id, name: 'big', quota: { cores: 512 } } },
+      owner.token,
+    );
     expect(denied.extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Platform.Admin' });
     const admin = await api.user({ admin: true });
-    const { createProject } = await api.ok(CREATE, { input: { organizationId: org.id, name: 'big', quota: { cores: 512 } } }, admin.token);
+    const { createProject } = await api.ok(
+      CREATE,
+      { input: { organizationId: org.id, name: 'big', quota: { cores: 512 } } },
+      admin.token,
+    );
     expect(createProject.quota).toEqual({ cores: 512 });
     const raise = await api.fail(UPDATE, { id: createProject.id, input: { quota: { cores: 1024 } } }, owner.token);
     expect(raise.extensions?.code).toBe('FORBIDDEN');
-    expect((await api.ok(UPDATE, { id: createProject.id, input: { quota: { cores: 8 } } }, admin.token)).updateProject.quota).toEqual({ cores: 8 });
+    expect(
+      (await api.ok(UPDATE, { id: createProject.id, input: { quota: { cores: 8 } } }, admin.token)).updateProject.quota,
+    ).toEqual({ cores: 8 });
   });
 
   it('lets a project admin update but not delete; deleting needs Organization.Admin', async () => {
-    const { createProject: p } = await api.ok(CREATE, { input: { organizationId: org.id, name: 'scoped' } }, owner.token);
+    const { createProject: p } = await api.ok(
+      CREATE,
+      { input: { organizationId: org.id, name: 'scoped' } },
+      owner.token,
+    );
     const projectAdmin = await member(Role.ADMIN, p.id);
     await api.ok(UPDATE, { id: p.id, input: { description: 'by project admin' } }, projectAdmin.token);
     const error = await api.fail(DELETE, { id: p.id }, projectAdmin.token);
@@ -130,7 +162,9 @@ describe.skipIf(postgresUnavailable())('projects over HTTP', () => {
     const template = await api.template();
     const machine = await api.machine(p, owner.user, template);
     expect((await api.fail(DELETE, { id: p.id }, owner.token)).extensions?.code).toBe('CONFLICT');
-    expect((await api.ok(`query($id: ID!) { machine(id: $id) { id } }`, { id: machine.id }, owner.token)).machine.id).toBe(machine.id);
+    expect(
+      (await api.ok(`query($id: ID!) { machine(id: $id) { id } }`, { id: machine.id }, owner.token)).machine.id,
+    ).toBe(machine.id);
   });
 
   it('pages projects(organizationId) in creation order without repeats or gaps', async () => {

@@ -15,7 +15,13 @@ describe.skipIf(postgresUnavailable())('storage configurations over HTTP', () =>
   let clusterId: string;
   let seq = 0;
 
-  const input = (extra: Record<string, unknown> = {}) => ({ clusterId, name: `fast-${++seq}`, storageId: 'local-lvm', type: 'lvmthin', ...extra });
+  const input = (extra: Record<string, unknown> = {}) => ({
+    clusterId,
+    name: `fast-${++seq}`,
+    storageId: 'local-lvm',
+    type: 'lvmthin',
+    ...extra,
+  });
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -25,7 +31,11 @@ describe.skipIf(postgresUnavailable())('storage configurations over HTTP', () =>
   afterAll(() => api?.close());
 
   it('creates, lists, updates and deletes a storage configuration', async () => {
-    const { createStorageConfiguration: s } = await api.ok(CREATE, { input: input({ name: 'ceph', storageId: 'ceph-vm', type: 'rbd', shared: true }) }, admin.token);
+    const { createStorageConfiguration: s } = await api.ok(
+      CREATE,
+      { input: input({ name: 'ceph', storageId: 'ceph-vm', type: 'rbd', shared: true }) },
+      admin.token,
+    );
     expect(s).toMatchObject({ name: 'ceph', storageId: 'ceph-vm', type: 'rbd', shared: true });
 
     const plain = await api.user();
@@ -34,12 +44,26 @@ describe.skipIf(postgresUnavailable())('storage configurations over HTTP', () =>
     const otherCluster = (await api.template()).cluster.id;
     expect((await api.ok(LIST, { clusterId: otherCluster }, plain.token)).storageConfigurations).toEqual([]);
 
-    const { updateStorageConfiguration } = await api.ok(UPDATE, { id: s.id, input: { name: 'ceph-shared', shared: false } }, admin.token);
-    expect(updateStorageConfiguration).toMatchObject({ name: 'ceph-shared', storageId: 'ceph-vm', type: 'rbd', shared: false });
+    const { updateStorageConfiguration } = await api.ok(
+      UPDATE,
+      { id: s.id, input: { name: 'ceph-shared', shared: false } },
+      admin.token,
+    );
+    expect(updateStorageConfiguration).toMatchObject({
+      name: 'ceph-shared',
+      storageId: 'ceph-vm',
+      type: 'rbd',
+      shared: false,
+    });
 
     expect(await api.ok(DELETE, { id: s.id }, admin.token)).toEqual({ deleteStorageConfiguration: true });
-    expect((await api.ok(LIST, { clusterId }, admin.token)).storageConfigurations.map((x: Json) => x.id)).not.toContain(s.id);
-    expect((await api.fail(DELETE, { id: s.id }, admin.token)).extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'StorageConfiguration' });
+    expect((await api.ok(LIST, { clusterId }, admin.token)).storageConfigurations.map((x: Json) => x.id)).not.toContain(
+      s.id,
+    );
+    expect((await api.fail(DELETE, { id: s.id }, admin.token)).extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      entity: 'StorageConfiguration',
+    });
   });
 
   it('names input.type for a storage type Proxmox does not have, and the other invalid fields', async () => {
@@ -54,11 +78,18 @@ describe.skipIf(postgresUnavailable())('storage configurations over HTTP', () =>
       [{ clusterId: '00000000-0000-4000-8000-000000000000' }, 'input.clusterId'],
     ];
     for (const [extra, field] of cases) {
-      expect((await api.fail(CREATE, { input: input(extra) }, admin.token)).extensions, field).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect((await api.fail(CREATE, { input: input(extra) }, admin.token)).extensions, field).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field,
+      });
     }
     const { createStorageConfiguration } = await api.ok(CREATE, { input: input() }, admin.token);
     for (const field of ['name', 'shared']) {
-      const error = await api.fail(UPDATE, { id: createStorageConfiguration.id, input: { [field]: null } }, admin.token);
+      const error = await api.fail(
+        UPDATE,
+        { id: createStorageConfiguration.id, input: { [field]: null } },
+        admin.token,
+      );
       expect(error.extensions, field).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${field}` });
     }
   });
@@ -77,7 +108,10 @@ describe.skipIf(postgresUnavailable())('storage configurations over HTTP', () =>
       [UPDATE, { id: createStorageConfiguration.id, input: { shared: true } }],
       [DELETE, { id: createStorageConfiguration.id }],
     ] as const) {
-      expect((await api.fail(query, variables, plain.token)).extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Platform.Admin' });
+      expect((await api.fail(query, variables, plain.token)).extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        privilege: 'Platform.Admin',
+      });
       expect((await api.fail(query, variables)).extensions?.code).toBe('UNAUTHENTICATED');
     }
     expect((await api.fail(LIST, {})).extensions?.code).toBe('UNAUTHENTICATED');

@@ -17,8 +17,22 @@ describe.skipIf(postgresUnavailable())('templates over HTTP', () => {
   let clusterId: string;
   let seq = 0;
 
-  const vm = (extra: Record<string, unknown> = {}) => ({ clusterId, name: `vm-${++seq}`, kind: 'VM', os: 'debian-12', sourceVmid: 9000, ...extra });
-  const lxc = (extra: Record<string, unknown> = {}) => ({ clusterId, name: `ct-${++seq}`, kind: 'LXC', os: 'debian-12', osTemplate: LXC_VOLUME, ...extra });
+  const vm = (extra: Record<string, unknown> = {}) => ({
+    clusterId,
+    name: `vm-${++seq}`,
+    kind: 'VM',
+    os: 'debian-12',
+    sourceVmid: 9000,
+    ...extra,
+  });
+  const lxc = (extra: Record<string, unknown> = {}) => ({
+    clusterId,
+    name: `ct-${++seq}`,
+    kind: 'LXC',
+    os: 'debian-12',
+    osTemplate: LXC_VOLUME,
+    ...extra,
+  });
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -28,7 +42,11 @@ describe.skipIf(postgresUnavailable())('templates over HTTP', () => {
   afterAll(() => api?.close());
 
   it('creates VM and LXC templates with defaults, updates and deletes them', async () => {
-    const { createTemplate: v } = await api.ok(CREATE, { input: vm({ name: 'ubuntu-24', os: 'ubuntu-24.04', defaultCores: 4 }) }, admin.token);
+    const { createTemplate: v } = await api.ok(
+      CREATE,
+      { input: vm({ name: 'ubuntu-24', os: 'ubuntu-24.04', defaultCores: 4 }) },
+      admin.token,
+    );
     expect(v).toMatchObject({
       name: 'ubuntu-24',
       kind: 'VM',
@@ -44,14 +62,26 @@ describe.skipIf(postgresUnavailable())('templates over HTTP', () => {
     const { createTemplate: c } = await api.ok(CREATE, { input: lxc({ cloudInit: false }) }, admin.token);
     expect(c).toMatchObject({ kind: 'LXC', osTemplate: LXC_VOLUME, sourceVmid: null, cloudInit: false });
 
-    const { updateTemplate } = await api.ok(UPDATE, { id: v.id, input: { name: 'ubuntu-24-lts', defaultMemoryMiB: 4096, description: 'LTS' } }, admin.token);
-    expect(updateTemplate).toMatchObject({ name: 'ubuntu-24-lts', defaultCores: 4, defaultMemoryMiB: 4096, description: 'LTS' });
+    const { updateTemplate } = await api.ok(
+      UPDATE,
+      { id: v.id, input: { name: 'ubuntu-24-lts', defaultMemoryMiB: 4096, description: 'LTS' } },
+      admin.token,
+    );
+    expect(updateTemplate).toMatchObject({
+      name: 'ubuntu-24-lts',
+      defaultCores: 4,
+      defaultMemoryMiB: 4096,
+      description: 'LTS',
+    });
 
     expect(await api.ok(DELETE, { id: c.id }, admin.token)).toEqual({ deleteTemplate: true });
     const names = (await api.ok(LIST, {}, admin.token)).templates.map((t: Json) => t.id);
     expect(names).toContain(v.id);
     expect(names).not.toContain(c.id);
-    expect((await api.fail(DELETE, { id: c.id }, admin.token)).extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'Template' });
+    expect((await api.fail(DELETE, { id: c.id }, admin.token)).extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      entity: 'Template',
+    });
   });
 
   it('needs sourceVmid for a VM and osTemplate for an LXC, naming the field', async () => {
@@ -74,7 +104,10 @@ describe.skipIf(postgresUnavailable())('templates over HTTP', () => {
       [vm({ defaultCores: null }), 'input.defaultCores'],
     ];
     for (const [input, field] of cases) {
-      expect((await api.fail(CREATE, { input }, admin.token)).extensions, field).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect((await api.fail(CREATE, { input }, admin.token)).extensions, field).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field,
+      });
     }
   });
 
@@ -118,7 +151,10 @@ describe.skipIf(postgresUnavailable())('templates over HTTP', () => {
       [UPDATE, { id: createTemplate.id, input: { name: 'mine' } }],
       [DELETE, { id: createTemplate.id }],
     ] as const) {
-      expect((await api.fail(query, variables, plain.token)).extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Platform.Admin' });
+      expect((await api.fail(query, variables, plain.token)).extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        privilege: 'Platform.Admin',
+      });
     }
   });
 });

@@ -9,7 +9,12 @@ const CREATE = `mutation($input: CreateUserInput!) { createUser(input: $input) {
 const DISABLE = `mutation($id: ID!, $disabled: Boolean!) { setUserDisabled(id: $id, disabled: $disabled) { disabledAt } }`;
 
 /** One POST to /graphql with raw headers in and out, for what `api.gql` hides: cookies. */
-async function post(api: TestApi, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+async function post(
+  api: TestApi,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${api.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -42,7 +47,11 @@ describe.skipIf(postgresUnavailable())('users and sessions over HTTP', () => {
     expect(cookie).toMatch(/; Path=\//);
     expect(cookie).toMatch(/; Max-Age=\d+/);
 
-    expect((await api.ok(VIEWER, {}, token)).viewer).toEqual({ id: user.id, email: 'ada@example.com', isPlatformAdmin: false });
+    expect((await api.ok(VIEWER, {}, token)).viewer).toEqual({
+      id: user.id,
+      email: 'ada@example.com',
+      isPlatformAdmin: false,
+    });
     const viaCookie = await post(api, VIEWER, {}, { cookie: `${SESSION_COOKIE}=${token}` });
     expect(viaCookie.body.data.viewer.id).toBe(user.id);
   });
@@ -50,7 +59,9 @@ describe.skipIf(postgresUnavailable())('users and sessions over HTTP', () => {
   it('refuses a cookie-carrying request a cross-site page could forge (no JSON body, no preflight header)', async () => {
     const { token } = await api.user({ password });
     const cookie = `${SESSION_COOKIE}=${token}`;
-    const get = await fetch(`${api.url}/graphql?query=${encodeURIComponent('{ viewer { id } }')}`, { headers: { cookie } });
+    const get = await fetch(`${api.url}/graphql?query=${encodeURIComponent('{ viewer { id } }')}`, {
+      headers: { cookie },
+    });
     expect(get.status).toBe(400);
     expect(await get.text()).toMatch(/Cross-Site Request Forgery/);
     const form = await fetch(`${api.url}/graphql`, {
@@ -64,7 +75,12 @@ describe.skipIf(postgresUnavailable())('users and sessions over HTTP', () => {
   it('answers viewer null without credentials or with a forged one', async () => {
     expect((await api.ok(VIEWER)).viewer).toBeNull();
     expect((await api.ok(VIEWER, {}, 'not-a-token')).viewer).toBeNull();
-    const forged = await post(api, VIEWER, {}, { cookie: `${SESSION_COOKIE}=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA` });
+    const forged = await post(
+      api,
+      VIEWER,
+      {},
+      { cookie: `${SESSION_COOKIE}=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA` },
+    );
     expect(forged.body.data.viewer).toBeNull();
   });
 
@@ -74,10 +90,15 @@ describe.skipIf(postgresUnavailable())('users and sessions over HTTP', () => {
     expect(wrong.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(wrong.cookies).toEqual([]);
     const unknown = await post(api, SIGN_IN, { input: { email: 'nobody@example.com', password } });
-    expect(unknown.body.errors?.[0]).toMatchObject({ message: wrong.body.errors?.[0]?.message, extensions: { code: 'UNAUTHENTICATED' } });
+    expect(unknown.body.errors?.[0]).toMatchObject({
+      message: wrong.body.errors?.[0]?.message,
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     // An account without a password (OIDC only) cannot sign in with one.
     await api.user({ email: 'oidc@example.com' });
-    expect((await api.fail(SIGN_IN, { input: { email: 'oidc@example.com', password } })).extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await api.fail(SIGN_IN, { input: { email: 'oidc@example.com', password } })).extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
   it('signs out by clearing the cookie', async () => {
@@ -99,17 +120,28 @@ describe.skipIf(postgresUnavailable())('users and sessions over HTTP', () => {
     expect((await api.fail(CREATE, { input })).extensions?.code).toBe('UNAUTHENTICATED');
 
     const { createUser } = await api.ok(CREATE, { input }, admin.token);
-    expect(createUser).toMatchObject({ email: 'new.user@example.com', displayName: 'New User', isPlatformAdmin: false, disabledAt: null });
+    expect(createUser).toMatchObject({
+      email: 'new.user@example.com',
+      displayName: 'New User',
+      isPlatformAdmin: false,
+      disabledAt: null,
+    });
     const signedIn = await api.ok(SIGN_IN, { input: { email: 'new.user@example.com', password } });
     expect(signedIn.signIn.user.id).toBe(createUser.id);
 
     expect((await api.fail(CREATE, { input }, admin.token)).extensions?.code).toBe('CONFLICT');
-    const short = await api.fail(CREATE, { input: { ...input, email: 'short@example.com', password: 'short' } }, admin.token);
+    const short = await api.fail(
+      CREATE,
+      { input: { ...input, email: 'short@example.com', password: 'short' } },
+      admin.token,
+    );
     expect(short.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.password' });
     const email = await api.fail(CREATE, { input: { ...input, email: 'no-at-sign' } }, admin.token);
     expect(email.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.email' });
     // The password hash is not part of the API.
-    expect((await api.gql(`{ viewer { passwordHash } }`, {}, admin.token)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await api.gql(`{ viewer { passwordHash } }`, {}, admin.token)).errors?.[0]?.extensions?.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
   });
 
   it('lists users for platform admins only', async () => {
@@ -126,7 +158,9 @@ describe.skipIf(postgresUnavailable())('users and sessions over HTTP', () => {
     const disabled = await api.ok(DISABLE, { id: user.id, disabled: true }, admin.token);
     expect(disabled.setUserDisabled.disabledAt).toEqual(expect.any(String));
 
-    expect((await api.fail(SIGN_IN, { input: { email: 'mallory@example.com', password } })).extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await api.fail(SIGN_IN, { input: { email: 'mallory@example.com', password } })).extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
     expect((await api.ok(VIEWER, {}, token)).viewer).toBeNull();
     expect((await api.fail(`{ organizations { totalCount } }`, {}, token)).extensions?.code).toBe('UNAUTHENTICATED');
 
