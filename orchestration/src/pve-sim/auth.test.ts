@@ -51,6 +51,8 @@ describe('authentication and permissions', () => {
       { token: 'PVEAPIToken=root@pam!sim-full=00000000-0000-0000-0000-000000000000' },
     );
     expect([badToken.status, badToken.statusText]).toEqual([401, 'Authentication failed!']);
+    // Authentication comes before the method lookup: strangers get 401 even for unknown paths.
+    expect((await api.get('/no/such/path')).status).toBe(401);
     // World-readable endpoints need nothing.
     expect((await api.get('/access/domains')).status).toBe(200);
   });

@@ -62,8 +62,8 @@ async function dispatch(
   const { sim, router, schema } = deps;
   const match = schema.match(apiPath);
   const methodSchema = METHODS.has(method) ? match?.methods[method as HttpMethod] : undefined;
-  if (!match || !methodSchema) return PveError.notImplemented(method, apiPath);
-  const world = methodSchema.permissions?.user === 'world';
+  // pveproxy authenticates before it looks the method up: an unknown path is 401 to strangers.
+  const world = methodSchema?.permissions?.user === 'world';
 
   let identity: Identity | undefined;
   if (!world) {
@@ -73,8 +73,9 @@ async function dispatch(
       return auth;
     }
     identity = auth;
-    if (identity.via === 'token' && methodSchema.allowtoken === 0) return PveError.tokenNotAllowed(apiPath);
   }
+  if (!match || !methodSchema) return PveError.notImplemented(method, apiPath);
+  if (identity?.via === 'token' && methodSchema.allowtoken === 0) return PveError.tokenNotAllowed(apiPath);
 
   let raw: RawParams;
   try {
