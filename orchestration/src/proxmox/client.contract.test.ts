@@ -267,6 +267,10 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
           if (!ifaces.length) await new Promise((r) => setTimeout(r, 50));
         }
         expect(ifaces.some((i) => i['ip-addresses']?.length)).toBe(true);
+        // a CPU-count change on a running VM without cpu hotplug stays pending until a reboot
+        await t.client.qemu.setConfig(node(), vmid, { cores: 4 });
+        const pending = await t.client.qemu.pending(node(), vmid);
+        expect(pending.find((p) => p.key === 'cores')).toBeDefined();
         await t.client.waitForTask(await t.client.qemu.suspend(node(), vmid));
         expect((await t.client.qemu.status(node(), vmid)).qmpstatus).toBe('paused');
         await t.client.waitForTask(await t.client.qemu.resume(node(), vmid));
@@ -371,6 +375,7 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         expect(view.nets[0]).toMatchObject({ name: 'eth0', bridge: 'vmbr0', ip: 'dhcp', firewall: true });
         expect(view.nets[0]?.hwaddr).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/);
         await t.client.lxc.setConfig(t.node, vmid, { memory: 1024 });
+        expect(String((await t.client.lxc.pending(t.node, vmid)).find((p) => p.key === 'memory')?.value)).toBe('1024');
         expect(String((await t.client.lxc.getConfig(t.node, vmid)).memory)).toBe('1024');
         await t.client.waitForTask(await t.client.lxc.start(t.node, vmid));
         expect((await t.client.lxc.status(t.node, vmid)).status).toBe('running');

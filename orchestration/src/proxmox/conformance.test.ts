@@ -113,6 +113,8 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
     run: (c) => c.qemu.create('pve1', { vmid: 101, 'allow-ksm': false, 'ha-managed': true }),
   },
   'qemu.status': { run: (c) => c.qemu.status('pve1', 100) },
+  'qemu.pending': { run: (c) => c.qemu.pending('pve1', 100) },
+  'lxc.pending': { run: (c) => c.lxc.pending('pve1', 200) },
   'qemu.getConfig': { run: (c) => c.qemu.getConfig('pve1', 100, { current: true }) },
   'qemu.setConfig': {
     run: (c) =>

@@ -230,6 +230,14 @@ export interface MigratePrecheck {
   [extra: string]: unknown;
 }
 
+/** One row of GET .../pending: `pending` is set for a change not applied yet (reboot needed), `delete` 1/2 for a pending removal. */
+export interface PendingChange {
+  key: string;
+  value?: string | number;
+  pending?: string | number;
+  delete?: number;
+}
+
 export interface Snapshot {
   name: string;
   description?: string;

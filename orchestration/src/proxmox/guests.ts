@@ -13,6 +13,7 @@ import type {
   GuestStatus,
   LxcConfigParams,
   MigrateParams,
+  PendingChange,
   QemuConfigParams,
   RrdPoint,
   RrdTimeframe,
@@ -68,6 +69,11 @@ export abstract class GuestApi {
       current: o.current,
       snapshot: o.snapshot,
     });
+  }
+
+  /** Config changes not applied to the running guest yet (hotplug impossible: a reboot applies them). */
+  async pending(node: string, vmid: number): Promise<PendingChange[]> {
+    return (await this.http.get<PendingChange[]>(`${this.base(node, vmid)}/pending`)) ?? [];
   }
 
   protected abstract startParams(o: StartOptions): Params;
