@@ -120,6 +120,7 @@ export interface ConfigUpdateOptions {
   revert?: string[];
   /** Optimistic locking: the digest from getConfig. */
   digest?: string;
+  /** Ignore the config lock. Proxmox allows it for root@pam only (400 for anyone else). */
   skiplock?: boolean;
   force?: boolean;
 }
@@ -186,6 +187,7 @@ export interface CloneParams {
 
 export interface StartOptions {
   timeout?: number;
+  /** Ignore the config lock. Proxmox allows it for root@pam only (400 for anyone else). */
   skiplock?: boolean;
   /** qemu only */
   machine?: string;
@@ -193,6 +195,7 @@ export interface StartOptions {
 
 export interface StopOptions {
   timeout?: number;
+  /** Ignore the config lock. Proxmox allows it for root@pam only (400 for anyone else). */
   skiplock?: boolean;
   /** qemu only */
   keepActive?: boolean;
@@ -249,6 +252,7 @@ export interface Snapshot {
 export interface DeleteOptions {
   purge?: boolean;
   destroyUnreferencedDisks?: boolean;
+  /** Ignore the config lock. Proxmox allows it for root@pam only (400 for anyone else). */
   skiplock?: boolean;
   /** lxc: stop a running container first */
   force?: boolean;
