@@ -60,6 +60,13 @@ describe('guests and cluster objects', () => {
       'No QEMU guest agent configured',
     );
 
+    const user = await api.get<string>('/nodes/pve2/qemu/700/cloudinit/dump', { type: 'user' });
+    expect(user.body!.data).toContain('user: ops\nssh_authorized_keys:\n  - ssh-ed25519 AAAAC3Nza user@host\n');
+    const net = await api.get<string>('/nodes/pve2/qemu/700/cloudinit/dump', { type: 'network' });
+    expect(net.body!.data).toContain(
+      "address: '10.0.0.5'\n        netmask: '255.255.255.0'\n        gateway: '10.0.0.1'",
+    );
+
     // Memory on a running VM is pending until the next boot.
     await api.put('/nodes/pve2/qemu/700/config', { memory: 8192 });
     expect((await api.get<{ memory: string }>('/nodes/pve2/qemu/700/config', { current: 1 })).body!.data.memory).toBe(

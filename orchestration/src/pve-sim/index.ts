@@ -12,6 +12,7 @@ import { Faults } from './faults.js';
 import { Router } from './router.js';
 import { bootScreen, hostname } from './routes/guest-common.js';
 import { accessRoutes } from './routes/access.js';
+import { cloudinitRoutes } from './routes/cloudinit.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { guestConfigRoutes } from './routes/guest-config.js';
 import { guestAgentRoutes } from './routes/guest-agent.js';
@@ -109,6 +110,7 @@ export function buildRouter(): Router {
   poolRoutes(r);
   sdnRoutes(r);
   nodeExtraRoutes(r);
+  cloudinitRoutes(r);
   return r;
 }
 

@@ -96,6 +96,7 @@ describe('reply shapes', () => {
       '/nodes/{node}/qemu/{vmid}/rrddata': { timeframe: 'hour' },
       '/nodes/{node}/lxc/{vmid}/rrddata': { timeframe: 'hour' },
       '/nodes/{node}/storage/{storage}/rrddata': { timeframe: 'hour' },
+      '/nodes/{node}/qemu/{vmid}/cloudinit/dump': { type: 'user' },
     };
     const schema = loadSchema('9.1');
     const problems: string[] = [];
