@@ -693,6 +693,16 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         // a failed clone removes the half-created VM again, so the id is free (qemu-server clone_vm)
         expect(await t.client.cluster.isVmidFree(newid)).toBe(true);
       });
+      it('a console for a stopped VM: vncproxy answers, the failure is in its task', async () => {
+        const vnc = await t.client.qemu.vncproxy(t.node, 9001);
+        expect(vnc.port).toBeTypeOf('number');
+        const socket = await t.client.openConsole('qemu', t.node, 9001, vnc).catch(() => undefined);
+        if (socket) await new Promise((r) => (socket.readyState === socket.CLOSED ? r(null) : socket.once('close', r)));
+        await expect(t.client.waitForTask(vnc.upid, { timeoutMs: 30_000 })).rejects.toMatchObject({
+          code: 'TASK_FAILED',
+        });
+      });
+
       it('a task ending with WARNINGS: n succeeds and reports the count; the warnings are in the log', async () => {
         t.sim!.control.warnNextTask('qmsnapshot', [
           'unable to freeze guest filesystems (agent not running)',
