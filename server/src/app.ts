@@ -9,6 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
+import type { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate } from './auth/authenticate.js';
@@ -56,6 +57,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const http = createServer(app);
 
   const schema = await buildApiSchema(deps.pubsub);
+  const formatError = makeFormatError(log);
+  // The same edge for WebSocket operations as for HTTP: codes kept, internals masked.
+  const formatErrors = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
 
   // Subscriptions: graphql-ws on the same port and path. The browser's cookie (sent with the
   // upgrade) or `connectionParams.authorization` authenticates, once per operation.
@@ -71,16 +75,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         const viewer = await authenticate(em, services.sessionKeys, { bearer, cookie: cookies[SESSION_COOKIE] ?? null });
         return makeContext({ em, viewer, services, log });
       },
-      onError: (_ctx, _id, _payload, errors) => {
-        log.debug({ errors }, 'subscription errors');
-      },
+      onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: formatErrors(result.errors as GraphQLError[]) } : result,
     },
     wsServer,
   );
 
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: makeFormatError(log),
+    formatError,
     introspection: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
     // main.ts owns the signals and drains everything in order.
