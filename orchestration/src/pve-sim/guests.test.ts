@@ -53,6 +53,12 @@ describe('guests and cluster objects', () => {
       'ip-address': '10.0.0.5',
       prefix: 24,
     });
+    const exec = await api.post<{ pid: number }>('/nodes/pve2/qemu/700/agent/exec', { command: ['hostname'] });
+    const done = await api.get<{ exited: number; exitcode: number; 'out-data': string }>(
+      '/nodes/pve2/qemu/700/agent/exec-status',
+      { pid: exec.body!.data.pid },
+    );
+    expect(done.body!.data).toEqual({ exited: 1, exitcode: 0, 'out-data': 'api-1\n' });
     const noAgent = await api.get('/nodes/pve1/qemu/9002/agent/network-get-interfaces');
     expect(noAgent.statusText).toBe('VM 9002 is not running');
     await api.put('/nodes/pve2/qemu/700/config', { delete: 'agent' });

@@ -73,6 +73,8 @@ describe('reply shapes', () => {
     await api.post('/nodes/pve1/lxc/101/firewall/rules', { type: 'out', action: 'DROP' });
     await new Promise((r) => setTimeout(r, 250));
     const upid = (await api.get<{ upid: string }[]>('/cluster/tasks')).body!.data[0]!.upid;
+    const execPid = (await api.post<{ pid: number }>('/nodes/pve1/qemu/100/agent/exec', { command: ['true'] })).body!
+      .data.pid;
     const values: Record<string, string> = {
       node: 'pve1',
       vmid: '100',
@@ -97,6 +99,7 @@ describe('reply shapes', () => {
       '/nodes/{node}/lxc/{vmid}/rrddata': { timeframe: 'hour' },
       '/nodes/{node}/storage/{storage}/rrddata': { timeframe: 'hour' },
       '/nodes/{node}/qemu/{vmid}/cloudinit/dump': { type: 'user' },
+      '/nodes/{node}/qemu/{vmid}/agent/exec-status': { pid: String(execPid) },
     };
     const schema = loadSchema('9.1');
     const problems: string[] = [];

@@ -47,6 +47,8 @@ export class Sim {
     this.rng = createRng(options.seed ^ 0xa5a5);
   }
 
+  /** Results of guest-agent `exec` calls by `vmid:pid`. */
+  readonly execs = new Map<string, { code: number; out: string; err: string }>();
   /** Draw counters of the per-key seeded streams (see `deterministic`). */
   readonly draws = new Map<string, number>();
   /** Full copies in flight per storage, which share its throughput. */

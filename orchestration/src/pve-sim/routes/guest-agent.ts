@@ -51,6 +51,73 @@ export function guestAgentRoutes(r: Router, type: GuestType) {
     r.on('GET', `${base}/agent/network-get-interfaces`, (req) => ({ result: agentInterfaces(agent(req)) }));
     r.on('POST', `${base}/agent/ping`, (req) => (agent(req), { result: {} }));
     r.on('GET', `${base}/agent/get-host-name`, (req) => ({ result: { 'host-name': hostname(agent(req)) } }));
+    r.on('GET', `${base}/agent/info`, (req) => {
+      agent(req);
+      const cmds = [
+        'guest-exec',
+        'guest-exec-status',
+        'guest-get-fsinfo',
+        'guest-get-host-name',
+        'guest-get-osinfo',
+        'guest-network-get-interfaces',
+        'guest-ping',
+        'guest-shutdown',
+      ];
+      return {
+        result: {
+          version: '7.2.19',
+          supported_commands: cmds.map((name) => ({
+            name,
+            enabled: true,
+            'success-response': name !== 'guest-shutdown',
+          })),
+        },
+      };
+    });
+    r.on('GET', `${base}/agent/get-fsinfo`, (req) => {
+      const g = agent(req);
+      const total = req.sim.guestDisk(g);
+      return {
+        result: [
+          {
+            name: 'sda1',
+            mountpoint: '/',
+            type: 'ext4',
+            'total-bytes': total,
+            'used-bytes': Math.round(total * 0.35),
+            disk: [
+              {
+                'bus-type': 'scsi',
+                bus: 0,
+                target: 0,
+                unit: 0,
+                dev: '/dev/sda1',
+                serial: `0QEMU_QEMU_HARDDISK_drive-scsi0`,
+              },
+            ],
+          },
+        ],
+      };
+    });
+    // guest-exec with a tiny fake shell; the command finishes at once.
+    r.on('POST', `${base}/agent/exec`, (req) => {
+      const g = agent(req);
+      const argv = req.params.list('command');
+      const pid = 1000 + (req.sim.execs.size % 30000);
+      req.sim.execs.set(`${g.vmid}:${pid}`, fakeExec(g, argv, req.params.str('input-data')));
+      return { pid };
+    });
+    r.on('GET', `${base}/agent/exec-status`, (req) => {
+      const g = agent(req);
+      const res = req.sim.execs.get(`${g.vmid}:${req.params.int('pid')}`);
+      if (!res) throw PveError.internal(`Agent error: Invalid parameter 'pid'`);
+      return {
+        exited: 1,
+        exitcode: res.code,
+        ...(res.out ? { 'out-data': res.out } : {}),
+        ...(res.err ? { 'err-data': res.err } : {}),
+      };
+    });
     r.on('GET', `${base}/agent/get-osinfo`, (req) => {
       const g = agent(req);
       const win = g.config.ostype?.startsWith('win');
@@ -174,4 +241,27 @@ function agentInterfaces(g: Guest) {
     });
   }
   return list;
+}
+
+function fakeExec(g: Guest, argv: string[], input?: string): { code: number; out: string; err: string } {
+  const [cmd = '', ...args] = argv.length === 1 ? (argv[0] ?? '').split(/\s+/) : argv;
+  switch (cmd.split('/').pop()) {
+    case 'hostname':
+      return { code: 0, out: `${hostname(g)}\n`, err: '' };
+    case 'whoami':
+      return { code: 0, out: 'root\n', err: '' };
+    case 'echo':
+      return { code: 0, out: `${args.join(' ')}\n`, err: '' };
+    case 'true':
+      return { code: 0, out: '', err: '' };
+    case 'false':
+      return { code: 1, out: '', err: '' };
+    case 'cat':
+      if (args[0] === '/etc/os-release')
+        return { code: 0, out: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n', err: '' };
+      if (!args.length && input !== undefined) return { code: 0, out: input, err: '' };
+      return { code: 1, out: '', err: `cat: ${args[0] ?? ''}: No such file or directory\n` };
+    default:
+      return { code: 127, out: '', err: `${cmd}: command not found\n` };
+  }
 }
