@@ -9,7 +9,6 @@ import { checkConfigLock, deterministic, markStopped } from './guest-common.js';
 
 export function guestExtraRoutes(r: Router, type: GuestType) {
   const base = `/nodes/{node}/${type}/{vmid}`;
-  const L = type === 'qemu' ? 'VM' : 'CT';
   const t = (name: string) => (type === 'qemu' ? `qm${name}` : `vz${name}`);
 
   // --- snapshots
@@ -175,6 +174,8 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
       work: async () => {
         const status = await ended;
         if (status !== 'OK') throw new Error(status);
+        // `qm vncproxy` / `lxc-console` cannot attach to a stopped guest: the socket closes at once.
+        if (g.status === 'stopped') throw new Error('Failed to run vncproxy.');
       },
     });
     req.sim.consoleEnds.set(upid, (status) => {
@@ -184,8 +185,8 @@ export function guestExtraRoutes(r: Router, type: GuestType) {
     return upid;
   };
   const consoleGuest = (req: ApiRequest) => {
+    // Like qemu-server, no running check here: a stopped guest fails in the vncproxy task.
     const g = req.sim.guest(req.params.node, req.params.vmid, type);
-    if (g.status === 'stopped') throw PveError.internal(`${L} ${g.vmid} not running`);
     if (!req.sim.broker) throw PveError.internal('console broker not available');
     return g;
   };
