@@ -2,7 +2,7 @@
 // decorator metadata that type-graphql and MikroORM read at run time.
 import { createRequire } from 'node:module';
 import swc from 'unplugin-swc';
-import type { UserConfig } from 'vitest/config';
+import type { ViteUserConfig } from 'vitest/config';
 
 export const swcPlugin = () =>
   swc.vite({
@@ -19,7 +19,7 @@ export const swcPlugin = () =>
  * `graphql` gets its ESM copy while type-graphql and Apollo load the CommonJS one, and graphql-js
  * refuses objects "from another module or realm".
  */
-export const sourceResolve: UserConfig['resolve'] = {
+export const sourceResolve: ViteUserConfig['resolve'] = {
   conditions: ['source', 'import', 'node', 'default'],
   alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
 };

@@ -11,7 +11,7 @@ import { sqlClientFromOrm } from './db/sql-client.js';
 import { createLogger } from './logger.js';
 import { JobQueue } from './jobs/queue.js';
 import { createInProcessPubSub, createRedisPubSub } from './realtime/pubsub.js';
-import { LocalSecretStore } from './secrets/local-secret-store.js';
+import { createSecretStore, parseSecretsConfig } from './secrets/create-secret-store.js';
 import { loadSecretKey } from './secrets/secret-key.js';
 
 async function main(): Promise<void> {
@@ -23,10 +23,17 @@ async function main(): Promise<void> {
     poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE,
   });
   log.info({ database: embedded ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'PostgreSQL (DATABASE_URL)' }, 'database ready');
-  const key = await loadSecretKey({ envKey: process.env.SECRETS_KEY, keyFile: path.join(config.DATA_DIR, 'secrets.key') });
-  const secrets = new LocalSecretStore({ sql: sqlClientFromOrm(orm), key: key.key });
+  // Vault when VAULT_ADDR is set (never a silent fallback), else the local encrypted store.
+  const secrets = await createSecretStore(
+    parseSecretsConfig({ SECRETS_KEY_FILE: path.join(config.DATA_DIR, 'secrets.key'), ...process.env }),
+    { sql: sqlClientFromOrm(orm), logger: log },
+  );
   // The session signing key: SESSION_SECRET, or a key file generated at first start (never a default).
-  const sessionKey = await loadSecretKey({ envKey: config.SESSION_SECRET, keyFile: path.join(config.DATA_DIR, 'session.key') });
+  const sessionKey = await loadSecretKey({
+    envKey: config.SESSION_SECRET,
+    envName: 'SESSION_SECRET',
+    keyFile: path.join(config.DATA_DIR, 'session.key'),
+  });
   await bootstrap(orm, config, log, { demo: embedded !== null });
   const pubsub = config.REDIS_URL ? await createRedisPubSub(config.REDIS_URL) : createInProcessPubSub();
   const jobs = await JobQueue.start({ url: config.DATABASE_URL ?? embedded!.url, poolSize: embedded ? 1 : 4, log });
@@ -43,6 +50,7 @@ async function main(): Promise<void> {
     log.info('HTTP and GraphQL drained');
     await jobs.stop();
     await pubsub.close();
+    await secrets.close();
     await orm.close();
     await embedded?.close();
     log.info('stopped');

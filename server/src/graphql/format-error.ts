@@ -5,6 +5,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { DriverException, ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError, type DomainErrorCode } from '../errors/domain-error.js';
+import { SecretError } from '../secrets/secret-store.js';
 import type { Logger } from '../logger.js';
 
 export function graphqlCode(code: DomainErrorCode): string {
@@ -33,6 +34,9 @@ function describeConstraint(constraint: string | undefined, kind: 'unique' | 'fo
 
 export function toDomainError(error: unknown): DomainError | null {
   if (error instanceof DomainError) return error;
+  // The secret store's errors never carry secret values; those a caller can act on keep their words.
+  if (error instanceof SecretError && error.code === 'INVALID') return new DomainError('BAD_USER_INPUT', error.message);
+  if (error instanceof SecretError && error.code === 'CAS_MISMATCH') return new DomainError('CONFLICT', error.message);
   if (error instanceof UniqueConstraintViolationException) {
     const constraint = (error as unknown as { constraint?: string }).constraint;
     return new DomainError('CONFLICT', describeConstraint(constraint, 'unique'), { constraint });
