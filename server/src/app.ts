@@ -21,12 +21,13 @@ import { buildApiSchema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { PubSub } from './realtime/pubsub.js';
-import type { SecretWriter, Services } from './services.js';
+import type { SecretStore } from './secrets/secret-store.js';
+import type { Services } from './services.js';
 
 export interface AppDeps {
   orm: MikroORM;
   log: Logger;
-  secrets: SecretWriter;
+  secrets: SecretStore;
   pubsub: PubSub;
   jobs: JobQueue;
   /** Base64 key that signs session tokens. */

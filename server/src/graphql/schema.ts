@@ -5,6 +5,7 @@ import { JobResolver } from '../modules/job/job.resolver.js';
 import { MachineResolver } from '../modules/machine/machine.resolver.js';
 import { MembershipResolver } from '../modules/membership/membership.resolver.js';
 import { NetworkConfigurationResolver } from '../modules/network/network.resolver.js';
+import { ProvisionResolver } from '../modules/provision/provision.resolver.js';
 import { OrganizationResolver } from '../modules/organization/organization.resolver.js';
 import { ProjectResolver } from '../modules/project/project.resolver.js';
 import { StorageConfigurationResolver } from '../modules/storage/storage.resolver.js';
@@ -24,6 +25,7 @@ export const resolvers = [
   NetworkConfigurationResolver,
   MachineResolver,
   JobResolver,
+  ProvisionResolver,
 ] as const;
 
 /** The whole API schema, built from the resolver classes. Emitted to schema/schema.graphql. */

@@ -23,7 +23,9 @@ export interface NewJob {
  * Writes the job and its first event and enqueues it, all in `em`'s open transaction. With an
  * idempotency key already used by this caller: the same job for the same request, CONFLICT otherwise.
  */
-export async function createJobInTransaction(em: EntityManager, queue: JobQueue, input: NewJob): Promise<{ job: Job; created: boolean }> {
+export async function createJobInTransaction(em: EntityManager, queue: JobQueue, request: NewJob): Promise<{ job: Job; created: boolean }> {
+  // Parameters as they will be stored (JSON drops undefined), so a repeated request compares equal.
+  const input = { ...request, params: JSON.parse(JSON.stringify(request.params)) as Record<string, unknown> };
   if (input.idempotencyKey && input.requestedBy) {
     const existing = await em.findOne(Job, { requestedBy: input.requestedBy.id, idempotencyKey: input.idempotencyKey });
     if (existing) {

@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
@@ -33,6 +34,43 @@ function machineWhere(ctx: Context, filter: MachineFilter | undefined) {
   return { $and: conditions };
 }
 
+/**
+ * Validates the request against its template, network and storage, checks quotas under a lock on
+ * the project, and adds the machine row (status PENDING) to `em`'s open transaction.
+ */
+export async function insertMachine(em: EntityManager, owner: User, projectId: string, input: CreateMachineInput): Promise<Machine> {
+  const project = await em.findOneOrFail(Project, { id: projectId }, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['organization'] });
+  const template = await em.findOne(Template, { id: input.templateId });
+  if (!template) throw Errors.invalid('input.templateId', 'no such template');
+  const network = input.networkId ? await em.findOne(NetworkConfiguration, { id: input.networkId, project: project.id }) : null;
+  if (input.networkId && !network) throw Errors.invalid('input.networkId', 'no such network in this project');
+  const storage = input.storageId
+    ? await em.findOne(StorageConfiguration, { id: input.storageId, cluster: template.cluster.id })
+    : null;
+  if (input.storageId && !storage) throw Errors.invalid('input.storageId', "no such storage on the template's cluster");
+  const spec = {
+    cores: input.cores ?? template.defaultCores,
+    memoryMiB: input.memoryMiB ?? template.defaultMemoryMiB,
+    diskGiB: input.diskGiB ?? template.defaultDiskGiB,
+  };
+  if (spec.diskGiB < template.defaultDiskGiB) {
+    throw Errors.invalid('input.diskGiB', `must be at least the template's disk (${template.defaultDiskGiB} GiB)`);
+  }
+  await assertWithinQuota(em, project, { machines: 1, gpus: 0, ...spec });
+  return em.create(Machine, {
+    ...spec,
+    kind: template.kind,
+    name: input.name,
+    project,
+    owner,
+    cluster: template.cluster,
+    template,
+    network,
+    storage,
+    tags: [...new Set(input.tags)],
+  });
+}
+
 @Resolver(() => Machine)
 export class MachineResolver {
   @Query(() => MachineConnection, { description: 'Machines the caller can see, filtered and sorted.' })
@@ -58,38 +96,7 @@ export class MachineResolver {
     const viewer = requireViewer(ctx);
     const visible = await findVisibleProject(ctx, input.projectId);
     viewer.require(Privilege.MachineAllocate, projectScope(visible), 'this project');
-    return ctx.em.transactional(async (em) => {
-      const project = await em.findOneOrFail(Project, { id: visible.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['organization'] });
-      const template = await em.findOne(Template, { id: input.templateId });
-      if (!template) throw Errors.invalid('input.templateId', 'no such template');
-      const network = input.networkId ? await em.findOne(NetworkConfiguration, { id: input.networkId, project: project.id }) : null;
-      if (input.networkId && !network) throw Errors.invalid('input.networkId', 'no such network in this project');
-      const storage = input.storageId
-        ? await em.findOne(StorageConfiguration, { id: input.storageId, cluster: template.cluster.id })
-        : null;
-      if (input.storageId && !storage) throw Errors.invalid('input.storageId', "no such storage on the template's cluster");
-      const spec = {
-        cores: input.cores ?? template.defaultCores,
-        memoryMiB: input.memoryMiB ?? template.defaultMemoryMiB,
-        diskGiB: input.diskGiB ?? template.defaultDiskGiB,
-      };
-      if (spec.diskGiB < template.defaultDiskGiB) {
-        throw Errors.invalid('input.diskGiB', `must be at least the template's disk (${template.defaultDiskGiB} GiB)`);
-      }
-      await assertWithinQuota(em, project, { machines: 1, gpus: 0, ...spec });
-      return em.create(Machine, {
-        ...spec,
-        kind: template.kind,
-        name: input.name,
-        project,
-        owner: viewer.user,
-        cluster: template.cluster,
-        template,
-        network,
-        storage,
-        tags: [...new Set(input.tags)],
-      });
-    });
+    return ctx.em.transactional((em) => insertMachine(em, viewer.user, visible.id, input));
   }
 
   @Mutation(() => Machine, { description: 'Needs Machine.Config.' })

@@ -1,0 +1,281 @@
+// Provisioning a VM or an LXC container, step by step (orchestration/PROTOCOL.md):
+// place → reserve → secrets → create → start → address → configure → ready.
+// Every step records what it started in the job's checkpoint before waiting on it, so a worker that
+// takes over after a crash continues the same Proxmox task instead of starting another.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
+import { StepError, type Step, type StepContext, type Workflow } from '../../jobs/runner.js';
+import type { SecretStore } from '../../secrets/secret-store.js';
+import { Node } from '../cluster/node.entity.js';
+import { JobStatus, type JobCheckpoint } from '../job/job.entity.js';
+import { Machine, MachineStatus } from '../machine/machine.entity.js';
+import { MachineKind } from '../template/template.entity.js';
+import type { ClusterClients } from './cluster-clients.js';
+import { credentialsPath, generateCredentials, type MachineCredentials } from './credentials.js';
+import type { PlacementPolicy } from './placement.js';
+
+export interface ProvisionDeps {
+  em: EntityManager;
+  clusters: ClusterClients;
+  secrets: SecretStore;
+  placement: PlacementPolicy;
+  /** How long to wait for the guest to report an address. */
+  addressTimeoutMs?: number;
+}
+
+interface ProvisionCheckpoint extends JobCheckpoint {
+  node?: string;
+  vmid?: number;
+  createUpid?: string;
+  startUpid?: string;
+}
+
+type Ctx = StepContext<ProvisionCheckpoint>;
+
+export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckpoint> {
+  const load = async (ctx: Ctx) => {
+    const em = deps.em.fork();
+    const machine = await em.findOneOrFail(Machine, { id: ctx.job.machine!.id }, { populate: ['template', 'network', 'storage', 'cluster'] });
+    const client = await deps.clusters.get(machine.cluster!.id);
+    return { em, machine, client, api: machine.kind === MachineKind.VM ? client.qemu : client.lxc };
+  };
+  /** Waits for a Proxmox task, streaming its log lines into the job's events. */
+  const waitTask = async (ctx: Ctx, client: ProxmoxClient, upid: string, timeoutMs: number) => {
+    const lines: Promise<void>[] = [];
+    try {
+      await client.waitForTask(upid, {
+        timeoutMs,
+        signal: ctx.signal,
+        onLog: (line) => void lines.push(ctx.log(line, { source: 'proxmox', upid })),
+      });
+    } catch (err) {
+      throw new StepError('PROXMOX_TASK_FAILED', `Proxmox task failed: ${(err as Error).message}`);
+    } finally {
+      await Promise.all(lines);
+    }
+  };
+
+  const place: Step<ProvisionCheckpoint> = {
+    name: 'place',
+    weight: 1,
+    timeoutMs: 60_000,
+    async run(ctx) {
+      if (ctx.checkpoint.node) return;
+      const { em, machine, client } = await load(ctx);
+      const maintenance = await em.find(Node, { cluster: machine.cluster!.id, maintenance: true });
+      let placement;
+      try {
+        placement = await deps.placement(client, {
+          cores: machine.cores,
+          memoryBytes: machine.memoryMiB * 2 ** 20,
+          excluded: new Set(maintenance.map((n) => n.name)),
+        });
+      } catch (err) {
+        throw new StepError('NO_CAPACITY', (err as Error).message);
+      }
+      let node = await em.findOne(Node, { cluster: machine.cluster!.id, name: placement.node });
+      node ??= em.create(Node, { cluster: machine.cluster!, name: placement.node, status: 'online' });
+      machine.node = node;
+      await em.flush();
+      ctx.checkpoint.node = placement.node;
+      await ctx.save();
+      await ctx.log(placement.reason, { source: 'placement', node: placement.node });
+    },
+  };
+
+  const reserve: Step<ProvisionCheckpoint> = {
+    name: 'reserve',
+    weight: 1,
+    timeoutMs: 60_000,
+    async run(ctx) {
+      const { em, machine, client } = await load(ctx);
+      if (machine.vmid) {
+        ctx.checkpoint.vmid = machine.vmid;
+        await ctx.save();
+        return;
+      }
+      // Proxmox's next free id, then the database's unique (cluster, vmid) settles races between jobs.
+      let candidate = await client.cluster.nextId();
+      for (let attempt = 0; attempt < 50; attempt++, candidate++) {
+        if (!(await client.cluster.isVmidFree(candidate))) continue;
+        try {
+          await em.nativeUpdate(Machine, { id: machine.id }, { vmid: candidate });
+          ctx.checkpoint.vmid = candidate;
+          await ctx.save();
+          await ctx.progress(1, `VMID ${candidate} reserved`);
+          return;
+        } catch (err) {
+          if (!(err instanceof UniqueConstraintViolationException)) throw err;
+        }
+      }
+      throw new StepError('NO_VMID', 'Could not reserve a free VMID after 50 attempts; try again.');
+    },
+    async undo(ctx) {
+      await deps.em.fork().nativeUpdate(Machine, { id: ctx.job.machine!.id }, { vmid: null });
+    },
+  };
+
+  const secrets: Step<ProvisionCheckpoint> = {
+    name: 'secrets',
+    weight: 1,
+    timeoutMs: 30_000,
+    async run(ctx) {
+      const path = credentialsPath(ctx.job.machine!.id);
+      if (await deps.secrets.read(path)) return;
+      const creds = generateCredentials(`pvepaas-${ctx.job.machine!.id}`);
+      await deps.secrets.write(path, { ...creds });
+    },
+    async undo(ctx) {
+      await deps.secrets.destroy(credentialsPath(ctx.job.machine!.id));
+    },
+  };
+
+  const create: Step<ProvisionCheckpoint> = {
+    name: 'create',
+    weight: 6,
+    timeoutMs: 15 * 60_000,
+    async run(ctx) {
+      const { machine, client } = await load(ctx);
+      const node = ctx.checkpoint.node!;
+      const vmid = ctx.checkpoint.vmid!;
+      if (!ctx.checkpoint.createUpid) {
+        if (await client.cluster.findGuest(vmid)) throw new StepError('VMID_TAKEN', `VMID ${vmid} is already used on the cluster by a guest this job did not create.`);
+        const creds = (await deps.secrets.read(credentialsPath(machine.id)))!.data as unknown as MachineCredentials;
+        const net = machine.network;
+        const storage = machine.storage?.storageId;
+        if (machine.kind === MachineKind.VM) {
+          const source = await client.cluster.findGuest(machine.template.sourceVmid!);
+          if (!source) throw new StepError('TEMPLATE_MISSING', `Template VM ${machine.template.sourceVmid} is not on the cluster; ask an operator to fix template ${machine.template.name}.`);
+          ctx.checkpoint.createUpid = await client.qemu.clone(source.node, source.vmid!, {
+            newid: vmid,
+            name: machine.name,
+            target: node,
+            full: Boolean(storage),
+            storage,
+          });
+          // Cloud-init settings are a second call: clone takes no config (as Proxmox requires).
+          ctx.checkpoint.pendingConfig = {
+            cores: machine.cores,
+            memory: machine.memoryMiB,
+            ciuser: 'paas',
+            cipassword: creds.rootPassword,
+            sshkeys: [creds.sshPublicKey],
+            tags: ['pvepaas', ...machine.tags],
+            net: net ? { 0: { model: 'virtio', bridge: net.bridge, tag: net.vlanTag ?? undefined, firewall: net.firewall } } : undefined,
+            ipconfig: { 0: net?.cidr ? { ip: net.cidr, gw: net.gateway ?? undefined } : { ip: 'dhcp' } },
+            agent: true,
+          };
+        } else {
+          ctx.checkpoint.createUpid = await client.lxc.create(node, {
+            vmid,
+            ostemplate: machine.template.osTemplate!,
+            hostname: machine.name,
+            password: creds.rootPassword,
+            sshPublicKeys: [creds.sshPublicKey],
+            cores: machine.cores,
+            memory: machine.memoryMiB,
+            rootfs: { volume: `${storage ?? 'local-lvm'}:${machine.diskGiB}` },
+            net: { 0: { name: 'eth0', bridge: net?.bridge ?? 'vmbr0', ip: net?.cidr ?? 'dhcp', gw: net?.gateway ?? undefined, tag: net?.vlanTag ?? undefined, firewall: net?.firewall ?? true } },
+            unprivileged: true,
+            tags: ['pvepaas', ...machine.tags],
+          } as never);
+        }
+        await ctx.save();
+      }
+      await waitTask(ctx, client, ctx.checkpoint.createUpid, this.timeoutMs);
+      if (machine.kind === MachineKind.VM && ctx.checkpoint.pendingConfig) {
+        await client.qemu.setConfig(node, vmid, ctx.checkpoint.pendingConfig as never);
+        await client.qemu.resize(node, vmid, 'scsi0', `${machine.diskGiB}G`).catch(async (err: Error) => {
+          // Proxmox refuses to shrink; the template's disk may already be this size.
+          if (!/shrink|smaller|same size/i.test(err.message)) throw err;
+        });
+        delete ctx.checkpoint.pendingConfig;
+        await ctx.save();
+      }
+      await ctx.progress(1, `${machine.kind === MachineKind.VM ? 'VM' : 'Container'} ${vmid} created on ${node}`);
+    },
+    async undo(ctx) {
+      const vmid = ctx.checkpoint.vmid;
+      if (!vmid) return;
+      const { client, api } = await load(ctx);
+      const guest = await client.cluster.findGuest(vmid);
+      if (!guest) return;
+      if (guest.status === 'running') await client.waitForTask(await api.stop(guest.node, vmid), { timeoutMs: 120_000 });
+      await client.waitForTask(await api.destroy(guest.node, vmid, { purge: true, 'destroy-unreferenced-disks': true } as never), { timeoutMs: 300_000 });
+    },
+  };
+
+  const start: Step<ProvisionCheckpoint> = {
+    name: 'start',
+    weight: 2,
+    timeoutMs: 5 * 60_000,
+    async run(ctx) {
+      const { client, api } = await load(ctx);
+      const node = ctx.checkpoint.node!;
+      const vmid = ctx.checkpoint.vmid!;
+      if (!ctx.checkpoint.startUpid) {
+        const guest = await client.cluster.findGuest(vmid);
+        if (guest?.status === 'running') return;
+        ctx.checkpoint.startUpid = await api.start(node, vmid);
+        await ctx.save();
+      }
+      await waitTask(ctx, client, ctx.checkpoint.startUpid, this.timeoutMs);
+    },
+  };
+
+  const address: Step<ProvisionCheckpoint> = {
+    name: 'address',
+    weight: 2,
+    timeoutMs: deps.addressTimeoutMs ?? 5 * 60_000,
+    async run(ctx) {
+      const { em, machine, client } = await load(ctx);
+      const node = ctx.checkpoint.node!;
+      const vmid = ctx.checkpoint.vmid!;
+      for (let delay = 200; !ctx.signal.aborted; delay = Math.min(delay * 2, 5000)) {
+        const addresses = await guestAddresses(client, machine.kind, node, vmid).catch(() => []);
+        if (addresses.length > 0) {
+          machine.ipAddresses = addresses;
+          await em.flush();
+          await ctx.progress(1, `Address ${addresses[0]}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    },
+  };
+
+  const configure: Step<ProvisionCheckpoint> = {
+    name: 'configure',
+    weight: 1,
+    timeoutMs: 30 * 60_000,
+    async run(ctx) {
+      ctx.skip('No configuration playbook runs yet: Ansible is wired into provisioning with the Terraform/Ansible issue.');
+    },
+  };
+
+  return {
+    kind: 'provision',
+    steps: [place, reserve, secrets, create, start, address, configure],
+    async onFinished(em, job, status) {
+      await em.nativeUpdate(
+        Machine,
+        { id: job.machine!.id },
+        { status: status === JobStatus.SUCCEEDED ? MachineStatus.RUNNING : MachineStatus.FAILED },
+      );
+    },
+  };
+}
+
+/** The guest's IPv4 addresses (not loopback): from the guest agent for VMs, the interfaces for LXC. */
+async function guestAddresses(client: ProxmoxClient, kind: MachineKind, node: string, vmid: number): Promise<string[]> {
+  const interfaces = kind === MachineKind.VM ? await client.qemu.agentNetworkInterfaces(node, vmid) : await client.lxc.interfaces(node, vmid);
+  const out: string[] = [];
+  for (const i of interfaces) {
+    if (i.name === 'lo') continue;
+    for (const a of i['ip-addresses'] ?? []) if (a['ip-address-type'] === 'ipv4' && !a['ip-address'].startsWith('127.')) out.push(a['ip-address']);
+    const inet = 'inet' in i ? (i as { inet?: string }).inet : undefined;
+    if (inet && !out.includes(inet.split('/')[0]!)) out.push(inet.split('/')[0]!);
+  }
+  return out;
+}

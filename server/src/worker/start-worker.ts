@@ -1,0 +1,49 @@
+// The job worker: takes jobs from the queue and runs their workflows. `npm start` runs one inside
+// the API process (embedded mode); `npm run worker` runs it alone, as many as needed, against the
+// same PostgreSQL and Redis.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { JobQueue } from '../jobs/queue.js';
+import { runJob, type Workflow } from '../jobs/runner.js';
+import type { Logger } from '../logger.js';
+import { createClusterClients } from '../modules/provision/cluster-clients.js';
+import { leastCommittedMemory } from '../modules/provision/placement.js';
+import { provisionWorkflow } from '../modules/provision/provision.workflow.js';
+import type { PubSub } from '../realtime/pubsub.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+
+export interface WorkerDeps {
+  orm: MikroORM;
+  jobs: JobQueue;
+  pubsub: PubSub;
+  secrets: SecretStore;
+  log: Logger;
+  /** Jobs run at once by this process. */
+  concurrency?: number;
+  addressTimeoutMs?: number;
+}
+
+export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void }> {
+  const log = deps.log.child({ component: 'worker' });
+  const clusters = createClusterClients(deps.orm, deps.secrets, log);
+  const workflows = new Map<string, Workflow>(
+    [
+      provisionWorkflow({
+        em: deps.orm.em,
+        clusters,
+        secrets: deps.secrets,
+        placement: leastCommittedMemory,
+        addressTimeoutMs: deps.addressTimeoutMs,
+      }) as unknown as Workflow,
+    ].map((w) => [w.kind, w]),
+  );
+  await deps.jobs.work(deps.concurrency ?? 8, async (jobId, signal) => {
+    const started = Date.now();
+    try {
+      await runJob({ em: deps.orm.em, pubsub: deps.pubsub, log, workflows }, jobId, signal);
+    } finally {
+      log.info({ jobId, ms: Date.now() - started }, 'job run ended');
+    }
+  });
+  log.info({ workflows: [...workflows.keys()] }, 'worker started');
+  return { stop: () => clusters.close() };
+}
