@@ -22,6 +22,16 @@ export const configSchema = z.object({
   /** The first platform administrator, created at start when no user exists yet. */
   ADMIN_EMAIL: z.string().email().default('admin@example.com'),
   ADMIN_PASSWORD: z.string().min(12).optional(),
+  /** Embedded mode's built-in Proxmox VE simulator (cluster "demo"); on unless `false`. */
+  PVE_SIMULATOR: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  /** Run a job worker inside the API process (always in embedded mode). */
+  WORKER_IN_PROCESS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Introspection on in development, off in production unless asked for. */
   GRAPHQL_INTROSPECTION: z

@@ -12,6 +12,8 @@ import { createLogger } from './logger.js';
 import { JobQueue } from './jobs/queue.js';
 import { createInProcessPubSub, createRedisPubSub } from './realtime/pubsub.js';
 import { createSecretStore, parseSecretsConfig } from './secrets/create-secret-store.js';
+import { startDemoCluster } from './embedded/demo-cluster.js';
+import { startWorker } from './worker/start-worker.js';
 import { loadSecretKey } from './secrets/secret-key.js';
 
 async function main(): Promise<void> {
@@ -38,6 +40,9 @@ async function main(): Promise<void> {
   const pubsub = config.REDIS_URL ? await createRedisPubSub(config.REDIS_URL) : createInProcessPubSub();
   const jobs = await JobQueue.start({ url: config.DATABASE_URL ?? embedded!.url, poolSize: embedded ? 1 : 4, log });
   const app = await createApp(config, { orm, log, secrets, pubsub, jobs, sessionSecret: sessionKey.key.toString('base64') });
+  // Embedded mode also runs the Proxmox VE simulator and the job worker in this process.
+  const demo = embedded && config.PVE_SIMULATOR !== false ? await startDemoCluster(orm, secrets, config.DATA_DIR, log) : null;
+  const worker = embedded || config.WORKER_IN_PROCESS ? await startWorker({ orm, jobs, pubsub, secrets, log }) : null;
   const address = await app.listen(config.PORT);
   log.info({ url: `http://${address.address}:${address.port}/graphql` }, 'API listening');
 
@@ -49,6 +54,8 @@ async function main(): Promise<void> {
     await app.stop();
     log.info('HTTP and GraphQL drained');
     await jobs.stop();
+    worker?.stop();
+    await demo?.close();
     await pubsub.close();
     await secrets.close();
     await orm.close();
