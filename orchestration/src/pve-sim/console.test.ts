@@ -64,6 +64,18 @@ describe('consoles through the API', () => {
       expect(r.status).toBe(200);
       // nobody connects: the 10 s window (× 0.01) closes the worker
       expect((await api.wait(r.body!.data.upid)).exitstatus).toBe('connection timed out');
+      // a connection opens and is closed at once; the task records the failure
+      const again = await api.post<{ upid: string; port: string; ticket: string }>('/nodes/pve1/qemu/9001/vncproxy', {
+        websocket: 1,
+      });
+      const { port, ticket, upid } = again.body!.data;
+      const ws = new WebSocket(
+        `${s.url.replace('http', 'ws')}/api2/json/nodes/pve1/qemu/9001/vncwebsocket?port=${port}&vncticket=${encodeURIComponent(ticket)}`,
+        'binary',
+        { headers: { Authorization: s.credentials.tokens.full.header } },
+      );
+      await new Promise((resolve) => ws.on('close', resolve).on('error', resolve));
+      expect((await api.wait(upid)).exitstatus).toBe('Failed to run vncproxy.');
     } finally {
       await stop();
     }

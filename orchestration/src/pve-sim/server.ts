@@ -261,6 +261,19 @@ export function sendError(res: ServerResponse, err: PveHttpError) {
   res.writeHead(err.status, reason(err.message), { ...HEADERS, 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
 
+/**
+ * A stopped guest has nothing to attach to: like `qm vncproxy` failing behind pveproxy, the
+ * WebSocket opens (101) and is then closed; the vncproxy task records the failure.
+ */
+function closeAfterHandshake(socket: Duplex) {
+  const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const ok = write(chunk, ...rest);
+    if (String(chunk).startsWith('HTTP/1.1 101')) setImmediate(() => socket.destroy());
+    return ok;
+  }) as typeof socket.write;
+}
+
 /** The `upgrade` event: GET .../vncwebsocket authenticated like any API call, then the broker. */
 export function createUpgradeHandler(deps: EdgeDeps) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -280,7 +293,8 @@ export function createUpgradeHandler(deps: EdgeDeps) {
     try {
       if (schemaMethod) validateParams(schemaMethod, raw);
       const vmid = Number(vmidText);
-      sim.guest(node, vmid, type as 'qemu' | 'lxc');
+      const guest = sim.guest(node, vmid, type as 'qemu' | 'lxc');
+      if (guest.status === 'stopped') closeAfterHandshake(socket);
       const perm = checkPermission(sim.state, identity, schemaMethod?.permissions, raw);
       if (!perm.ok) return fail(403, PveError.permission(perm.path, perm.privs).message);
       if (!sim.broker) return fail(501, 'console broker not available');
