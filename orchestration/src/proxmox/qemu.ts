@@ -97,7 +97,7 @@ export class QemuApi extends GuestApi {
     node: string,
     vmid: number,
     p: QemuConfigParams,
-    o: Omit<ConfigUpdateOptions, 'revert'> & { revert?: string[]; backgroundDelay?: number } = {},
+    o: ConfigUpdateOptions & { backgroundDelay?: number } = {},
   ): Promise<TaskId | null> {
     const params = { ...qemuConfigParams(p), ...updateParams(o), background_delay: o.backgroundDelay };
     await this.gate(params, PVE9_QEMU_PARAMS);
