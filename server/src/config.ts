@@ -32,6 +32,10 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Jobs one worker process runs at once (they mostly wait on Proxmox tasks). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+  /** Seconds between reconciliations of each cluster with the database (0: off). */
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Introspection on in development, off in production unless asked for. */
   GRAPHQL_INTROSPECTION: z

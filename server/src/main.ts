@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const app = await createApp(config, { orm, log, secrets, pubsub, jobs, sessionSecret: sessionKey.key.toString('base64') });
   // Embedded mode also runs the Proxmox VE simulator and the job worker in this process.
   const demo = embedded && config.PVE_SIMULATOR !== false ? await startDemoCluster(orm, secrets, config.DATA_DIR, log) : null;
-  const worker = embedded || config.WORKER_IN_PROCESS ? await startWorker({ orm, jobs, pubsub, secrets, log }) : null;
+  const worker = embedded || config.WORKER_IN_PROCESS ? await startWorker({ orm, jobs, pubsub, secrets, log, concurrency: config.WORKER_CONCURRENCY, reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000 }) : null;
   const address = await app.listen(config.PORT);
   log.info({ url: `http://${address.address}:${address.port}/graphql` }, 'API listening');
 

@@ -19,7 +19,15 @@ async function main(): Promise<void> {
   const secrets = await createSecretStore(parseSecretsConfig(process.env), { sql: sqlClientFromOrm(orm), logger: log });
   const pubsub = config.REDIS_URL ? await createRedisPubSub(config.REDIS_URL) : createInProcessPubSub();
   const jobs = await JobQueue.start({ url: config.DATABASE_URL, poolSize: 4, log });
-  const worker = await startWorker({ orm, jobs, pubsub, secrets, log });
+  const worker = await startWorker({
+    orm,
+    jobs,
+    pubsub,
+    secrets,
+    log,
+    concurrency: config.WORKER_CONCURRENCY,
+    reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+  });
   const stop = async () => {
     log.info('draining: running jobs finish or are released');
     await jobs.stop();

@@ -8,6 +8,7 @@ import { NetworkConfigurationResolver } from '../modules/network/network.resolve
 import { ProvisionResolver } from '../modules/provision/provision.resolver.js';
 import { OrganizationResolver } from '../modules/organization/organization.resolver.js';
 import { ProjectResolver } from '../modules/project/project.resolver.js';
+import { ReconcileResolver } from '../modules/reconcile/reconcile.resolver.js';
 import { StorageConfigurationResolver } from '../modules/storage/storage.resolver.js';
 import { TemplateResolver } from '../modules/template/template.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
@@ -26,6 +27,7 @@ export const resolvers = [
   MachineResolver,
   JobResolver,
   ProvisionResolver,
+  ReconcileResolver,
 ] as const;
 
 /** The whole API schema, built from the resolver classes. Emitted to schema/schema.graphql. */

@@ -18,6 +18,12 @@ export interface JobQueueOptions {
   log: Logger;
   /** A worker that stops heartbeating for this long loses its job to another worker. */
   heartbeatSeconds?: number;
+  /**
+   * How often pg-boss looks for jobs whose heartbeat stopped (its supervise and monitor passes).
+   * pg-boss's default is 60 s, which would leave a dead worker's job stuck for a minute on top of
+   * heartbeatSeconds; half the heartbeat keeps the takeover within ~1.5 × heartbeatSeconds.
+   */
+  superviseSeconds?: number;
 }
 
 export class JobQueue {
@@ -27,7 +33,14 @@ export class JobQueue {
   ) {}
 
   static async start(options: JobQueueOptions): Promise<JobQueue> {
-    const boss = new PgBoss({ connectionString: options.url, max: options.poolSize, schema: 'pgboss' });
+    const supervise = options.superviseSeconds ?? Math.max(1, Math.floor((options.heartbeatSeconds ?? 10) / 2));
+    const boss = new PgBoss({
+      connectionString: options.url,
+      max: options.poolSize,
+      schema: 'pgboss',
+      superviseIntervalSeconds: supervise,
+      monitorIntervalSeconds: supervise,
+    });
     boss.on('error', (err) => options.log.error({ err }, 'job queue error'));
     await boss.start();
     // A job whose worker dies is retried (resuming from its checkpoint); the retry limit bounds

@@ -49,11 +49,12 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(): Promise<TestApi> {
+/** `secretsKey`: the local secret store's key, for tests that share the store with a worker process (SECRETS_KEY). */
+export async function startTestApi(options: { secretsKey?: Buffer } = {}): Promise<TestApi> {
   const db = await openTestDatabase();
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const config = loadConfig({ NODE_ENV: 'test' });
-  const secrets = new LocalSecretStore({ sql: sqlClientFromOrm(db.orm), key: randomBytes(32) });
+  const secrets = new LocalSecretStore({ sql: sqlClientFromOrm(db.orm), key: options.secretsKey ?? randomBytes(32) });
   const pubsub = createInProcessPubSub();
   const jobs = await JobQueue.start({ url: db.url, poolSize: db.kind === 'pglite' ? 1 : 2, log });
   const app = await createApp(config, { orm: db.orm, log, secrets, pubsub, jobs, sessionSecret: randomBytes(32).toString('base64') });

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { createClusterClients } from '../modules/provision/cluster-clients.js';
 import { leastCommittedMemory } from '../modules/provision/placement.js';
 import { provisionWorkflow } from '../modules/provision/provision.workflow.js';
+import { startReconciler, type Reconciler } from '../modules/reconcile/reconciler.js';
 import type { PubSub } from '../realtime/pubsub.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
@@ -20,9 +21,11 @@ export interface WorkerDeps {
   /** Jobs run at once by this process. */
   concurrency?: number;
   addressTimeoutMs?: number;
+  /** Between reconciliations of the clusters with the database; 0 or absent: no timer. */
+  reconcileIntervalMs?: number;
 }
 
-export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void }> {
+export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void; reconciler: Reconciler }> {
   const log = deps.log.child({ component: 'worker' });
   const clusters = createClusterClients(deps.orm, deps.secrets, log);
   const workflows = new Map<string, Workflow>(
@@ -44,6 +47,13 @@ export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void }> {
       log.info({ jobId, ms: Date.now() - started }, 'job run ended');
     }
   });
+  const reconciler = startReconciler({ orm: deps.orm, clusters, pubsub: deps.pubsub, log, intervalMs: deps.reconcileIntervalMs ?? 0 });
   log.info({ workflows: [...workflows.keys()] }, 'worker started');
-  return { stop: () => clusters.close() };
+  return {
+    reconciler,
+    stop: () => {
+      void reconciler.stop();
+      clusters.close();
+    },
+  };
 }

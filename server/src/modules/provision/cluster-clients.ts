@@ -11,7 +11,7 @@ export interface ClusterClients {
   close(): void;
 }
 
-export function createClusterClients(orm: MikroORM, secrets: SecretStore, log: Logger): ClusterClients {
+export function createClusterClients(orm: Pick<MikroORM, 'em'>, secrets: SecretStore, log: Logger): ClusterClients {
   const registry = new ClusterRegistry(
     async (id) => {
       const cluster = await orm.em.fork().findOne(Cluster, { id });
