@@ -80,6 +80,11 @@ export abstract class GuestApi {
   protected abstract stopParams(o: StopOptions): Params;
   protected abstract shutdownParams(o: ShutdownOptions): Params;
 
+  /**
+   * Starts the guest; the task ends when QEMU/LXC runs, not when the OS has booted. For HA-managed
+   * guests Proxmox answers with a `hastart` task that only queues the request: poll status() for
+   * `running` afterwards (README §3).
+   */
   start(node: string, vmid: number, o: StartOptions = {}): Promise<TaskId> {
     return this.http.post<TaskId>(`${this.base(node, vmid)}/status/start`, this.startParams(o));
   }
