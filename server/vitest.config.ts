@@ -20,10 +20,11 @@ const base = (name: string, test: NonNullable<TestProjectInlineConfiguration['te
  */
 export const dbProject = (db: 'postgres' | 'pglite') =>
   base(`server:${db}`, {
-    include: ['src/**/*.db.test.ts'],
+    // `*.pg.test.ts`: tests that need a database shared across processes, which PGlite cannot be.
+    include: db === 'postgres' ? ['src/**/*.db.test.ts', 'src/**/*.pg.test.ts'] : ['src/**/*.db.test.ts'],
     env: { TEST_DATABASE: db },
     globalSetup: db === 'postgres' ? ['src/test/postgres.global-setup.ts'] : [],
   });
 
 /** Unit tests: everything else in server/. */
-export default defineConfig(base('server', { include: ['src/**/*.test.ts'], exclude: ['src/**/*.db.test.ts', '**/node_modules/**'] }));
+export default defineConfig(base('server', { include: ['src/**/*.test.ts'], exclude: ['src/**/*.db.test.ts', 'src/**/*.pg.test.ts', '**/node_modules/**'] }));
