@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ClusterResolver } from '../modules/cluster/cluster.resolver.js';
 import { JobResolver } from '../modules/job/job.resolver.js';
+import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import { MachineResolver } from '../modules/machine/machine.resolver.js';
 import { MembershipResolver } from '../modules/membership/membership.resolver.js';
 import { NetworkConfigurationResolver } from '../modules/network/network.resolver.js';
@@ -27,6 +28,7 @@ export const resolvers = [
   MachineResolver,
   JobResolver,
   ProvisionResolver,
+  LifecycleResolver,
   ReconcileResolver,
 ] as const;
 

@@ -5,6 +5,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { JobQueue } from '../jobs/queue.js';
 import { runJob, type Workflow } from '../jobs/runner.js';
 import type { Logger } from '../logger.js';
+import { lifecycleWorkflows } from '../modules/lifecycle/lifecycle.workflow.js';
 import { createClusterClients } from '../modules/provision/cluster-clients.js';
 import { leastCommittedMemory } from '../modules/provision/placement.js';
 import { provisionWorkflow } from '../modules/provision/provision.workflow.js';
@@ -37,6 +38,7 @@ export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void; rec
         placement: leastCommittedMemory,
         addressTimeoutMs: deps.addressTimeoutMs,
       }) as unknown as Workflow,
+      ...lifecycleWorkflows({ em: deps.orm.em, clusters, secrets: deps.secrets, pubsub: deps.pubsub, addressTimeoutMs: deps.addressTimeoutMs }),
     ].map((w) => [w.kind, w]),
   );
   await deps.jobs.work(deps.concurrency ?? 8, async (jobId, signal) => {
