@@ -23,6 +23,7 @@ import type { JobQueue } from './jobs/queue.js';
 import type { PubSub } from './realtime/pubsub.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import type { Services } from './services.js';
+import { CONSOLE_PATH, createConsoleGateway } from './modules/console/console.gateway.js';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -46,12 +47,14 @@ export interface App {
 
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { orm, log } = deps;
+  const sessionKeys = new SessionKeys(deps.sessionSecret, config.SESSION_TTL_SECONDS);
   const services: Services = {
     config,
-    sessionKeys: new SessionKeys(deps.sessionSecret, config.SESSION_TTL_SECONDS),
+    sessionKeys,
     secrets: deps.secrets,
     pubsub: deps.pubsub,
     jobs: deps.jobs,
+    consoles: createConsoleGateway({ orm, secrets: deps.secrets, sessionKeys, log }),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -64,7 +67,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
   // Subscriptions: graphql-ws on the same port and path. The browser's cookie (sent with the
   // upgrade) or `connectionParams.authorization` authenticates, once per operation.
-  const wsServer = new WebSocketServer({ server: http, path: '/graphql' });
+  const wsServer = new WebSocketServer({ noServer: true });
+  // One dispatcher for every upgrade: graphql-ws on /graphql, browser consoles under /console/.
+  http.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/graphql') wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+    else if (path.startsWith(CONSOLE_PATH)) services.consoles.handleUpgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   const wsCleanup = useServer<{ authorization?: string }>(
     {
       schema,
@@ -94,7 +104,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       // No cache hints are used; the plugin cost ~2 ms per request in bench/graphql-read's profile.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
-      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+      {
+        serverWillStart: async () => ({
+          drainServer: async () => {
+            await wsCleanup.dispose();
+            await services.consoles.close();
+          },
+        }),
+      },
     ],
   });
   await apollo.start();

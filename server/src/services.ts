@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { SessionKeys } from './auth/session.js';
 import type { JobQueue } from './jobs/queue.js';
+import type { ConsoleGateway } from './modules/console/console.gateway.js';
 import type { PubSub } from './realtime/pubsub.js';
 import type { SecretStore } from './secrets/secret-store.js';
 
@@ -11,4 +12,6 @@ export interface Services {
   secrets: SecretStore;
   pubsub: PubSub;
   jobs: JobQueue;
+  /** Console sessions and the socket endpoint that redeems them. */
+  consoles: ConsoleGateway;
 }

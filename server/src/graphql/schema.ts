@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ClusterResolver } from '../modules/cluster/cluster.resolver.js';
+import { ConsoleResolver } from '../modules/console/console.resolver.js';
 import { JobResolver } from '../modules/job/job.resolver.js';
 import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import { MachineResolver } from '../modules/machine/machine.resolver.js';
@@ -30,6 +31,7 @@ export const resolvers = [
   ProvisionResolver,
   LifecycleResolver,
   ReconcileResolver,
+  ConsoleResolver,
 ] as const;
 
 /** The whole API schema, built from the resolver classes. Emitted to schema/schema.graphql. */
