@@ -8,7 +8,7 @@ import type { ComponentType, ReactNode } from 'react';
 import { SignOutButton } from '@/features/auth/sign-out.button';
 import type { Viewer } from '@/features/auth/auth.documents';
 import { ColorSchemeToggle } from './color-scheme.toggle';
-import { DashboardIcon, OrganizationsIcon } from './icons';
+import { DashboardIcon, MachinesIcon, OrganizationsIcon } from './icons';
 
 interface NavItem {
   href: string;
@@ -16,9 +16,10 @@ interface NavItem {
   icon: ComponentType<{ size?: number }>;
 }
 
-// Only pages that exist. Machines, Projects, Audit, Alerts and Admin join when they are built.
+// Only pages that exist. Projects, Audit, Alerts and Admin join when they are built.
 const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Dashboard', icon: DashboardIcon },
+  { href: '/machines', label: 'Machines', icon: MachinesIcon },
   { href: '/organizations', label: 'Organizations', icon: OrganizationsIcon },
 ];
 

@@ -17,12 +17,50 @@ type Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      email\n      displayName\n      isPlatformAdmin\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
+    "\n  query ConsoleMachine($id: ID!) {\n    machine(id: $id) {\n      id\n      name\n      kind\n      status\n    }\n  }\n": typeof types.ConsoleMachineDocument,
+    "\n  mutation OpenConsole($machineId: ID!, $kind: ConsoleKind!) {\n    openConsole(machineId: $machineId, kind: $kind) {\n      kind\n      path\n      password\n      expiresAt\n    }\n  }\n": typeof types.OpenConsoleDocument,
+    "\n  fragment MachineRow on Machine {\n    id\n    name\n    kind\n    status\n    cores\n    memoryMiB\n    diskGiB\n    vmid\n    ipAddresses\n    createdAt\n    project {\n      id\n      name\n    }\n    template {\n      id\n      name\n    }\n  }\n": typeof types.MachineRowFragmentDoc,
+    "\n  query Machines($first: Int!, $after: String, $filter: MachineFilter, $orderBy: MachineOrder) {\n    machines(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...MachineRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.MachinesDocument,
+    "\n  query Machine($id: ID!) {\n    machine(id: $id) {\n      ...MachineRow\n      tags\n      updatedAt\n      owner {\n        id\n        displayName\n      }\n      template {\n        id\n        name\n        os\n        kind\n      }\n      network {\n        id\n        name\n        bridge\n        cidr\n        vlanTag\n      }\n      storage {\n        id\n        name\n        storageId\n      }\n    }\n  }\n": typeof types.MachineDocument,
+    "\n  fragment JobHistoryItem on Job {\n    id\n    kind\n    status\n    percent\n    currentStep\n    error\n    createdAt\n    startedAt\n    finishedAt\n    events {\n      id\n      seq\n      step\n      status\n      message\n      percent\n      data\n      createdAt\n    }\n  }\n": typeof types.JobHistoryItemFragmentDoc,
+    "\n  query MachineJobs($machineId: ID!) {\n    jobs(first: 50, filter: { machineId: $machineId }) {\n      totalCount\n      edges {\n        node {\n          ...JobHistoryItem\n        }\n      }\n    }\n  }\n": typeof types.MachineJobsDocument,
+    "\n  query Job($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      percent\n      currentStep\n      error\n      machine {\n        id\n        name\n        status\n      }\n    }\n  }\n": typeof types.JobDocument,
+    "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      jobId\n      seq\n      step\n      status\n      percent\n      message\n      data\n      at\n    }\n  }\n": typeof types.JobProgressDocument,
+    "\n  query ProvisionOptions {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      cloudInit\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n    }\n  }\n": typeof types.ProvisionOptionsDocument,
+    "\n  query Networks($projectId: ID!) {\n    networkConfigurations(projectId: $projectId) {\n      id\n      name\n      bridge\n      cidr\n      vlanTag\n      firewall\n    }\n  }\n": typeof types.NetworksDocument,
+    "\n  mutation ProvisionMachine($input: ProvisionMachineInput!) {\n    provisionMachine(input: $input) {\n      machine {\n        ...MachineRow\n      }\n      job {\n        id\n        status\n        percent\n      }\n    }\n  }\n": typeof types.ProvisionMachineDocument,
+    "\n  query MachinePermissions {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          members {\n            id\n            role\n            user {\n              id\n            }\n            project {\n              id\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.MachinePermissionsDocument,
+    "\n  mutation AllocateProbe($projectId: ID!) {\n    provisionMachine(\n      input: { projectId: $projectId, name: \"permission-probe\", templateId: \"00000000-0000-0000-0000-000000000000\" }\n    ) {\n      job {\n        id\n      }\n    }\n  }\n": typeof types.AllocateProbeDocument,
+    "\n  mutation StartMachine($input: MachineJobInput!) {\n    startMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.StartMachineDocument,
+    "\n  mutation StopMachine($input: MachineJobInput!) {\n    stopMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.StopMachineDocument,
+    "\n  mutation RebootMachine($input: MachineJobInput!) {\n    rebootMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.RebootMachineDocument,
+    "\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.DestroyMachineDocument,
+    "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n": typeof types.MachineEventsDocument,
     "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.OrganizationsDocument,
 };
 const documents: Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      email\n      displayName\n      isPlatformAdmin\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
+    "\n  query ConsoleMachine($id: ID!) {\n    machine(id: $id) {\n      id\n      name\n      kind\n      status\n    }\n  }\n": types.ConsoleMachineDocument,
+    "\n  mutation OpenConsole($machineId: ID!, $kind: ConsoleKind!) {\n    openConsole(machineId: $machineId, kind: $kind) {\n      kind\n      path\n      password\n      expiresAt\n    }\n  }\n": types.OpenConsoleDocument,
+    "\n  fragment MachineRow on Machine {\n    id\n    name\n    kind\n    status\n    cores\n    memoryMiB\n    diskGiB\n    vmid\n    ipAddresses\n    createdAt\n    project {\n      id\n      name\n    }\n    template {\n      id\n      name\n    }\n  }\n": types.MachineRowFragmentDoc,
+    "\n  query Machines($first: Int!, $after: String, $filter: MachineFilter, $orderBy: MachineOrder) {\n    machines(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...MachineRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.MachinesDocument,
+    "\n  query Machine($id: ID!) {\n    machine(id: $id) {\n      ...MachineRow\n      tags\n      updatedAt\n      owner {\n        id\n        displayName\n      }\n      template {\n        id\n        name\n        os\n        kind\n      }\n      network {\n        id\n        name\n        bridge\n        cidr\n        vlanTag\n      }\n      storage {\n        id\n        name\n        storageId\n      }\n    }\n  }\n": types.MachineDocument,
+    "\n  fragment JobHistoryItem on Job {\n    id\n    kind\n    status\n    percent\n    currentStep\n    error\n    createdAt\n    startedAt\n    finishedAt\n    events {\n      id\n      seq\n      step\n      status\n      message\n      percent\n      data\n      createdAt\n    }\n  }\n": types.JobHistoryItemFragmentDoc,
+    "\n  query MachineJobs($machineId: ID!) {\n    jobs(first: 50, filter: { machineId: $machineId }) {\n      totalCount\n      edges {\n        node {\n          ...JobHistoryItem\n        }\n      }\n    }\n  }\n": types.MachineJobsDocument,
+    "\n  query Job($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      percent\n      currentStep\n      error\n      machine {\n        id\n        name\n        status\n      }\n    }\n  }\n": types.JobDocument,
+    "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      jobId\n      seq\n      step\n      status\n      percent\n      message\n      data\n      at\n    }\n  }\n": types.JobProgressDocument,
+    "\n  query ProvisionOptions {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      cloudInit\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n    }\n  }\n": types.ProvisionOptionsDocument,
+    "\n  query Networks($projectId: ID!) {\n    networkConfigurations(projectId: $projectId) {\n      id\n      name\n      bridge\n      cidr\n      vlanTag\n      firewall\n    }\n  }\n": types.NetworksDocument,
+    "\n  mutation ProvisionMachine($input: ProvisionMachineInput!) {\n    provisionMachine(input: $input) {\n      machine {\n        ...MachineRow\n      }\n      job {\n        id\n        status\n        percent\n      }\n    }\n  }\n": types.ProvisionMachineDocument,
+    "\n  query MachinePermissions {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          members {\n            id\n            role\n            user {\n              id\n            }\n            project {\n              id\n            }\n          }\n        }\n      }\n    }\n  }\n": types.MachinePermissionsDocument,
+    "\n  mutation AllocateProbe($projectId: ID!) {\n    provisionMachine(\n      input: { projectId: $projectId, name: \"permission-probe\", templateId: \"00000000-0000-0000-0000-000000000000\" }\n    ) {\n      job {\n        id\n      }\n    }\n  }\n": types.AllocateProbeDocument,
+    "\n  mutation StartMachine($input: MachineJobInput!) {\n    startMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.StartMachineDocument,
+    "\n  mutation StopMachine($input: MachineJobInput!) {\n    stopMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.StopMachineDocument,
+    "\n  mutation RebootMachine($input: MachineJobInput!) {\n    rebootMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.RebootMachineDocument,
+    "\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.DestroyMachineDocument,
+    "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n": types.MachineEventsDocument,
     "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.OrganizationsDocument,
 };
 
@@ -52,6 +90,82 @@ export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleMachine($id: ID!) {\n    machine(id: $id) {\n      id\n      name\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  query ConsoleMachine($id: ID!) {\n    machine(id: $id) {\n      id\n      name\n      kind\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OpenConsole($machineId: ID!, $kind: ConsoleKind!) {\n    openConsole(machineId: $machineId, kind: $kind) {\n      kind\n      path\n      password\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation OpenConsole($machineId: ID!, $kind: ConsoleKind!) {\n    openConsole(machineId: $machineId, kind: $kind) {\n      kind\n      path\n      password\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MachineRow on Machine {\n    id\n    name\n    kind\n    status\n    cores\n    memoryMiB\n    diskGiB\n    vmid\n    ipAddresses\n    createdAt\n    project {\n      id\n      name\n    }\n    template {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment MachineRow on Machine {\n    id\n    name\n    kind\n    status\n    cores\n    memoryMiB\n    diskGiB\n    vmid\n    ipAddresses\n    createdAt\n    project {\n      id\n      name\n    }\n    template {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Machines($first: Int!, $after: String, $filter: MachineFilter, $orderBy: MachineOrder) {\n    machines(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...MachineRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Machines($first: Int!, $after: String, $filter: MachineFilter, $orderBy: MachineOrder) {\n    machines(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...MachineRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Machine($id: ID!) {\n    machine(id: $id) {\n      ...MachineRow\n      tags\n      updatedAt\n      owner {\n        id\n        displayName\n      }\n      template {\n        id\n        name\n        os\n        kind\n      }\n      network {\n        id\n        name\n        bridge\n        cidr\n        vlanTag\n      }\n      storage {\n        id\n        name\n        storageId\n      }\n    }\n  }\n"): (typeof documents)["\n  query Machine($id: ID!) {\n    machine(id: $id) {\n      ...MachineRow\n      tags\n      updatedAt\n      owner {\n        id\n        displayName\n      }\n      template {\n        id\n        name\n        os\n        kind\n      }\n      network {\n        id\n        name\n        bridge\n        cidr\n        vlanTag\n      }\n      storage {\n        id\n        name\n        storageId\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment JobHistoryItem on Job {\n    id\n    kind\n    status\n    percent\n    currentStep\n    error\n    createdAt\n    startedAt\n    finishedAt\n    events {\n      id\n      seq\n      step\n      status\n      message\n      percent\n      data\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  fragment JobHistoryItem on Job {\n    id\n    kind\n    status\n    percent\n    currentStep\n    error\n    createdAt\n    startedAt\n    finishedAt\n    events {\n      id\n      seq\n      step\n      status\n      message\n      percent\n      data\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MachineJobs($machineId: ID!) {\n    jobs(first: 50, filter: { machineId: $machineId }) {\n      totalCount\n      edges {\n        node {\n          ...JobHistoryItem\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MachineJobs($machineId: ID!) {\n    jobs(first: 50, filter: { machineId: $machineId }) {\n      totalCount\n      edges {\n        node {\n          ...JobHistoryItem\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Job($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      percent\n      currentStep\n      error\n      machine {\n        id\n        name\n        status\n      }\n    }\n  }\n"): (typeof documents)["\n  query Job($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      percent\n      currentStep\n      error\n      machine {\n        id\n        name\n        status\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      jobId\n      seq\n      step\n      status\n      percent\n      message\n      data\n      at\n    }\n  }\n"): (typeof documents)["\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      jobId\n      seq\n      step\n      status\n      percent\n      message\n      data\n      at\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProvisionOptions {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      cloudInit\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n    }\n  }\n"): (typeof documents)["\n  query ProvisionOptions {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      cloudInit\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Networks($projectId: ID!) {\n    networkConfigurations(projectId: $projectId) {\n      id\n      name\n      bridge\n      cidr\n      vlanTag\n      firewall\n    }\n  }\n"): (typeof documents)["\n  query Networks($projectId: ID!) {\n    networkConfigurations(projectId: $projectId) {\n      id\n      name\n      bridge\n      cidr\n      vlanTag\n      firewall\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProvisionMachine($input: ProvisionMachineInput!) {\n    provisionMachine(input: $input) {\n      machine {\n        ...MachineRow\n      }\n      job {\n        id\n        status\n        percent\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ProvisionMachine($input: ProvisionMachineInput!) {\n    provisionMachine(input: $input) {\n      machine {\n        ...MachineRow\n      }\n      job {\n        id\n        status\n        percent\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MachinePermissions {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          members {\n            id\n            role\n            user {\n              id\n            }\n            project {\n              id\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MachinePermissions {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          members {\n            id\n            role\n            user {\n              id\n            }\n            project {\n              id\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AllocateProbe($projectId: ID!) {\n    provisionMachine(\n      input: { projectId: $projectId, name: \"permission-probe\", templateId: \"00000000-0000-0000-0000-000000000000\" }\n    ) {\n      job {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AllocateProbe($projectId: ID!) {\n    provisionMachine(\n      input: { projectId: $projectId, name: \"permission-probe\", templateId: \"00000000-0000-0000-0000-000000000000\" }\n    ) {\n      job {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartMachine($input: MachineJobInput!) {\n    startMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation StartMachine($input: MachineJobInput!) {\n    startMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StopMachine($input: MachineJobInput!) {\n    stopMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation StopMachine($input: MachineJobInput!) {\n    stopMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RebootMachine($input: MachineJobInput!) {\n    rebootMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation RebootMachine($input: MachineJobInput!) {\n    rebootMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n"): (typeof documents)["\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

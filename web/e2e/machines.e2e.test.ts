@@ -1,0 +1,201 @@
+// Machines: create a VM and a container through the wizard, watch the job's progress live to 100%,
+// and land on a machine page that says RUNNING. Screenshots of every screen in light and dark.
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { type BrowserSession, formatProblems, launch } from './browser';
+import { requirePlatform, signIn } from './platform';
+
+let session: BrowserSession | undefined;
+
+beforeAll(requirePlatform);
+
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+const colorScheme = (page: Page) =>
+  page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'));
+
+/** Saves `<name>-light.png` and `<name>-dark.png` of the page as it is, switching with the shell's toggle. */
+async function screenshotBoth(current: BrowserSession, name: string): Promise<void> {
+  const { page } = current;
+  const toggle = page.getByRole('button', { name: 'Toggle colour scheme' });
+  const first = await colorScheme(page);
+  await current.screenshot(`${name}-${first}`);
+  await toggle.click();
+  const second = first === 'dark' ? 'light' : 'dark';
+  await page.waitForFunction(
+    (scheme) => document.documentElement.getAttribute('data-mantine-color-scheme') === scheme,
+    second,
+  );
+  await current.screenshot(`${name}-${second}`);
+  await toggle.click();
+  await page.waitForFunction(
+    (scheme) => document.documentElement.getAttribute('data-mantine-color-scheme') === scheme,
+    first,
+  );
+}
+
+/** Records every value the job's percentage shows, from now on, in the page. */
+async function recordPercentages(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as any).__percentages = seen;
+    const read = () => {
+      const text = document.querySelector('[data-testid="job-percent"]')?.textContent ?? '';
+      const value = Number.parseInt(text, 10);
+      if (Number.isFinite(value) && seen.at(-1) !== value) seen.push(value);
+    };
+    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+async function createThroughWizard(
+  current: BrowserSession,
+  options: { kind: 'Virtual machine' | 'Container'; template: RegExp; name: string; shots: string },
+): Promise<number[]> {
+  const { page } = current;
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Machines' }).click();
+  await page.waitForURL('**/machines');
+  await page.getByRole('heading', { name: 'Machines', level: 1 }).waitFor();
+  await page.getByRole('table').or(page.getByText('No machines yet.')).first().waitFor();
+  await screenshotBoth(current, `machines-list-before-${options.shots}`);
+
+  await page.getByRole('link', { name: 'Create machine' }).first().click();
+  await page.waitForURL('**/machines/new');
+  const next = page.getByRole('button', { name: 'Next' });
+
+  await page.getByRole('radio', { name: new RegExp(`^${options.kind}`) }).click();
+  await screenshotBoth(current, `machine-wizard-kind-${options.shots}`);
+  await next.click();
+
+  await page.getByRole('radio', { name: options.template }).click();
+  await screenshotBoth(current, `machine-wizard-template-${options.shots}`);
+  await next.click();
+
+  // Size: the template's defaults are filled in.
+  await expect(page.getByLabel('Cores').inputValue()).resolves.toMatch(/^\d+$/);
+  await screenshotBoth(current, `machine-wizard-size-${options.shots}`);
+  await next.click();
+
+  await page.getByLabel('Name', { exact: true }).fill(options.name);
+  // The project's networks arrive from the browser; the first is chosen.
+  await expect.poll(() => page.getByLabel('Network', { exact: true }).inputValue()).toMatch(/^default/);
+  await screenshotBoth(current, `machine-wizard-network-${options.shots}`);
+  await next.click();
+
+  await page.getByText('Credentials are generated for you').waitFor();
+  await screenshotBoth(current, `machine-wizard-access-${options.shots}`);
+  await next.click();
+
+  const review = page.getByRole('table', { name: 'Review' });
+  await review.waitFor();
+  await expect(review.textContent()).resolves.toContain(options.name);
+  await screenshotBoth(current, `machine-wizard-review-${options.shots}`);
+
+  await recordPercentages(page);
+  await page.getByRole('button', { name: /^Create (VM|container)$/ }).click();
+  await page.getByRole('region', { name: 'Job progress' }).waitFor();
+  // Mid-way, if the job is not done by then.
+  await page.getByRole('log', { name: 'Task log' }).waitFor({ timeout: 60_000 });
+  await screenshotBoth(current, `machine-progress-${options.shots}`);
+
+  const open = page.getByRole('link', { name: `Open ${options.name}` });
+  await open.waitFor({ timeout: 180_000 });
+  await expect(page.getByTestId('job-percent').textContent()).resolves.toBe('100%');
+  await screenshotBoth(current, `machine-progress-done-${options.shots}`);
+  const seen: number[] = await page.evaluate(() => (window as any).__percentages);
+
+  await open.click();
+  await page.waitForURL(/\/machines\/[0-9a-f-]{36}$/);
+  await page.getByRole('heading', { name: options.name, level: 1 }).waitFor();
+  await page.locator('main [data-status="RUNNING"]').first().waitFor({ timeout: 30_000 });
+  await page.getByRole('heading', { name: 'Job history' }).waitFor();
+  await screenshotBoth(current, `machine-page-${options.shots}`);
+  return seen;
+}
+
+describe('machines', () => {
+  test('a VM created through the wizard shows its progress live and ends RUNNING', { timeout: 300_000 }, async () => {
+    session = await launch({ colorScheme: 'light' });
+    const { page } = session;
+    await signIn(page);
+    const name = `e2e-vm-${Date.now().toString(36)}`;
+
+    const seen = await createThroughWizard(session, {
+      kind: 'Virtual machine',
+      template: /^Debian 12 debian-12/,
+      name,
+      shots: 'vm',
+    });
+    // Live: several distinct values on the way, not only the end.
+    const distinct = new Set(seen);
+    expect(distinct.size, `percentages seen: ${seen.join(', ')}`).toBeGreaterThanOrEqual(3);
+    expect(
+      seen.some((p) => p > 0 && p < 100),
+      `percentages seen: ${seen.join(', ')}`,
+    ).toBe(true);
+    expect(seen.at(-1)).toBe(100);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+
+    // The overview knows where it runs and what it is.
+    const overview = page.getByRole('region', { name: 'Overview' });
+    await expect(overview.textContent()).resolves.toMatch(/VMID\d+/);
+    await expect(overview.textContent()).resolves.toContain('Debian 12');
+
+    // The list shows it, filtered by name.
+    await page.getByRole('link', { name: '← All machines' }).click();
+    await page.waitForURL('**/machines');
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    const rows = page.getByRole('table').getByRole('row');
+    await page.waitForFunction(
+      (machine) =>
+        [...document.querySelectorAll('main table tbody tr')].length === 1 &&
+        document.querySelector('main table tbody tr')?.textContent?.includes(machine),
+      name,
+    );
+    await expect(rows.count()).resolves.toBe(2);
+    await expect(page.locator('main table tbody [data-status="RUNNING"]').count()).resolves.toBe(1);
+    await screenshotBoth(session, 'machines-list-filtered');
+
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
+  });
+
+  test(
+    'an LXC container created through the wizard shows its progress live and ends RUNNING',
+    { timeout: 300_000 },
+    async () => {
+      session = await launch({ colorScheme: 'dark' });
+      const { page } = session;
+      await signIn(page);
+      const name = `e2e-ct-${Date.now().toString(36)}`;
+
+      const seen = await createThroughWizard(session, {
+        kind: 'Container',
+        template: /^Debian 12 container/,
+        name,
+        shots: 'lxc',
+      });
+      expect(new Set(seen).size, `percentages seen: ${seen.join(', ')}`).toBeGreaterThanOrEqual(3);
+      expect(
+        seen.some((p) => p > 0 && p < 100),
+        `percentages seen: ${seen.join(', ')}`,
+      ).toBe(true);
+      expect(seen.at(-1)).toBe(100);
+      await expect(page.getByRole('region', { name: 'Overview' }).textContent()).resolves.toContain('Container');
+
+      // The whole list, sorted by name.
+      await page.getByRole('link', { name: '← All machines' }).click();
+      await page.waitForURL('**/machines');
+      await page.getByRole('button', { name: 'Sort by name' }).click();
+      await page.waitForFunction(() =>
+        document.querySelector('main th[aria-sort="ascending"]')?.textContent?.startsWith('Name'),
+      );
+      await page.getByRole('link', { name }).waitFor();
+      await screenshotBoth(session, 'machines-list');
+
+      expect(session.problems, formatProblems(session.problems)).toEqual([]);
+    },
+  );
+});

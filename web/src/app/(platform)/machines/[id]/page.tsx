@@ -1,0 +1,43 @@
+import { Anchor, Stack } from '@mantine/core';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Suspense } from 'react';
+import { QueryErrorBoundary } from '@/components/query-error.boundary';
+import { requireViewer } from '@/features/auth/viewer.server';
+import { MachineDetail } from '@/features/machines/machine.detail';
+import { getMachineAccess } from '@/features/machines/machine.permissions.server';
+import { MachineSkeleton } from '@/features/machines/machine.skeleton';
+import { MachineJobsQuery, MachineQuery } from '@/features/machines/machines.documents';
+import { PreloadQuery } from '@/lib/apollo/apollo.rsc';
+
+export const metadata: Metadata = { title: 'Machine' };
+
+export default async function MachinePage({ params }: { params: Promise<{ id: string }> }) {
+  await requireViewer();
+  const { id } = await params;
+  const { allocatable } = await getMachineAccess();
+  return (
+    <Stack gap="md">
+      <Anchor component={Link} href="/machines" size="sm">
+        ← All machines
+      </Anchor>
+      <QueryErrorBoundary title="Could not load this machine">
+        <PreloadQuery query={MachineQuery} variables={{ id }}>
+          {(machineRef) => (
+            <PreloadQuery query={MachineJobsQuery} variables={{ machineId: id }}>
+              {(jobsRef) => (
+                <Suspense fallback={<MachineSkeleton label="Loading the machine…" rows={6} />}>
+                  <MachineDetail
+                    machineRef={machineRef}
+                    jobsRef={jobsRef}
+                    operableProjectIds={allocatable.map((p) => p.id)}
+                  />
+                </Suspense>
+              )}
+            </PreloadQuery>
+          )}
+        </PreloadQuery>
+      </QueryErrorBoundary>
+    </Stack>
+  );
+}

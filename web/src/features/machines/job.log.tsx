@@ -1,0 +1,35 @@
+import { Code, ScrollArea, Text } from '@mantine/core';
+import { useEffect, useRef } from 'react';
+import type { JobEventLike } from './job.events';
+
+/** The job's log lines (Proxmox task log, placement, ...) in a scrolling box that follows the end. */
+export function JobLog({ lines, label }: { lines: readonly JobEventLike[]; label: string }) {
+  const viewport = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = viewport.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [lines.length]);
+
+  if (lines.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No log lines yet.
+      </Text>
+    );
+  }
+  return (
+    <ScrollArea.Autosize
+      mah={260}
+      viewportRef={viewport}
+      type="auto"
+      role="log"
+      aria-label={label}
+      tabIndex={0}
+      style={{ borderRadius: 'var(--mantine-radius-md)', border: '1px solid var(--mantine-color-default-border)' }}
+    >
+      <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+        {lines.map((line) => `${line.message}\n`).join('')}
+      </Code>
+    </ScrollArea.Autosize>
+  );
+}

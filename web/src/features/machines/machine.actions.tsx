@@ -1,0 +1,147 @@
+'use client';
+
+import { useMutation } from '@apollo/client/react';
+import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import type { MachineStatus } from '@/gql/graphql';
+import { describeApiError } from '@/lib/apollo/graphql-errors';
+import {
+  DestroyMachineMutation,
+  RebootMachineMutation,
+  StartMachineMutation,
+  StopMachineMutation,
+} from './machines.documents';
+
+// The states each operation accepts (server/src/modules/lifecycle/lifecycle.service.ts, ALLOWED_FROM);
+// the API refuses the others with CONFLICT anyway, the buttons only avoid offering them.
+const START_FROM: ReadonlySet<MachineStatus> = new Set(['STOPPED']);
+const STOP_FROM: ReadonlySet<MachineStatus> = new Set(['RUNNING', 'SUSPENDED']);
+const REBOOT_FROM: ReadonlySet<MachineStatus> = new Set(['RUNNING']);
+const DELETE_FROM: ReadonlySet<MachineStatus> = new Set([
+  'RUNNING',
+  'STOPPED',
+  'SUSPENDED',
+  'PENDING',
+  'FAILED',
+  'MISSING',
+]);
+
+interface Props {
+  machine: { id: string; name: string; status: MachineStatus };
+  /** A job runs on the machine: the API refuses a second one. */
+  busy: boolean;
+  /** Called with the new job once the API accepted it. */
+  onJob: () => void;
+}
+
+/** Start, stop, reboot; delete after typing the machine's name. Each queues a job the page follows. */
+export function MachineActions({ machine, busy, onJob }: Props) {
+  const [start, startState] = useMutation(StartMachineMutation);
+  const [stop, stopState] = useMutation(StopMachineMutation);
+  const [reboot, rebootState] = useMutation(RebootMachineMutation);
+  const [destroy, destroyState] = useMutation(DestroyMachineMutation);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [typed, setTyped] = useState('');
+  const sending = startState.loading || stopState.loading || rebootState.loading || destroyState.loading;
+
+  async function run(action: () => Promise<unknown>) {
+    setFailure(null);
+    try {
+      await action();
+      onJob();
+      return true;
+    } catch (error) {
+      setFailure(describeApiError(error).message);
+      return false;
+    }
+  }
+
+  const input = { id: machine.id };
+  const disabled = busy || sending;
+
+  return (
+    <Stack gap="xs">
+      <Group gap="xs">
+        <Button
+          variant="default"
+          disabled={disabled || !START_FROM.has(machine.status)}
+          loading={startState.loading}
+          onClick={() => run(() => start({ variables: { input } }))}
+        >
+          Start
+        </Button>
+        <Button
+          variant="default"
+          disabled={disabled || !STOP_FROM.has(machine.status)}
+          loading={stopState.loading}
+          onClick={() => run(() => stop({ variables: { input } }))}
+        >
+          Stop
+        </Button>
+        <Button
+          variant="default"
+          disabled={disabled || !REBOOT_FROM.has(machine.status)}
+          loading={rebootState.loading}
+          onClick={() => run(() => reboot({ variables: { input } }))}
+        >
+          Reboot
+        </Button>
+        <Button
+          color="red"
+          variant="light"
+          disabled={disabled || !DELETE_FROM.has(machine.status)}
+          onClick={() => {
+            setTyped('');
+            setConfirming(true);
+          }}
+        >
+          Delete…
+        </Button>
+      </Group>
+      {failure && !confirming && (
+        <Text size="sm" c="red" role="alert">
+          {failure}
+        </Text>
+      )}
+
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={`Delete ${machine.name}?`} centered>
+        <form
+          onSubmit={async (event) => {
+            event.preventDefault();
+            if (typed !== machine.name) return;
+            if (await run(() => destroy({ variables: { input } }))) setConfirming(false);
+          }}
+        >
+          <Stack gap="sm">
+            <Text size="sm">
+              This stops the machine, destroys its guest and disks on Proxmox, and removes its generated credentials. It
+              cannot be undone.
+            </Text>
+            <TextInput
+              label={`Type ${machine.name} to confirm`}
+              value={typed}
+              onChange={(event) => setTyped(event.currentTarget.value)}
+              autoComplete="off"
+              spellCheck={false}
+              data-autofocus
+            />
+            {failure && (
+              <Alert color="red" variant="light" role="alert">
+                {failure}
+              </Alert>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setConfirming(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" color="red" disabled={typed !== machine.name} loading={destroyState.loading}>
+                Delete {machine.name}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </Stack>
+  );
+}

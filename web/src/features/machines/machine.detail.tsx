@@ -1,0 +1,217 @@
+'use client';
+
+import { type QueryRef, useQueryRefHandlers, useReadQuery } from '@apollo/client/react';
+import { Accordion, Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useRouter } from 'next/navigation';
+import { useEffect, useTransition } from 'react';
+import type { JobStatus, MachineJobsQuery as MachineJobs, MachineQuery as MachineResult } from '@/gql/graphql';
+import { JobLog } from './job.log';
+import { failureOf, logLinesOf, stepLabel, stepsOf } from './job.events';
+import { JobProgress, StepBadge } from './job.progress';
+import { MachineActions } from './machine.actions';
+import { MachineEventsListener } from './machine.events';
+import { formatDateTime, formatMemory, JOB_STATUS_COLOR, KIND_LABEL, titleCase, TRANSITIONAL } from './machine.format';
+import { MachineStatusBadge } from './machine.status-badge';
+
+const ACTIVE_JOB: ReadonlySet<JobStatus> = new Set(['QUEUED', 'RUNNING', 'ROLLING_BACK', 'CANCELLING']);
+const POLL_MS = 5_000;
+
+interface Props {
+  machineRef: QueryRef<MachineResult>;
+  jobsRef: QueryRef<MachineJobs>;
+  /** Projects where the viewer may start, stop, reboot and delete machines. */
+  operableProjectIds: readonly string[];
+}
+
+/** One machine: what it is and where it runs, the job running on it now, and every job it had. */
+export function MachineDetail({ machineRef, jobsRef, operableProjectIds }: Props) {
+  const router = useRouter();
+  const { data } = useReadQuery(machineRef);
+  const { data: jobsData } = useReadQuery(jobsRef);
+  const { refetch: refetchMachine } = useQueryRefHandlers(machineRef);
+  const { refetch: refetchJobs } = useQueryRefHandlers(jobsRef);
+  const [, startTransition] = useTransition();
+  const machine = data.machine;
+  const jobs = jobsData.jobs.edges.map(({ node }) => node);
+  const activeJob = jobs.find((job) => ACTIVE_JOB.has(job.status));
+
+  function refresh() {
+    // In a transition: the page keeps showing what it has until the new answers arrive.
+    startTransition(async () => {
+      await Promise.all([refetchMachine(), refetchJobs()]).catch(() => undefined);
+    });
+  }
+
+  function jobFinished(kind: string, status: string) {
+    // A deleted machine has no page left to refresh.
+    if (kind === 'delete' && status === 'SUCCEEDED') router.replace('/machines');
+    else refresh();
+  }
+
+  // A status that changes by itself (provisioning, deleting) is watched until it settles.
+  const transitional = TRANSITIONAL.has(machine.status);
+  useEffect(() => {
+    if (!transitional || activeJob) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') refresh();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+    // `refresh` only closes over the query handlers, which keep their identity; listing it would re-arm
+    // the timer on every render.
+  }, [transitional, activeJob]);
+
+  // Where it runs: the placement step records the node (the Machine type does not expose it yet).
+  const node = jobs
+    .flatMap((job) => job.events)
+    .map((event) => (event.data as { node?: unknown } | null)?.node)
+    .find((value): value is string => typeof value === 'string');
+
+  return (
+    <Stack gap="lg">
+      <Group gap="sm" align="center">
+        <Title order={1} size="h2">
+          {machine.name}
+        </Title>
+        <MachineStatusBadge status={machine.status} />
+      </Group>
+      <MachineEventsListener
+        projectIds={[machine.project.id]}
+        onEvent={(event) => {
+          if (event.machineId === machine.id && !event.deleted) refresh();
+        }}
+      />
+      {operableProjectIds.includes(machine.project.id) && (
+        <MachineActions machine={machine} busy={Boolean(activeJob)} onJob={refresh} />
+      )}
+
+      <Paper withBorder p="lg" component="section" aria-labelledby="machine-overview">
+        <Title order={2} size="h4" id="machine-overview" mb="md">
+          Overview
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" component="dl" m={0}>
+          <Fact label="Status" value={machine.status} />
+          <Fact label="Kind" value={KIND_LABEL[machine.kind]} />
+          <Fact label="Node" value={node ?? 'Not placed yet'} />
+          <Fact label="VMID" value={machine.vmid?.toString() ?? 'Not reserved yet'} mono />
+          <Fact
+            label="Addresses"
+            value={machine.ipAddresses.length ? machine.ipAddresses.join(', ') : 'None reported yet'}
+            mono
+          />
+          <Fact
+            label="Size"
+            value={`${machine.cores} ${machine.cores === 1 ? 'core' : 'cores'} · ${formatMemory(machine.memoryMiB)} · ${machine.diskGiB} GiB disk`}
+          />
+          <Fact label="Template" value={`${machine.template.name} (${machine.template.os})`} />
+          <Fact
+            label="Network"
+            value={
+              machine.network
+                ? `${machine.network.name} (${machine.network.bridge}${machine.network.vlanTag ? `, VLAN ${machine.network.vlanTag}` : ''})`
+                : 'None (vmbr0, DHCP)'
+            }
+          />
+          <Fact
+            label="Storage"
+            value={machine.storage ? `${machine.storage.name} (${machine.storage.storageId})` : 'Cluster default'}
+          />
+          <Fact label="Project" value={machine.project.name} />
+          <Fact label="Owner" value={machine.owner.displayName} />
+          <Fact label="Created" value={formatDateTime(machine.createdAt)} />
+        </SimpleGrid>
+      </Paper>
+
+      {activeJob && (
+        <Paper withBorder p="lg" component="section" aria-labelledby="machine-active-job">
+          <Title order={2} size="h4" id="machine-active-job" mb="md">
+            Running now: {activeJob.kind}
+          </Title>
+          <JobProgress
+            key={activeJob.id}
+            jobId={activeJob.id}
+            hideMachineLink
+            onFinished={(status) => jobFinished(activeJob.kind, status)}
+          />
+        </Paper>
+      )}
+
+      <Paper withBorder p="lg" component="section" aria-labelledby="machine-jobs">
+        <Title order={2} size="h4" id="machine-jobs" mb="md">
+          Job history
+        </Title>
+        {jobs.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No jobs yet.
+          </Text>
+        ) : (
+          <Accordion variant="separated" multiple defaultValue={jobs[0] && !activeJob ? [jobs[0].id] : []}>
+            {jobs.map((job) => {
+              const steps = stepsOf(job.events);
+              const failure = job.error ?? failureOf(job.events);
+              return (
+                <Accordion.Item key={job.id} value={job.id}>
+                  <Accordion.Control>
+                    <Group gap="sm" wrap="nowrap">
+                      <Badge color={JOB_STATUS_COLOR[job.status]} variant="light">
+                        {titleCase(job.status)}
+                      </Badge>
+                      <Text fw={500}>{job.kind}</Text>
+                      <Text size="sm" c="dimmed">
+                        {formatDateTime(job.createdAt)} · {job.percent}%
+                      </Text>
+                    </Group>
+                  </Accordion.Control>
+                  <Accordion.Panel>
+                    <Stack gap="sm">
+                      {failure && job.status === 'FAILED' && (
+                        <Text size="sm" c="red">
+                          {failure}
+                        </Text>
+                      )}
+                      {steps.length > 0 ? (
+                        <Stack gap={4} aria-label={`Steps of the ${job.kind} job`}>
+                          {steps.map((step) => (
+                            <Group key={step.name} gap="xs" wrap="nowrap">
+                              <StepBadge state={step.state} />
+                              <Text size="sm" fw={500}>
+                                {stepLabel(step.name)}
+                              </Text>
+                              <Text size="sm" c="dimmed" truncate="end">
+                                {step.message}
+                              </Text>
+                            </Group>
+                          ))}
+                        </Stack>
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          No step has started.
+                        </Text>
+                      )}
+                      <JobLog lines={logLinesOf(job.events)} label={`Log of the ${job.kind} job`} />
+                      <Text size="xs" c="dimmed">
+                        Started {formatDateTime(job.startedAt)} · finished {formatDateTime(job.finishedAt)}
+                      </Text>
+                    </Stack>
+                  </Accordion.Panel>
+                </Accordion.Item>
+              );
+            })}
+          </Accordion>
+        )}
+      </Paper>
+    </Stack>
+  );
+}
+
+function Fact({ label, value, mono = false }: { label: string; value: string; mono?: boolean }) {
+  return (
+    <div>
+      <Text component="dt" size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text component="dd" size="sm" m={0} ff={mono ? 'monospace' : undefined}>
+        {value}
+      </Text>
+    </div>
+  );
+}
