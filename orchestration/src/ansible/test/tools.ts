@@ -55,7 +55,9 @@ export async function debianTarget(dir: string): Promise<string> {
   execFileSync('cp', ['-a', ROOT_CACHE, dir]);
   await writeFile(join(dir, 'usr/sbin/policy-rc.d'), '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   if (await exists(DEB_CACHE)) {
-    for (const f of await readdir(DEB_CACHE)) await cp(join(DEB_CACHE, f), join(dir, 'var/cache/apt/archives', f));
+    for (const f of (await readdir(DEB_CACHE)).filter((n) => n.endsWith('.deb'))) {
+      await cp(join(DEB_CACHE, f), join(dir, 'var/cache/apt/archives', f));
+    }
   }
   return dir;
 }
@@ -65,7 +67,11 @@ export async function saveDebs(dir: string): Promise<void> {
   await mkdir(DEB_CACHE, { recursive: true });
   const archives = join(dir, 'var/cache/apt/archives');
   for (const f of (await readdir(archives)).filter((n) => n.endsWith('.deb'))) {
-    if (!(await exists(join(DEB_CACHE, f)))) await cp(join(archives, f), join(DEB_CACHE, f));
+    if (await exists(join(DEB_CACHE, f))) continue;
+    // Copy then rename: another test run may be reading the cache at the same time.
+    const tmp = join(DEB_CACHE, `.${f}.${process.pid}`);
+    await cp(join(archives, f), tmp);
+    await rename(tmp, join(DEB_CACHE, f));
   }
 }
 
