@@ -19,6 +19,8 @@ import { makeContext, type Context } from './graphql/context.js';
 import { makeFormatError } from './graphql/format-error.js';
 import { buildApiSchema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
+import { createSecurity } from './security/security.js';
+import type { RateLimitStore } from './security/rate-limit.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { PubSub } from './realtime/pubsub.js';
 import type { SecretStore } from './secrets/secret-store.js';
@@ -33,6 +35,8 @@ export interface AppDeps {
   jobs: JobQueue;
   /** Base64 key that signs session tokens. */
   sessionSecret: string;
+  /** Rate-limit counters; default: Redis with REDIS_URL, else in-process. */
+  rateLimitStore?: RateLimitStore;
 }
 
 export interface App {
@@ -58,12 +62,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   };
   const app = express();
   app.disable('x-powered-by');
+  // The web app proxies /graphql: believe one hop of X-Forwarded-For for the client's address.
+  app.set('trust proxy', 1);
   const http = createServer(app);
 
   const schema = await buildApiSchema(deps.pubsub);
   const formatError = makeFormatError(log);
   // The same edge for WebSocket operations as for HTTP: codes kept, internals masked.
   const formatErrors = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
+  // Operation limits (HTTP and WebSocket), rate limits and the audit log (security/security.ts).
+  const security = createSecurity(config, log, formatError, deps.rateLimitStore);
 
   // Subscriptions: graphql-ws on the same port and path. The browser's cookie (sent with the
   // upgrade) or `connectionParams.authorization` authenticates, once per operation.
@@ -78,6 +86,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const wsCleanup = useServer<{ authorization?: string }>(
     {
       schema,
+      onSubscribe: security.onSubscribe(schema),
       context: async (ctx) => {
         const em = orm.em.fork();
         const auth = ctx.connectionParams?.authorization;
@@ -98,12 +107,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     formatError,
     introspection: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
+    validationRules: security.guard.validationRules,
+    // No "Did you mean ...?" in production: with introspection off, suggestions would leak the schema.
+    hideSchemaDetailsFromClientErrors: config.NODE_ENV === 'production',
     // main.ts owns the signals and drains everything in order.
     stopOnTerminationSignals: false,
     plugins: [
       // No cache hints are used; the plugin cost ~2 ms per request in bench/graphql-read's profile.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
+      ...security.plugins,
       {
         serverWillStart: async () => ({
           drainServer: async () => {
@@ -133,6 +146,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     '/graphql',
     cookieParser(),
     express.json({ limit: '1mb' }),
+    security.httpGuard,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const em = orm.em.fork();
@@ -146,6 +160,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       },
     }),
   );
+  app.use('/graphql', security.httpErrors);
 
   return {
     express: app,
@@ -159,6 +174,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     async stop() {
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await security.close();
     },
   };
 }

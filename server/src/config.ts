@@ -42,6 +42,11 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .optional()
     .transform((v) => (v === undefined ? undefined : v === 'true')),
+  /** GraphQL operations per minute per API token, user or anonymous address (security/rate-limit.ts). */
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** Sign-in attempts per account, and per client address, in 15 minutes; a success clears the account's. */
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(100),
 });
 
 export type Config = z.infer<typeof configSchema>;

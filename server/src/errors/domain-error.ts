@@ -7,7 +7,9 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
-  | 'QUOTA_EXCEEDED';
+  | 'QUOTA_EXCEEDED'
+  | 'RATE_LIMITED'
+  | 'QUERY_LIMIT_EXCEEDED';
 
 export class DomainError extends Error {
   constructor(
@@ -40,5 +42,17 @@ export const Errors = {
       'QUOTA_EXCEEDED',
       `Quota ${limit} would be exceeded: limit ${max}, in use ${used}, requested ${requested}. Free resources or ask for a higher quota.`,
       { limit, max, used, requested },
+    ),
+  rateLimited: (what: string, retryAfterSeconds: number) =>
+    new DomainError(
+      'RATE_LIMITED',
+      `Too many ${what}; try again in ${retryAfterSeconds} s.`,
+      { limit: what, retryAfterSeconds },
+    ),
+  queryLimit: (limit: 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens' | 'characters', max: number, actual: number) =>
+    new DomainError(
+      'QUERY_LIMIT_EXCEEDED',
+      `The operation's ${limit} is ${actual}, over the limit of ${max}; split it into smaller operations.`,
+      { limit, max, actual },
     ),
 };

@@ -16,6 +16,8 @@ export function graphqlCode(code: DomainErrorCode): string {
     case 'FORBIDDEN':
     case 'UNAUTHENTICATED':
     case 'QUOTA_EXCEEDED':
+    case 'RATE_LIMITED':
+    case 'QUERY_LIMIT_EXCEEDED':
       return code;
     default: {
       const unreachable: never = code;
@@ -53,7 +55,9 @@ export function toDomainError(error: unknown): DomainError | null {
 export function makeFormatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const domain = toDomainError(original);
+    // Validation rules and request plugins (security/) refuse with a DomainError wrapped in a GraphQLError.
+    const domain =
+      toDomainError(original) ?? (original instanceof GraphQLError && original.originalError instanceof DomainError ? original.originalError : null);
     if (domain) {
       return {
         message: domain.message,

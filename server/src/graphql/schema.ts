@@ -1,5 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AuditResolver } from '../modules/audit/audit.resolver.js';
+import { ApiTokenResolver } from '../modules/api-token/api-token.resolver.js';
 import { ClusterResolver } from '../modules/cluster/cluster.resolver.js';
 import { ConsoleResolver } from '../modules/console/console.resolver.js';
 import { JobResolver } from '../modules/job/job.resolver.js';
@@ -19,6 +21,7 @@ import { validateArgument } from './validate.js';
 
 export const resolvers = [
   UserResolver,
+  ApiTokenResolver,
   OrganizationResolver,
   ProjectResolver,
   MembershipResolver,
@@ -32,6 +35,7 @@ export const resolvers = [
   LifecycleResolver,
   ReconcileResolver,
   ConsoleResolver,
+  AuditResolver,
 ] as const;
 
 /** The whole API schema, built from the resolver classes. Emitted to schema/schema.graphql. */

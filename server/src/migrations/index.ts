@@ -4,10 +4,12 @@ import { Migration20261125000100_initial } from './Migration20261125000100_initi
 import { Migration20261125000200_secrets } from './Migration20261125000200_secrets.js';
 import { Migration20261125000300_job_checkpoint } from './Migration20261125000300_job_checkpoint.js';
 import { Migration20261125230000_machine_project_restrict } from './Migration20261125230000_machine_project_restrict.js';
+import { Migration20261126001000_audit_plain_ids } from './Migration20261126001000_audit_plain_ids.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000100_initial', class: Migration20261125000100_initial },
   { name: 'Migration20261125000200_secrets', class: Migration20261125000200_secrets },
   { name: 'Migration20261125000300_job_checkpoint', class: Migration20261125000300_job_checkpoint },
   { name: 'Migration20261125230000_machine_project_restrict', class: Migration20261125230000_machine_project_restrict },
+  { name: 'Migration20261126001000_audit_plain_ids', class: Migration20261126001000_audit_plain_ids },
 ];

@@ -15,6 +15,7 @@ import { hashPassword } from '../auth/password.js';
 import { JobQueue } from '../jobs/queue.js';
 import { createInProcessPubSub, type PubSub } from '../realtime/pubsub.js';
 import { LocalSecretStore } from '../secrets/local-secret-store.js';
+import type { RateLimitStore } from '../security/rate-limit.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
 export interface GqlResult<T = Record<string, unknown>> {
@@ -49,15 +50,28 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** `secretsKey`: the local secret store's key, for tests that share the store with a worker process (SECRETS_KEY). */
-export async function startTestApi(options: { secretsKey?: Buffer } = {}): Promise<TestApi> {
+/**
+ * `secretsKey`: the local secret store's key, for tests that share the store with a worker process (SECRETS_KEY).
+ * `env`: extra environment for the config (NODE_ENV, rate limits...); `rateLimitStore`: e.g. a Redis one.
+ */
+export async function startTestApi(
+  options: { secretsKey?: Buffer; env?: NodeJS.ProcessEnv; rateLimitStore?: RateLimitStore } = {},
+): Promise<TestApi> {
   const db = await openTestDatabase();
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const config = loadConfig({ NODE_ENV: 'test' });
+  const config = loadConfig({ NODE_ENV: 'test', ...options.env });
   const secrets = new LocalSecretStore({ sql: sqlClientFromOrm(db.orm), key: options.secretsKey ?? randomBytes(32) });
   const pubsub = createInProcessPubSub();
   const jobs = await JobQueue.start({ url: db.url, poolSize: db.kind === 'pglite' ? 1 : 2, log });
-  const app = await createApp(config, { orm: db.orm, log, secrets, pubsub, jobs, sessionSecret: randomBytes(32).toString('base64') });
+  const app = await createApp(config, {
+    orm: db.orm,
+    log,
+    secrets,
+    pubsub,
+    jobs,
+    sessionSecret: randomBytes(32).toString('base64'),
+    rateLimitStore: options.rateLimitStore,
+  });
   const address = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
 

@@ -1,17 +1,19 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Organization } from '../organization/organization.entity.js';
-import { User } from '../user/user.entity.js';
 
 /**
  * Append-only record of mutations and security events. Each row carries the hash of the previous
  * one, so an edited or removed row breaks the chain (verified by the audit service).
+ *
+ * Actor and organization are plain ids, not foreign keys: a record outlives what it names, and
+ * `on delete set null` would have edited hashed rows (and broken the chain) whenever a user or an
+ * organization was deleted.
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity()
-@Index({ properties: ['organization', 'at'] })
-@Index({ properties: ['actor', 'at'] })
+@Index({ properties: ['organizationId', 'at'] })
+@Index({ properties: ['actorId', 'at'] })
 export class AuditLog {
   @Field(() => ID)
   @PrimaryKey({ type: 'bigint', autoincrement: true })
@@ -21,13 +23,18 @@ export class AuditLog {
   @Property({ type: 'timestamptz', length: 3, defaultRaw: 'now()' })
   at: Date = new Date();
 
-  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
-  actor?: Rel<User> | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The user who acted; null for anonymous callers (a failed sign-in).',
+  })
+  @Property({ type: 'uuid', nullable: true })
+  actorId?: string | null;
 
-  @ManyToOne(() => Organization, { nullable: true, deleteRule: 'set null' })
-  organization?: Rel<Organization> | null;
+  @Field(() => ID, { nullable: true })
+  @Property({ type: 'uuid', nullable: true })
+  organizationId?: string | null;
 
-  @Field({ description: 'e.g. organization.create, auth.signIn' })
+  @Field({ description: 'auth.signIn, auth.signOut, or mutation.<field> (e.g. mutation.createMachine).' })
   @Property({ length: 80 })
   action!: string;
 
@@ -55,9 +62,11 @@ export class AuditLog {
   @Property({ type: 'jsonb', default: '{}' })
   details: Record<string, unknown> = {};
 
+  @Field({ description: 'SHA-256 (hex) of the previous row; 64 zeros for the first.' })
   @Property({ length: 64 })
   prevHash!: string;
 
+  @Field({ description: "SHA-256 (hex) over prevHash and this row's canonical content." })
   @Property({ length: 64 })
   hash!: string;
 }
