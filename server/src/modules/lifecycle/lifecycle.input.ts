@@ -11,7 +11,10 @@ export class MachineJobInput {
   @IsUUID('all', { message: 'must be a machine id' })
   id!: string;
 
-  @Field(() => String, { nullable: true, description: 'Same key and parameters: the same job back. Same key, other parameters: CONFLICT.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Same key and parameters: the same job back. Same key, other parameters: CONFLICT.',
+  })
   @IsOptional()
   @Length(1, 200, { message: 'must be 1 to 200 characters' })
   idempotencyKey?: string;
@@ -56,7 +59,9 @@ export class ResizeMachineInput extends MachineJobInput {
 @InputType()
 export class SnapshotInput extends MachineJobInput {
   @Field({ description: 'A letter, then letters, digits, _ or -; 2 to 40 characters; not "current".' })
-  @Matches(SNAPSHOT_NAME, { message: 'must start with a letter and hold 2 to 40 letters, digits, _ or - (a Proxmox snapshot name)' })
+  @Matches(SNAPSHOT_NAME, {
+    message: 'must start with a letter and hold 2 to 40 letters, digits, _ or - (a Proxmox snapshot name)',
+  })
   @NotEquals('current', { message: '"current" is reserved by Proxmox' })
   name!: string;
 }
@@ -68,7 +73,10 @@ export class CreateSnapshotInput extends SnapshotInput {
   @MaxLength(1000, { message: 'must be at most 1000 characters' })
   description?: string;
 
-  @Field({ defaultValue: false, description: "VMs only: also save the running guest's memory, so a rollback resumes it." })
+  @Field({
+    defaultValue: false,
+    description: "VMs only: also save the running guest's memory, so a rollback resumes it.",
+  })
   includeMemory: boolean = false;
 }
 

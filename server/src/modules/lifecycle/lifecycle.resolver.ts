@@ -20,7 +20,13 @@ import {
   SnapshotInput,
 } from './lifecycle.input.js';
 import { clusterClients, LifecycleError, requestLifecycleJob, type LifecycleKind } from './lifecycle.service.js';
-import { DELETED, machineEvent, machineEventStream, publishMachineEvent, type MachineEventPayload } from './machine-events.js';
+import {
+  DELETED,
+  machineEvent,
+  machineEventStream,
+  publishMachineEvent,
+  type MachineEventPayload,
+} from './machine-events.js';
 
 @ObjectType({ description: 'A snapshot of a machine, as Proxmox lists it.' })
 class MachineSnapshot {
@@ -64,8 +70,13 @@ class MachineEvent {
   at!: string;
 }
 
-const job = (ctx: Context, kind: LifecycleKind, input: MachineJobInput, params: Record<string, unknown> = {}, prepare?: Parameters<typeof requestLifecycleJob>[1]['prepare']) =>
-  requestLifecycleJob(ctx, { kind, machineId: input.id, idempotencyKey: input.idempotencyKey, params, prepare });
+const job = (
+  ctx: Context,
+  kind: LifecycleKind,
+  input: MachineJobInput,
+  params: Record<string, unknown> = {},
+  prepare?: Parameters<typeof requestLifecycleJob>[1]['prepare'],
+) => requestLifecycleJob(ctx, { kind, machineId: input.id, idempotencyKey: input.idempotencyKey, params, prepare });
 
 const vmOnly = (kind: LifecycleKind) => async (_em: EntityManager, machine: Machine) => {
   if (machine.kind !== MachineKind.VM) throw LifecycleError.vmOnly(machine, kind);
@@ -86,7 +97,10 @@ export class LifecycleResolver {
     return job(ctx, 'start', input);
   }
 
-  @Mutation(() => Job, { description: 'Asks the guest to shut down; stops it hard after the timeout unless forceStopAfter is false. Needs Machine.PowerMgmt.' })
+  @Mutation(() => Job, {
+    description:
+      'Asks the guest to shut down; stops it hard after the timeout unless forceStopAfter is false. Needs Machine.PowerMgmt.',
+  })
   shutdownMachine(@Arg('input') input: ShutdownMachineInput, @Ctx() ctx: Context): Promise<Job> {
     return job(ctx, 'shutdown', input, { timeoutSeconds: input.timeoutSeconds, forceStopAfter: input.forceStopAfter });
   }
@@ -112,19 +126,36 @@ export class LifecycleResolver {
   }
 
   @Mutation(() => Job, {
-    description: 'Changes cores, memory and grows the disk (never shrinks). The increase counts against quotas at once. Needs Machine.Config.',
+    description:
+      'Changes cores, memory and grows the disk (never shrinks). The increase counts against quotas at once. Needs Machine.Config.',
   })
   resizeMachine(@Arg('input') input: ResizeMachineInput, @Ctx() ctx: Context): Promise<Job> {
     const params = { cores: input.cores, memoryMiB: input.memoryMiB, diskGiB: input.diskGiB };
     return job(ctx, 'resize', input, params, async (em, machine) => {
       const before = { cores: machine.cores, memoryMiB: machine.memoryMiB, diskGiB: machine.diskGiB };
-      if (input.diskGiB !== undefined && input.diskGiB < before.diskGiB) throw LifecycleError.cannotShrink(before.diskGiB, input.diskGiB);
-      const after = { cores: input.cores ?? before.cores, memoryMiB: input.memoryMiB ?? before.memoryMiB, diskGiB: input.diskGiB ?? before.diskGiB };
-      if (after.cores === before.cores && after.memoryMiB === before.memoryMiB && after.diskGiB === before.diskGiB) throw LifecycleError.nothingToResize();
+      if (input.diskGiB !== undefined && input.diskGiB < before.diskGiB)
+        throw LifecycleError.cannotShrink(before.diskGiB, input.diskGiB);
+      const after = {
+        cores: input.cores ?? before.cores,
+        memoryMiB: input.memoryMiB ?? before.memoryMiB,
+        diskGiB: input.diskGiB ?? before.diskGiB,
+      };
+      if (after.cores === before.cores && after.memoryMiB === before.memoryMiB && after.diskGiB === before.diskGiB)
+        throw LifecycleError.nothingToResize();
       // Under a lock on the project, as insertMachine does, so concurrent requests cannot both fit.
-      const project = await em.findOneOrFail(Project, { id: machine.project.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['organization'] });
+      const project = await em.findOneOrFail(
+        Project,
+        { id: machine.project.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['organization'] },
+      );
       const grow = (k: keyof typeof before) => Math.max(0, after[k] - before[k]);
-      await assertWithinQuota(em, project, { machines: 0, gpus: 0, cores: grow('cores'), memoryMiB: grow('memoryMiB'), diskGiB: grow('diskGiB') });
+      await assertWithinQuota(em, project, {
+        machines: 0,
+        gpus: 0,
+        cores: grow('cores'),
+        memoryMiB: grow('memoryMiB'),
+        diskGiB: grow('diskGiB'),
+      });
       // Reserved now; the job gives back what it could not do.
       Object.assign(machine, after);
       return before;
@@ -135,25 +166,34 @@ export class LifecycleResolver {
   createSnapshot(@Arg('input') input: CreateSnapshotInput, @Ctx() ctx: Context): Promise<Job> {
     const params = { name: input.name, description: input.description, includeMemory: input.includeMemory };
     return job(ctx, 'snapshot', input, params, async (_em, machine) => {
-      if ((await snapshotNames(ctx, machine)).includes(input.name)) throw LifecycleError.snapshotExists(machine, input.name);
+      if ((await snapshotNames(ctx, machine)).includes(input.name))
+        throw LifecycleError.snapshotExists(machine, input.name);
     });
   }
 
-  @Mutation(() => Job, { description: 'Rolls the machine back to a snapshot (a snapshot without memory leaves it stopped). Needs Machine.Snapshot.' })
+  @Mutation(() => Job, {
+    description:
+      'Rolls the machine back to a snapshot (a snapshot without memory leaves it stopped). Needs Machine.Snapshot.',
+  })
   rollbackSnapshot(@Arg('input') input: SnapshotInput, @Ctx() ctx: Context): Promise<Job> {
     return job(ctx, 'snapshotRollback', input, { name: input.name }, async (_em, machine) => {
-      if (!(await snapshotNames(ctx, machine)).includes(input.name)) throw LifecycleError.snapshotMissing(machine, input.name);
+      if (!(await snapshotNames(ctx, machine)).includes(input.name))
+        throw LifecycleError.snapshotMissing(machine, input.name);
     });
   }
 
   @Mutation(() => Job, { description: 'Deletes a snapshot. Needs Machine.Snapshot.' })
   deleteSnapshot(@Arg('input') input: SnapshotInput, @Ctx() ctx: Context): Promise<Job> {
     return job(ctx, 'snapshotDelete', input, { name: input.name }, async (_em, machine) => {
-      if (!(await snapshotNames(ctx, machine)).includes(input.name)) throw LifecycleError.snapshotMissing(machine, input.name);
+      if (!(await snapshotNames(ctx, machine)).includes(input.name))
+        throw LifecycleError.snapshotMissing(machine, input.name);
     });
   }
 
-  @Mutation(() => Job, { description: 'Moves the machine to another node of its cluster (live for running VMs, restart mode for running containers). Needs Machine.Allocate.' })
+  @Mutation(() => Job, {
+    description:
+      'Moves the machine to another node of its cluster (live for running VMs, restart mode for running containers). Needs Machine.Allocate.',
+  })
   migrateMachine(@Arg('input') input: MigrateMachineInput, @Ctx() ctx: Context): Promise<Job> {
     return job(ctx, 'migrate', input, { targetNode: input.targetNode }, async (em, machine) => {
       const client = await clusterClients(ctx).get(machine.cluster!.id);
@@ -168,12 +208,18 @@ export class LifecycleResolver {
   }
 
   @Mutation(() => Job, {
-    description: "Deletes the machine: stops and destroys its guest (purged), its credentials, then its record. The job keeps the machine's id, name and VMID. Needs Machine.Delete.",
+    description:
+      "Deletes the machine: stops and destroys its guest (purged), its credentials, then its record. The job keeps the machine's id, name and VMID. Needs Machine.Delete.",
   })
   async destroyMachine(@Arg('input') input: MachineJobInput, @Ctx() ctx: Context): Promise<Job> {
     const published: { event?: MachineEventPayload } = {};
     const result = await job(ctx, 'delete', input, {}, async (_em, machine) => {
-      const prior = { status: machine.status, name: machine.name, vmid: machine.vmid ?? null, node: machine.node?.name ?? null };
+      const prior = {
+        status: machine.status,
+        name: machine.name,
+        vmid: machine.vmid ?? null,
+        node: machine.node?.name ?? null,
+      };
       machine.status = MachineStatus.DELETING;
       published.event = machineEvent(machine);
       return prior;
@@ -183,7 +229,9 @@ export class LifecycleResolver {
     return result;
   }
 
-  @FieldResolver(() => [MachineSnapshot], { description: 'Read from Proxmox on each request; empty before the machine is provisioned.' })
+  @FieldResolver(() => [MachineSnapshot], {
+    description: 'Read from Proxmox on each request; empty before the machine is provisioned.',
+  })
   async snapshots(@Root() machine: Machine, @Ctx() ctx: Context): Promise<MachineSnapshot[]> {
     if (!machine.vmid || !machine.cluster) return [];
     const client = await clusterClients(ctx).get(machine.cluster.id);

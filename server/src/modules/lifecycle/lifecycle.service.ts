@@ -72,36 +72,66 @@ export const LifecycleError = {
     ),
   transition: (machine: Machine, kind: LifecycleKind) => {
     const s = machine.status;
-    if (kind === 'start' && s === RUNNING) return Errors.conflict(`Machine ${machine.name} is already running;`, 'there is nothing to start.');
-    if ((kind === 'stop' || kind === 'shutdown') && s === STOPPED) return Errors.conflict(`Machine ${machine.name} is already stopped;`, `there is nothing to ${WHAT[kind]}.`);
+    if (kind === 'start' && s === RUNNING)
+      return Errors.conflict(`Machine ${machine.name} is already running;`, 'there is nothing to start.');
+    if ((kind === 'stop' || kind === 'shutdown') && s === STOPPED)
+      return Errors.conflict(`Machine ${machine.name} is already stopped;`, `there is nothing to ${WHAT[kind]}.`);
     if (s === SUSPENDED && (kind === 'start' || kind === 'shutdown' || kind === 'reboot'))
       return Errors.conflict(`Machine ${machine.name} is suspended;`, 'resume it first (or stop it).');
-    if (s === MachineStatus.PROVISIONING) return Errors.conflict(`Machine ${machine.name} is being provisioned;`, `wait for its provision job to finish before you ${WHAT[kind]} it.`);
-    if (s === MachineStatus.DELETING) return Errors.conflict(`Machine ${machine.name} is being deleted;`, 'no other operation is possible.');
+    if (s === MachineStatus.PROVISIONING)
+      return Errors.conflict(
+        `Machine ${machine.name} is being provisioned;`,
+        `wait for its provision job to finish before you ${WHAT[kind]} it.`,
+      );
+    if (s === MachineStatus.DELETING)
+      return Errors.conflict(`Machine ${machine.name} is being deleted;`, 'no other operation is possible.');
     const allowed = ALLOWED_FROM[kind].map((x) => x.toLowerCase()).join(' or ');
-    return Errors.conflict(`Machine ${machine.name} is ${s.toLowerCase()};`, `you can only ${WHAT[kind]} a machine that is ${allowed}.`);
+    return Errors.conflict(
+      `Machine ${machine.name} is ${s.toLowerCase()};`,
+      `you can only ${WHAT[kind]} a machine that is ${allowed}.`,
+    );
   },
   vmOnly: (machine: Machine, kind: LifecycleKind) =>
-    Errors.conflict(`Machine ${machine.name} is an LXC container;`, `only VMs can ${kind} (containers have no suspend to RAM here): stop it instead.`),
+    Errors.conflict(
+      `Machine ${machine.name} is an LXC container;`,
+      `only VMs can ${kind} (containers have no suspend to RAM here): stop it instead.`,
+    ),
   cannotShrink: (current: number, requested: number) =>
     Errors.invalid(
       'input.diskGiB',
       `Proxmox cannot shrink disks: the disk has ${current} GiB and ${requested} GiB was asked; ask for ${current} GiB or more.`,
     ),
-  nothingToResize: () => Errors.invalid('input', 'give at least one of cores, memoryMiB or diskGiB different from the current size'),
+  nothingToResize: () =>
+    Errors.invalid('input', 'give at least one of cores, memoryMiB or diskGiB different from the current size'),
   snapshotExists: (machine: Machine, name: string) =>
-    Errors.conflict(`Machine ${machine.name} already has a snapshot named ${name};`, 'choose another name or delete the old snapshot first.'),
+    Errors.conflict(
+      `Machine ${machine.name} already has a snapshot named ${name};`,
+      'choose another name or delete the old snapshot first.',
+    ),
   snapshotMissing: (machine: Machine, name: string) =>
-    new DomainError('NOT_FOUND', `Machine ${machine.name} has no snapshot named ${name}; list them with the machine's snapshots field.`, {
-      entity: 'Snapshot',
-      id: name,
-    }),
-  sameNode: (node: string) => Errors.invalid('input.targetNode', `the machine already runs on ${node}; choose another node`),
-  unknownNode: (node: string, nodes: string[]) => Errors.invalid('input.targetNode', `no node ${node} in this cluster (nodes: ${nodes.join(', ')})`),
+    new DomainError(
+      'NOT_FOUND',
+      `Machine ${machine.name} has no snapshot named ${name}; list them with the machine's snapshots field.`,
+      {
+        entity: 'Snapshot',
+        id: name,
+      },
+    ),
+  sameNode: (node: string) =>
+    Errors.invalid('input.targetNode', `the machine already runs on ${node}; choose another node`),
+  unknownNode: (node: string, nodes: string[]) =>
+    Errors.invalid('input.targetNode', `no node ${node} in this cluster (nodes: ${nodes.join(', ')})`),
   nodeOffline: (node: string) => Errors.conflict(`Node ${node} is offline;`, 'choose an online node.'),
-  nodeInMaintenance: (node: string) => Errors.conflict(`Node ${node} is in maintenance;`, 'choose another node or ask an operator to end the maintenance.'),
+  nodeInMaintenance: (node: string) =>
+    Errors.conflict(
+      `Node ${node} is in maintenance;`,
+      'choose another node or ask an operator to end the maintenance.',
+    ),
   notOnProxmox: (machine: Machine) =>
-    Errors.conflict(`Machine ${machine.name} has no guest on Proxmox yet;`, 'only delete is possible until it is provisioned.'),
+    Errors.conflict(
+      `Machine ${machine.name} has no guest on Proxmox yet;`,
+      'only delete is possible until it is provisioned.',
+    ),
 };
 
 export const PRIVILEGE: Record<LifecycleKind, Privilege> = {
@@ -137,7 +167,8 @@ export interface LifecycleRequest {
 export async function findVisibleMachine(ctx: Context, id: string): Promise<Machine> {
   const viewer = requireViewer(ctx);
   const machine = await ctx.em.findOne(Machine, { id }, { populate: ['project'] });
-  if (!machine || !viewer.can(Privilege.MachineAudit, projectScope(machine.project))) throw Errors.notFound('Machine', id);
+  if (!machine || !viewer.can(Privilege.MachineAudit, projectScope(machine.project)))
+    throw Errors.notFound('Machine', id);
   return machine;
 }
 
@@ -165,9 +196,17 @@ export async function requestLifecycleJob(ctx: Context, request: LifecycleReques
     if (request.idempotencyKey) {
       // A repeated request gets its job back whatever happened since (or CONFLICT for other parameters).
       const existing = await em.findOne(Job, { requestedBy: viewer.id, idempotencyKey: request.idempotencyKey });
-      if (existing) return newJob(existing.params.prior === undefined ? params : { ...params, prior: existing.params.prior });
+      if (existing)
+        return newJob(existing.params.prior === undefined ? params : { ...params, prior: existing.params.prior });
     }
-    const active = await em.findOne(Job, { machine: machine.id, status: { $in: ACTIVE_JOB } }, { orderBy: { createdAt: 'DESC' } });
+    // Provisioning and deleting say so first: their own job is the one in progress.
+    if (machine.status === MachineStatus.PROVISIONING || machine.status === MachineStatus.DELETING)
+      throw LifecycleError.transition(machine, request.kind);
+    const active = await em.findOne(
+      Job,
+      { machine: machine.id, status: { $in: ACTIVE_JOB } },
+      { orderBy: { createdAt: 'DESC' } },
+    );
     if (active) throw LifecycleError.busy(machine, active);
     if (!ALLOWED_FROM[request.kind].includes(machine.status)) throw LifecycleError.transition(machine, request.kind);
     if (request.kind !== 'delete' && (!machine.vmid || !machine.cluster)) throw LifecycleError.notOnProxmox(machine);

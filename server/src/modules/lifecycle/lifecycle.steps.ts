@@ -1,6 +1,7 @@
 // What every lifecycle workflow shares: finding the machine's guest where it lives now, starting a
 // Proxmox task once (its UPID in the checkpoint before waiting, so a resumed job waits for the same
 // task), streaming the task log into the job's events, and reading the guest's real state back.
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GuestApi, ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
 import { StepError, type StepContext } from '../../jobs/runner.js';
@@ -58,9 +59,12 @@ export async function locate(deps: LifecycleDeps, ctx: Ctx): Promise<Located> {
 export async function locateGuest(deps: LifecycleDeps, ctx: Ctx): Promise<Located & { node: string; vmid: number }> {
   const found = await locate(deps, ctx);
   if (!found.node) {
-    throw new StepError('GUEST_MISSING', `Guest ${found.machine.vmid ?? '?'} of machine ${found.machine.name} is not on the cluster; it was deleted outside the platform. Delete the machine.`);
+    throw new StepError(
+      'GUEST_MISSING',
+      `Guest ${found.machine.vmid ?? '?'} of machine ${found.machine.name} is not on the cluster; it was deleted outside the platform. Delete the machine.`,
+    );
   }
-  return found as Located & { node: string; vmid: number };
+  return { ...found, node: found.node, vmid: found.machine.vmid! };
 }
 
 export async function guestState(api: GuestApi, node: string, vmid: number): Promise<GuestState> {
@@ -86,7 +90,13 @@ export async function waitTask(ctx: Ctx, client: ProxmoxClient, upid: string, ti
 }
 
 /** Starts the step's task unless the checkpoint has one (a resumed job), then waits for it. */
-export async function runTask(ctx: Ctx, client: ProxmoxClient, key: string, timeoutMs: number, start: () => Promise<string | null>): Promise<void> {
+export async function runTask(
+  ctx: Ctx,
+  client: ProxmoxClient,
+  key: string,
+  timeoutMs: number,
+  start: () => Promise<string | null>,
+): Promise<void> {
   let upid = ctx.checkpoint.upids?.[key];
   if (!upid) {
     const started = await start();
@@ -109,8 +119,16 @@ const STATUS: Record<GuestState, MachineStatus> = {
 
 /** The node row for a node name of the machine's cluster (created on first sight, as placement does). */
 export async function nodeRow(em: EntityManager, machine: Machine, name: string): Promise<Node> {
-  const found = await em.findOne(Node, { cluster: machine.cluster!.id, name });
-  return found ?? em.create(Node, { cluster: machine.cluster!, name, status: 'online' });
+  const where = { cluster: machine.cluster!.id, name };
+  const found = await em.findOne(Node, where);
+  if (found) return found;
+  // Another job may create the same row at the same moment: insert or keep theirs.
+  const fork = em.fork();
+  fork.create(Node, { cluster: machine.cluster!.id, name, status: 'online' });
+  await fork.flush().catch((err: unknown) => {
+    if (!(err instanceof UniqueConstraintViolationException)) throw err;
+  });
+  return em.findOneOrFail(Node, where);
 }
 
 /**
@@ -118,7 +136,11 @@ export async function nodeRow(em: EntityManager, machine: Machine, name: string)
  * after a failed job or one whose effect depends on the guest (rollback). `fallback` is used when
  * the machine never reached Proxmox or Proxmox cannot be asked.
  */
-export async function reconcile(deps: LifecycleDeps, ctx: { job: { params: Record<string, unknown> } }, fallback?: MachineStatus): Promise<void> {
+export async function reconcile(
+  deps: LifecycleDeps,
+  ctx: { job: { params: Record<string, unknown> } },
+  fallback?: MachineStatus,
+): Promise<void> {
   const em = deps.em.fork();
   const machine = await em.findOne(Machine, { id: machineIdOf(ctx) }, { populate: ['node', 'cluster'] });
   if (!machine) return;
@@ -143,12 +165,21 @@ export async function reconcile(deps: LifecycleDeps, ctx: { job: { params: Recor
 }
 
 /** The guest's IPv4 addresses (not loopback): from the guest agent for VMs, the interfaces for LXC. */
-export async function guestAddresses(client: ProxmoxClient, kind: MachineKind, node: string, vmid: number): Promise<string[]> {
-  const interfaces = kind === MachineKind.VM ? await client.qemu.agentNetworkInterfaces(node, vmid) : await client.lxc.interfaces(node, vmid);
+export async function guestAddresses(
+  client: ProxmoxClient,
+  kind: MachineKind,
+  node: string,
+  vmid: number,
+): Promise<string[]> {
+  const interfaces =
+    kind === MachineKind.VM
+      ? await client.qemu.agentNetworkInterfaces(node, vmid)
+      : await client.lxc.interfaces(node, vmid);
   const out: string[] = [];
   for (const i of interfaces) {
     if (i.name === 'lo') continue;
-    for (const a of i['ip-addresses'] ?? []) if (a['ip-address-type'] === 'ipv4' && !a['ip-address'].startsWith('127.')) out.push(a['ip-address']);
+    for (const a of i['ip-addresses'] ?? [])
+      if (a['ip-address-type'] === 'ipv4' && !a['ip-address'].startsWith('127.')) out.push(a['ip-address']);
     const inet = 'inet' in i ? (i as { inet?: string }).inet?.split('/')[0] : undefined;
     if (inet && !out.includes(inet)) out.push(inet);
   }

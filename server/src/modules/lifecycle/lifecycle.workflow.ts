@@ -92,7 +92,8 @@ function workflow(deps: LifecycleDeps, kind: LifecycleKind, steps: LStep[], fina
     kind,
     steps,
     async onFinished(_em, job, status) {
-      if (status === JobStatus.SUCCEEDED && final) await updateMachine(deps.em, deps.pubsub, machineIdOf({ job }), { status: final });
+      if (status === JobStatus.SUCCEEDED && final)
+        await updateMachine(deps.em, deps.pubsub, machineIdOf({ job }), { status: final });
       else await reconcile(deps, { job });
     },
   };
@@ -102,46 +103,75 @@ function powerWorkflows(deps: LifecycleDeps): LWorkflow[] {
   const stopped = 'The guest is already stopped.';
   const notRunning = 'The guest is not running (it was stopped outside the platform); start it instead.';
   return [
-    workflow(deps, 'start', [
-      powerStep(deps, 'start', {
-        skipWhen: { running: 'The guest is already running.' },
-        failWhen: { paused: 'The guest is suspended; resume it instead.' },
-        start: ({ api, node, vmid }) => api.start(node, vmid),
-      }),
-      addressStep(deps),
-    ], MachineStatus.RUNNING),
-    workflow(deps, 'shutdown', [
-      powerStep(deps, 'shutdown', {
-        skipWhen: { stopped },
-        start: ({ api, node, vmid }, p) => api.shutdown(node, vmid, { timeout: Number(p.timeoutSeconds), forceStop: Boolean(p.forceStopAfter) }),
-        waitMs: (p) => Number(p.timeoutSeconds) * 1000 + 5 * 60_000,
-      }),
-    ], MachineStatus.STOPPED),
-    workflow(deps, 'stop', [
-      powerStep(deps, 'stop', { skipWhen: { stopped }, start: ({ api, node, vmid }) => api.stop(node, vmid) }),
-    ], MachineStatus.STOPPED),
-    workflow(deps, 'reboot', [
-      powerStep(deps, 'reboot', {
-        skipWhen: {},
-        failWhen: { stopped: notRunning, paused: 'The guest is suspended; resume it first.' },
-        start: ({ api, node, vmid }) => api.reboot(node, vmid),
-      }),
-      addressStep(deps),
-    ], MachineStatus.RUNNING),
-    workflow(deps, 'suspend', [
-      powerStep(deps, 'suspend', {
-        skipWhen: { paused: 'The guest is already suspended.' },
-        failWhen: { stopped: notRunning },
-        start: ({ client, node, vmid }) => client.qemu.suspend(node, vmid),
-      }),
-    ], MachineStatus.SUSPENDED),
-    workflow(deps, 'resume', [
-      powerStep(deps, 'resume', {
-        skipWhen: { running: 'The guest is already running.' },
-        failWhen: { stopped: notRunning },
-        start: ({ api, node, vmid }) => api.resume(node, vmid),
-      }),
-    ], MachineStatus.RUNNING),
+    workflow(
+      deps,
+      'start',
+      [
+        powerStep(deps, 'start', {
+          skipWhen: { running: 'The guest is already running.' },
+          failWhen: { paused: 'The guest is suspended; resume it instead.' },
+          start: ({ api, node, vmid }) => api.start(node, vmid),
+        }),
+        addressStep(deps),
+      ],
+      MachineStatus.RUNNING,
+    ),
+    workflow(
+      deps,
+      'shutdown',
+      [
+        powerStep(deps, 'shutdown', {
+          skipWhen: { stopped },
+          start: ({ api, node, vmid }, p) =>
+            api.shutdown(node, vmid, { timeout: Number(p.timeoutSeconds), forceStop: Boolean(p.forceStopAfter) }),
+          waitMs: (p) => Number(p.timeoutSeconds) * 1000 + 5 * 60_000,
+        }),
+      ],
+      MachineStatus.STOPPED,
+    ),
+    workflow(
+      deps,
+      'stop',
+      [powerStep(deps, 'stop', { skipWhen: { stopped }, start: ({ api, node, vmid }) => api.stop(node, vmid) })],
+      MachineStatus.STOPPED,
+    ),
+    workflow(
+      deps,
+      'reboot',
+      [
+        powerStep(deps, 'reboot', {
+          skipWhen: {},
+          failWhen: { stopped: notRunning, paused: 'The guest is suspended; resume it first.' },
+          start: ({ api, node, vmid }) => api.reboot(node, vmid),
+        }),
+        addressStep(deps),
+      ],
+      MachineStatus.RUNNING,
+    ),
+    workflow(
+      deps,
+      'suspend',
+      [
+        powerStep(deps, 'suspend', {
+          skipWhen: { paused: 'The guest is already suspended.' },
+          failWhen: { stopped: notRunning },
+          start: ({ client, node, vmid }) => client.qemu.suspend(node, vmid),
+        }),
+      ],
+      MachineStatus.SUSPENDED,
+    ),
+    workflow(
+      deps,
+      'resume',
+      [
+        powerStep(deps, 'resume', {
+          skipWhen: { running: 'The guest is already running.' },
+          failWhen: { stopped: notRunning },
+          start: ({ api, node, vmid }) => api.resume(node, vmid),
+        }),
+      ],
+      MachineStatus.RUNNING,
+    ),
   ];
 }
 
@@ -169,15 +199,24 @@ function resizeWorkflow(deps: LifecycleDeps): LWorkflow {
       if (cores === undefined && memoryMiB === undefined) ctx.skip('Cores and memory stay as they are.');
       const { machine, client, node, vmid } = await setCpuMemory(ctx, { cores, memoryMiB });
       if (machine.kind === MachineKind.VM) {
-        const pending = (await client.qemu.pending(node, vmid)).filter((p) => (p.key === 'cores' || p.key === 'memory') && p.pending !== undefined);
-        if (pending.length > 0) await ctx.log(`${pending.map((p) => p.key).join(' and ')} will apply at the next reboot (no hotplug on this VM).`, { source: 'platform' });
+        const pending = (await client.qemu.pending(node, vmid)).filter(
+          (p) => (p.key === 'cores' || p.key === 'memory') && p.pending !== undefined,
+        );
+        if (pending.length > 0)
+          await ctx.log(
+            `${pending.map((p) => p.key).join(' and ')} will apply at the next reboot (no hotplug on this VM).`,
+            { source: 'platform' },
+          );
       }
       await ctx.progress(1, `cores ${cores ?? prior(ctx).cores}, memory ${memoryMiB ?? prior(ctx).memoryMiB} MiB`);
     },
     async undo(ctx) {
       const { cores, memoryMiB } = ctx.params as Partial<Sizes>;
       if (cores === undefined && memoryMiB === undefined) return;
-      await setCpuMemory(ctx, { cores: cores === undefined ? undefined : prior(ctx).cores, memoryMiB: memoryMiB === undefined ? undefined : prior(ctx).memoryMiB });
+      await setCpuMemory(ctx, {
+        cores: cores === undefined ? undefined : prior(ctx).cores,
+        memoryMiB: memoryMiB === undefined ? undefined : prior(ctx).memoryMiB,
+      });
     },
   };
   const disk: LStep = {
@@ -209,7 +248,11 @@ function resizeWorkflow(deps: LifecycleDeps): LWorkflow {
       const before = job.params.prior as Sizes;
       const grown = job.checkpoint.done.includes('disk');
       const em = deps.em.fork();
-      await em.nativeUpdate(Machine, { id: machineIdOf({ job }) }, { cores: before.cores, memoryMiB: before.memoryMiB, ...(grown ? {} : { diskGiB: before.diskGiB }) });
+      await em.nativeUpdate(
+        Machine,
+        { id: machineIdOf({ job }) },
+        { cores: before.cores, memoryMiB: before.memoryMiB, ...(grown ? {} : { diskGiB: before.diskGiB }) },
+      );
       await reconcile(deps, { job });
     },
   };
@@ -221,30 +264,51 @@ function snapshotWorkflows(deps: LifecycleDeps): LWorkflow[] {
     const list = await located.api.listSnapshots(located.node, located.vmid);
     return { ...located, exists: list.some((s) => s.name === ctx.params.name) };
   };
-  const snapshotStep = (name: string, go: (ctx: Ctx, located: Awaited<ReturnType<typeof has>>) => Promise<string>, skipIfExists: boolean | null): LStep => ({
+  const snapshotStep = (
+    name: string,
+    go: (ctx: Ctx, located: Awaited<ReturnType<typeof has>>) => Promise<string>,
+    skipIfExists: boolean | null,
+  ): LStep => ({
     name,
     weight: 4,
     timeoutMs: 30 * 60_000,
     async run(ctx) {
       const located = await has(ctx);
       if (!started(ctx, name) && skipIfExists !== null) {
-        if (located.exists === skipIfExists) ctx.skip(skipIfExists ? `Snapshot ${String(ctx.params.name)} already exists.` : `Snapshot ${String(ctx.params.name)} is already gone.`);
+        if (located.exists === skipIfExists)
+          ctx.skip(
+            skipIfExists
+              ? `Snapshot ${String(ctx.params.name)} already exists.`
+              : `Snapshot ${String(ctx.params.name)} is already gone.`,
+          );
       }
-      if (!started(ctx, name) && skipIfExists === null && !located.exists) throw new StepError('SNAPSHOT_MISSING', `Snapshot ${String(ctx.params.name)} does not exist (deleted outside the platform).`);
+      if (!started(ctx, name) && skipIfExists === null && !located.exists)
+        throw new StepError(
+          'SNAPSHOT_MISSING',
+          `Snapshot ${String(ctx.params.name)} does not exist (deleted outside the platform).`,
+        );
       await runTask(ctx, located.client, name, this.timeoutMs, () => go(ctx, located));
     },
   });
   const name = (ctx: Ctx) => String(ctx.params.name);
   return [
     workflow(deps, 'snapshot', [
-      snapshotStep('snapshot', (ctx, { machine, api, node, vmid }) =>
-        api.createSnapshot(node, vmid, name(ctx), {
-          description: (ctx.params.description as string | undefined) ?? undefined,
-          vmstate: machine.kind === MachineKind.VM ? Boolean(ctx.params.includeMemory) : undefined,
-        }), true),
+      snapshotStep(
+        'snapshot',
+        (ctx, { machine, api, node, vmid }) =>
+          api.createSnapshot(node, vmid, name(ctx), {
+            description: (ctx.params.description as string | undefined) ?? undefined,
+            vmstate: machine.kind === MachineKind.VM ? Boolean(ctx.params.includeMemory) : undefined,
+          }),
+        true,
+      ),
     ]),
-    workflow(deps, 'snapshotRollback', [snapshotStep('rollback', (ctx, { api, node, vmid }) => api.rollbackSnapshot(node, vmid, name(ctx)), null)]),
-    workflow(deps, 'snapshotDelete', [snapshotStep('delete', (ctx, { api, node, vmid }) => api.deleteSnapshot(node, vmid, name(ctx)), false)]),
+    workflow(deps, 'snapshotRollback', [
+      snapshotStep('rollback', (ctx, { api, node, vmid }) => api.rollbackSnapshot(node, vmid, name(ctx)), null),
+    ]),
+    workflow(deps, 'snapshotDelete', [
+      snapshotStep('delete', (ctx, { api, node, vmid }) => api.deleteSnapshot(node, vmid, name(ctx)), false),
+    ]),
   ];
 }
 
@@ -259,7 +323,8 @@ function migrateWorkflow(deps: LifecycleDeps): LWorkflow {
       if (!started(ctx, 'migrate')) {
         if (node === target) ctx.skip(`The guest is already on ${target}.`);
         const nodes = await client.cluster.nodes();
-        if (nodes.find((n) => n.node === target)?.status !== 'online') throw new StepError('NODE_OFFLINE', `Node ${target} is not online any more; choose another node.`);
+        if (nodes.find((n) => n.node === target)?.status !== 'online')
+          throw new StepError('NODE_OFFLINE', `Node ${target} is not online any more; choose another node.`);
         const running = (await guestState(api, node, vmid)) !== 'stopped';
         await ctx.log(`${running ? 'Online' : 'Offline'} migration from ${node} to ${target}`, { source: 'platform' });
         await runTask(ctx, client, 'migrate', this.timeoutMs, () =>
@@ -286,7 +351,8 @@ function deleteWorkflow(deps: LifecycleDeps): LWorkflow {
     async run(ctx) {
       const { client, api, node, machine } = await locate(deps, ctx);
       if (!node) ctx.skip('No guest on Proxmox.');
-      if (!started(ctx, 'stop') && (await guestState(api, node!, machine.vmid!)) === 'stopped') ctx.skip('The guest is stopped.');
+      if (!started(ctx, 'stop') && (await guestState(api, node!, machine.vmid!)) === 'stopped')
+        ctx.skip('The guest is stopped.');
       await runTask(ctx, client, 'stop', this.timeoutMs, () => api.stop(node!, machine.vmid!));
     },
   };
@@ -297,7 +363,9 @@ function deleteWorkflow(deps: LifecycleDeps): LWorkflow {
     async run(ctx) {
       const { client, api, node, machine } = await locate(deps, ctx);
       if (!node && !started(ctx, 'destroy')) ctx.skip('No guest on Proxmox.');
-      await runTask(ctx, client, 'destroy', this.timeoutMs, () => api.destroy(node!, machine.vmid!, { purge: true, destroyUnreferencedDisks: true }));
+      await runTask(ctx, client, 'destroy', this.timeoutMs, () =>
+        api.destroy(node!, machine.vmid!, { purge: true, destroyUnreferencedDisks: true }),
+      );
     },
   };
   const secrets: LStep = {
@@ -326,12 +394,19 @@ function deleteWorkflow(deps: LifecycleDeps): LWorkflow {
     kind: 'delete',
     steps: [stop, destroy, secrets, release],
     async onFinished(_em, job, status) {
-      if (status !== JobStatus.SUCCEEDED) await reconcile(deps, { job }, (job.params.prior as { status: MachineStatus }).status);
+      if (status !== JobStatus.SUCCEEDED)
+        await reconcile(deps, { job }, (job.params.prior as { status: MachineStatus }).status);
     },
   };
 }
 
 /** Every lifecycle workflow, for the worker's registry. */
 export function lifecycleWorkflows(deps: LifecycleDeps): Workflow[] {
-  return [...powerWorkflows(deps), resizeWorkflow(deps), ...snapshotWorkflows(deps), migrateWorkflow(deps), deleteWorkflow(deps)] as unknown as Workflow[];
+  return [
+    ...powerWorkflows(deps),
+    resizeWorkflow(deps),
+    ...snapshotWorkflows(deps),
+    migrateWorkflow(deps),
+    deleteWorkflow(deps),
+  ] as unknown as Workflow[];
 }

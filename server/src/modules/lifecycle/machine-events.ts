@@ -9,7 +9,10 @@ export type MachineEventPayload = Topics['machineEvents'];
 /** The status a deleted machine's last event carries (no row is left to read). */
 export const DELETED = 'DELETED';
 
-export function machineEvent(machine: Machine, status: MachineStatus | typeof DELETED = machine.status): MachineEventPayload {
+export function machineEvent(
+  machine: Machine,
+  status: MachineStatus | typeof DELETED = machine.status,
+): MachineEventPayload {
   return {
     machineId: machine.id,
     projectId: machine.project.id,
@@ -34,7 +37,12 @@ export interface MachinePatch {
  * Writes the patch to the machine's row and publishes an event when status, node or addresses
  * changed. Returns the machine (null when the row is gone).
  */
-export async function updateMachine(em: EntityManager, pubsub: PubSub, machineId: string, patch: MachinePatch): Promise<Machine | null> {
+export async function updateMachine(
+  em: EntityManager,
+  pubsub: PubSub,
+  machineId: string,
+  patch: MachinePatch,
+): Promise<Machine | null> {
   const fork = em.fork();
   const machine = await fork.findOne(Machine, { id: machineId }, { populate: ['node'] });
   if (!machine) return null;
@@ -50,7 +58,11 @@ export async function updateMachine(em: EntityManager, pubsub: PubSub, machineId
 }
 
 /** Live events of a project's machines, while `stillAllowed()` holds (checked on every event). */
-export async function* machineEventStream(pubsub: PubSub, projectId: string, stillAllowed: () => boolean): AsyncGenerator<MachineEventPayload> {
+export async function* machineEventStream(
+  pubsub: PubSub,
+  projectId: string,
+  stillAllowed: () => boolean,
+): AsyncGenerator<MachineEventPayload> {
   const live = await pubsub.subscribe('machineEvents', projectId);
   try {
     for await (const event of live) {
