@@ -74,8 +74,18 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       } catch (err) {
         throw new StepError('NO_CAPACITY', (err as Error).message);
       }
-      let node = await em.findOne(Node, { cluster: machine.cluster!.id, name: placement.node });
-      node ??= em.create(Node, { cluster: machine.cluster!, name: placement.node, status: 'online' });
+      const where = { cluster: machine.cluster!.id, name: placement.node };
+      let node = await em.findOne(Node, where);
+      if (!node) {
+        // Jobs placed on a node the platform has not seen yet race to insert its row (unique per
+        // cluster and name): the losers read the winner's.
+        const fork = em.fork();
+        fork.create(Node, { cluster: machine.cluster!.id, name: placement.node, status: 'online' });
+        await fork.flush().catch((err: unknown) => {
+          if (!(err instanceof UniqueConstraintViolationException)) throw err;
+        });
+        node = await em.findOneOrFail(Node, where);
+      }
       machine.node = node;
       await em.flush();
       ctx.checkpoint.node = placement.node;
