@@ -32,6 +32,11 @@ export class Viewer {
     return this.user.id;
   }
 
+  /** True when the caller authenticated with a personal API token (not a session). */
+  get isApiToken(): boolean {
+    return this.tokenScopes !== null;
+  }
+
   get isPlatformAdmin(): boolean {
     return this.user.isPlatformAdmin && this.tokenAllows(Privilege.PlatformAdmin);
   }
