@@ -209,6 +209,27 @@ describe.skipIf(postgresUnavailable())('machine lifecycle on the Proxmox VE simu
     await run(START, { id: vm.id });
   });
 
+  it("follows the guest's real state: skips what Proxmox already did, and reads the status back after a failure", async () => {
+    sim.control.stopGuest(vm.vmid); // behind the platform's back: the row still says RUNNING
+    const { progress } = await run(STOP, { id: vm.id });
+    expect(progress.find((e) => e.step === 'stop' && e.status === 'skipped')?.message).toMatch(/already stopped/);
+    expect((await machine(vm.id)).status).toBe('STOPPED');
+
+    sim.control.failNextTask('qmstart', 'start failed: QEMU exited with code 1');
+    const { startMachine } = await api.ok(START, { input: { id: vm.id } }, admin.token);
+    const failed = await follow(startMachine.id);
+    expect(failed.find((e) => e.status === 'failed')).toMatchObject({
+      step: 'start',
+      data: { code: 'PROXMOX_TASK_FAILED' },
+    });
+    expect(failed.find((e) => e.status === 'failed')?.message).toMatch(/QEMU exited with code 1/);
+    expect(failed.at(-1)).toMatchObject({ data: { status: 'FAILED' } });
+    expect(guest(vm.vmid).status).toBe('stopped');
+    expect((await machine(vm.id)).status).toBe('STOPPED');
+    await run(START, { id: vm.id });
+    expect((await machine(vm.id)).status).toBe('RUNNING');
+  });
+
   it('refuses invalid transitions with CONFLICT and a reason', async () => {
     expect(await refused(START, { id: vm.id })).toMatchObject({
       code: 'CONFLICT',

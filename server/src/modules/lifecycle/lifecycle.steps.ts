@@ -4,14 +4,15 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GuestApi, ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
-import { StepError, type StepContext } from '../../jobs/runner.js';
+import { StepError, type Step, type StepContext, type Workflow } from '../../jobs/runner.js';
 import type { PubSub } from '../../realtime/pubsub.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { Node } from '../cluster/node.entity.js';
-import type { JobCheckpoint } from '../job/job.entity.js';
+import { JobStatus, type JobCheckpoint } from '../job/job.entity.js';
 import { Machine, MachineStatus } from '../machine/machine.entity.js';
 import type { ClusterClients } from '../provision/cluster-clients.js';
 import { MachineKind } from '../template/template.entity.js';
+import type { LifecycleKind } from './lifecycle.service.js';
 import { updateMachine } from './machine-events.js';
 
 export interface LifecycleDeps {
@@ -29,6 +30,8 @@ export interface LifecycleCheckpoint extends JobCheckpoint {
 }
 
 export type Ctx = StepContext<LifecycleCheckpoint>;
+export type LStep = Step<LifecycleCheckpoint>;
+export type LWorkflow = Workflow<LifecycleCheckpoint>;
 
 export type GuestState = 'running' | 'stopped' | 'paused';
 
@@ -200,4 +203,17 @@ export function bootDisk(kind: MachineKind, config: Record<string, string | numb
   const isDisk = (k: string) => /^(scsi|virtio|sata|ide)\d+$/.test(k) && !String(config[k]).includes('media=cdrom');
   const order = /order=([^,]+)/.exec(String(config.boot ?? ''))?.[1]?.split(';') ?? [];
   return order.find((k) => isDisk(k) && config[k] !== undefined) ?? Object.keys(config).filter(isDisk).sort()[0];
+}
+
+/** A workflow whose success sets `final`, and whose failure reads the status back from Proxmox. */
+export function workflow(deps: LifecycleDeps, kind: LifecycleKind, steps: LStep[], final?: MachineStatus): LWorkflow {
+  return {
+    kind,
+    steps,
+    async onFinished(_em, job, status) {
+      if (status === JobStatus.SUCCEEDED && final)
+        await updateMachine(deps.em, deps.pubsub, machineIdOf({ job }), { status: final });
+      else await reconcile(deps, { job });
+    },
+  };
 }

@@ -1,17 +1,15 @@
-// The lifecycle workflows (orchestration/PROTOCOL.md): power, resize, snapshots, migration and
-// delete. Each step checks the guest's real state first, so a resumed or repeated job does not do
-// twice what Proxmox already did; the machine's status follows the result (or, after a failure,
-// what Proxmox reports).
-import { StepError, type Step, type Workflow } from '../../jobs/runner.js';
+// The lifecycle workflows besides power (power.workflow.ts): resize, snapshots, migration and
+// delete, and the list the worker registers. Each step checks the guest's real state first, so a
+// resumed or repeated job does not do twice what Proxmox already did; after a failure the machine's
+// status is what Proxmox reports.
+import { StepError, type Workflow } from '../../jobs/runner.js';
 import { JobStatus } from '../job/job.entity.js';
-import { Machine, MachineStatus } from '../machine/machine.entity.js';
+import { Machine, type MachineStatus } from '../machine/machine.entity.js';
 import { credentialsPath } from '../provision/credentials.js';
 import { MachineKind } from '../template/template.entity.js';
-import type { LifecycleKind } from './lifecycle.service.js';
 import {
   bootDisk,
   diskGiB,
-  guestAddresses,
   guestState,
   locate,
   locateGuest,
@@ -20,160 +18,14 @@ import {
   reconcile,
   runTask,
   started,
+  workflow,
   type Ctx,
-  type GuestState,
-  type LifecycleCheckpoint,
   type LifecycleDeps,
+  type LStep,
+  type LWorkflow,
 } from './lifecycle.steps.js';
 import { DELETED, machineEvent, publishMachineEvent, updateMachine } from './machine-events.js';
-
-type LStep = Step<LifecycleCheckpoint>;
-type LWorkflow = Workflow<LifecycleCheckpoint>;
-
-interface PowerAction {
-  /** A reason to skip when the guest is already in this state. */
-  skipWhen: Partial<Record<GuestState, string>>;
-  /** A reason to fail when the guest is in this state. */
-  failWhen?: Partial<Record<GuestState, string>>;
-  start(located: Awaited<ReturnType<typeof locateGuest>>, params: Record<string, unknown>): Promise<string>;
-  /** The wait for the task, from the job's parameters. */
-  waitMs?(params: Record<string, unknown>): number;
-}
-
-function powerStep(deps: LifecycleDeps, name: string, action: PowerAction): LStep {
-  return {
-    name,
-    weight: 4,
-    // Long enough for the longest shutdown timeout (an hour) plus its forced stop.
-    timeoutMs: 65 * 60_000,
-    async run(ctx) {
-      const located = await locateGuest(deps, ctx);
-      const { client, api, node, vmid } = located;
-      if (!started(ctx, name)) {
-        const state = await guestState(api, node, vmid);
-        const fail = action.failWhen?.[state];
-        if (fail) throw new StepError('INVALID_STATE', fail);
-        const skip = action.skipWhen[state];
-        if (skip) ctx.skip(skip);
-      }
-      const waitMs = action.waitMs?.(ctx.params) ?? 5 * 60_000;
-      await runTask(ctx, client, name, waitMs, () => action.start(located, ctx.params));
-    },
-  };
-}
-
-/** Waits for the guest's address after a boot; goes on without one after addressTimeoutMs. */
-function addressStep(deps: LifecycleDeps): LStep {
-  const limit = deps.addressTimeoutMs ?? 2 * 60_000;
-  return {
-    name: 'address',
-    weight: 1,
-    timeoutMs: limit + 30_000,
-    async run(ctx) {
-      const { machine, client, node, vmid } = await locateGuest(deps, ctx);
-      const deadline = Date.now() + limit;
-      for (let delay = 200; Date.now() < deadline && !ctx.signal.aborted; delay = Math.min(delay * 2, 5000)) {
-        const addresses = await guestAddresses(client, machine.kind, node, vmid).catch(() => []);
-        if (addresses.length > 0) {
-          await updateMachine(deps.em, deps.pubsub, machine.id, { ipAddresses: addresses });
-          await ctx.progress(1, `Address ${addresses[0]}`);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
-      }
-      ctx.skip(`The guest reported no address within ${Math.round(limit / 1000)} s (is its guest agent running?).`);
-    },
-  };
-}
-
-/** A workflow whose success sets `final`, and whose failure reads the status back from Proxmox. */
-function workflow(deps: LifecycleDeps, kind: LifecycleKind, steps: LStep[], final?: MachineStatus): LWorkflow {
-  return {
-    kind,
-    steps,
-    async onFinished(_em, job, status) {
-      if (status === JobStatus.SUCCEEDED && final)
-        await updateMachine(deps.em, deps.pubsub, machineIdOf({ job }), { status: final });
-      else await reconcile(deps, { job });
-    },
-  };
-}
-
-function powerWorkflows(deps: LifecycleDeps): LWorkflow[] {
-  const stopped = 'The guest is already stopped.';
-  const notRunning = 'The guest is not running (it was stopped outside the platform); start it instead.';
-  return [
-    workflow(
-      deps,
-      'start',
-      [
-        powerStep(deps, 'start', {
-          skipWhen: { running: 'The guest is already running.' },
-          failWhen: { paused: 'The guest is suspended; resume it instead.' },
-          start: ({ api, node, vmid }) => api.start(node, vmid),
-        }),
-        addressStep(deps),
-      ],
-      MachineStatus.RUNNING,
-    ),
-    workflow(
-      deps,
-      'shutdown',
-      [
-        powerStep(deps, 'shutdown', {
-          skipWhen: { stopped },
-          start: ({ api, node, vmid }, p) =>
-            api.shutdown(node, vmid, { timeout: Number(p.timeoutSeconds), forceStop: Boolean(p.forceStopAfter) }),
-          waitMs: (p) => Number(p.timeoutSeconds) * 1000 + 5 * 60_000,
-        }),
-      ],
-      MachineStatus.STOPPED,
-    ),
-    workflow(
-      deps,
-      'stop',
-      [powerStep(deps, 'stop', { skipWhen: { stopped }, start: ({ api, node, vmid }) => api.stop(node, vmid) })],
-      MachineStatus.STOPPED,
-    ),
-    workflow(
-      deps,
-      'reboot',
-      [
-        powerStep(deps, 'reboot', {
-          skipWhen: {},
-          failWhen: { stopped: notRunning, paused: 'The guest is suspended; resume it first.' },
-          start: ({ api, node, vmid }) => api.reboot(node, vmid),
-        }),
-        addressStep(deps),
-      ],
-      MachineStatus.RUNNING,
-    ),
-    workflow(
-      deps,
-      'suspend',
-      [
-        powerStep(deps, 'suspend', {
-          skipWhen: { paused: 'The guest is already suspended.' },
-          failWhen: { stopped: notRunning },
-          start: ({ client, node, vmid }) => client.qemu.suspend(node, vmid),
-        }),
-      ],
-      MachineStatus.SUSPENDED,
-    ),
-    workflow(
-      deps,
-      'resume',
-      [
-        powerStep(deps, 'resume', {
-          skipWhen: { running: 'The guest is already running.' },
-          failWhen: { stopped: notRunning },
-          start: ({ api, node, vmid }) => api.resume(node, vmid),
-        }),
-      ],
-      MachineStatus.RUNNING,
-    ),
-  ];
-}
+import { powerWorkflows } from './power.workflow.js';
 
 interface Sizes {
   cores: number;
