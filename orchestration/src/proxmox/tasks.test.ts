@@ -108,6 +108,31 @@ describe('waitForTask', () => {
     expect(starts.slice(0, 4)).toEqual([0, 500, 700, 1200]);
   });
 
+  it('the "no content" placeholder of an empty log is not delivered and does not hide line 1', async () => {
+    let polls = 0;
+    srv.handle((r) => {
+      if (r.path.endsWith('/status')) {
+        polls++;
+        return {
+          body: { data: { status: polls >= 3 ? 'stopped' : 'running', ...(polls >= 3 ? { exitstatus: 'OK' } : {}) } },
+        };
+      }
+      // poll 1: empty log file → Proxmox's placeholder; afterwards the real lines
+      const log =
+        polls < 2
+          ? [{ n: 1, t: 'no content' }]
+          : [
+              { n: 1, t: 'first real line' },
+              { n: 2, t: 'TASK OK' },
+            ];
+      const start = Number(r.params.get('start') ?? 0);
+      return { body: { data: log.slice(start), total: log.length } };
+    });
+    const lines: string[] = [];
+    await api.wait(UPID, { onLog: (t) => lines.push(t) });
+    expect(lines).toEqual(['first real line', 'TASK OK']);
+  });
+
   it('throws TASK_FAILED with the exit text and the log tail', async () => {
     scriptTask(2, 'VM 100 already running');
     const err = await api.wait(UPID).catch((e: unknown) => e);

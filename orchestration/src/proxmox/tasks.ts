@@ -96,11 +96,17 @@ export class TaskApi {
     return this.http.get<TaskStatus>(apiPath`/nodes/${node}/tasks/${upid}/status`);
   }
 
-  /** One page of the log; `start` is the 0-based line offset. */
+  /**
+   * One page of the log; `start` is the 0-based line offset. An empty log file comes back from
+   * Proxmox as the placeholder `[{n: 1, t: "no content"}]` (pve-common dump_logfile, an ExtJS
+   * workaround); it is returned here as no lines, so the real line 1 is not mistaken for a repeat.
+   */
   async log(upid: string, start = 0, limit = LOG_PAGE): Promise<{ lines: TaskLogLine[] }> {
     const { node } = parseUpid(upid);
     const lines = await this.http.get<TaskLogLine[]>(apiPath`/nodes/${node}/tasks/${upid}/log`, { start, limit });
-    return { lines: lines ?? [] };
+    if (!Array.isArray(lines)) return { lines: [] };
+    if (start === 0 && lines.length === 1 && lines[0]!.n === 1 && lines[0]!.t === 'no content') return { lines: [] };
+    return { lines };
   }
 
   /** Stops a running task. */
