@@ -17,6 +17,7 @@ import { StorageConfigurationResolver } from '../modules/storage/storage.resolve
 import { TemplateResolver } from '../modules/template/template.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import { asTypeGraphqlPubSub, type PubSub } from '../realtime/pubsub.js';
+import { requireAuthentication } from '../auth/require-authentication.js';
 import { validateArgument } from './validate.js';
 
 export const resolvers = [
@@ -44,6 +45,7 @@ export function buildApiSchema(pubsub: PubSub): Promise<GraphQLSchema> {
     resolvers: [...resolvers],
     pubSub: asTypeGraphqlPubSub(pubsub),
     validateFn: validateArgument as never,
+    globalMiddlewares: [requireAuthentication],
     // Dates travel as ISO-8601 strings in UTC.
     scalarsMap: [],
   });
