@@ -434,6 +434,12 @@ describe.skipIf(postgresUnavailable())('machine lifecycle on the Proxmox VE simu
     expect(progress.some((e) => /migration finished successfully/.test(e.message))).toBe(true);
     expect(guest(vm.vmid)).toMatchObject({ node: target, status: 'running' });
     expect(events.filter((e) => e.machineId === vm.id).at(-1)).toMatchObject({ node: target, status: 'RUNNING' });
+
+    // A running container moves in restart mode: stopped, moved, started again.
+    const ctTarget = nodes.find((n) => n !== guest(ct.vmid).node)!;
+    const ctRun = await run(MIGRATE, { id: ct.id, targetNode: ctTarget });
+    expect(ctRun.progress.some((e) => /Online migration/.test(e.message))).toBe(true);
+    expect(guest(ct.vmid)).toMatchObject({ node: ctTarget, status: 'running' });
   });
 
   it('deletes a running container: stopped, destroyed with purge, credentials and record released, the job kept', async () => {
@@ -471,5 +477,19 @@ describe.skipIf(postgresUnavailable())('machine lifecycle on the Proxmox VE simu
     const { progress } = await run(DESTROY, { id: vm.id });
     expect(progress.filter((e) => e.status === 'skipped').map((e) => e.step)).toEqual(['stop', 'destroy']);
     expect(await refused(START, { id: vm.id })).toMatchObject({ code: 'NOT_FOUND' });
+
+    // A machine that was only recorded (never provisioned) has nothing on Proxmox to remove.
+    const { createMachine } = await api.ok(
+      `mutation($input: CreateMachineInput!) { createMachine(input: $input) { id status } }`,
+      { input: { projectId: project.id, name: 'never-built', templateId: templates.VM } },
+      admin.token,
+    );
+    expect(await refused(START, { id: createMachine.id })).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/is pending/),
+    });
+    const pending = await run(DESTROY, { id: createMachine.id });
+    expect(pending.progress.filter((e) => e.status === 'skipped').map((e) => e.step)).toEqual(['stop', 'destroy']);
+    expect(await refused(START, { id: createMachine.id })).toMatchObject({ code: 'NOT_FOUND' });
   });
 });
