@@ -146,5 +146,5 @@ describe.skipIf(postgresUnavailable())(`${JOBS} concurrent provisions`, () => {
     expect(guests).toHaveLength(JOBS);
     expect(guests.every((g) => g.status === 'running')).toBe(true);
     console.info(`${JOBS} concurrent provisions on ${testDatabaseKind()}: ${elapsed} ms`);
-  }, 180_000);
+  }, 300_000);
 });
