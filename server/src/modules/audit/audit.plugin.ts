@@ -8,7 +8,7 @@ import { Kind, getArgumentValues, type FieldNode, type GraphQLFormattedError } f
 import type { Context } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import { User } from '../user/user.entity.js';
-import { appendAudit, redact, type AuditEntry, type AuditResult } from './audit.service.js';
+import { appendAudit, isSecretName, redact, type AuditEntry, type AuditResult } from './audit.service.js';
 
 interface PlannedField {
   name: string;
@@ -38,12 +38,15 @@ export function targetIds(
 ): { key: string; value: string }[] {
   if (!args || typeof args !== 'object' || depth > 4) return out;
   for (const [key, value] of Object.entries(args as Record<string, unknown>)) {
+    if (isSecretName(key)) continue;
     const idKey = key === 'id' || /Ids?$/.test(key);
-    if (idKey && typeof value === 'string') out.push({ key, value });
-    else if (idKey && Array.isArray(value))
-      for (const v of value)
-        if (typeof v === 'string') out.push({ key, value: v });
-        else if (value && typeof value === 'object') targetIds(value, out, depth + 1);
+    if (idKey && typeof value === 'string') {
+      out.push({ key, value });
+    } else if (idKey && Array.isArray(value)) {
+      for (const v of value) if (typeof v === 'string') out.push({ key, value: v });
+    } else if (value && typeof value === 'object') {
+      targetIds(value, out, depth + 1);
+    }
   }
   return out;
 }

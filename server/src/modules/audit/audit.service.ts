@@ -31,6 +31,7 @@ export interface AuditEntry {
 
 /** Names whose values never reach the log, at any depth of the details. */
 const SECRET_NAME = /pass(word)?|token|secret|credential|private.?key|authorization|cookie/i;
+export const isSecretName = (name: string): boolean => SECRET_NAME.test(name);
 const MAX_STRING = 200;
 const MAX_ITEMS = 50;
 const MAX_DEPTH = 5;
@@ -187,7 +188,7 @@ export async function verifyAuditLog(orm: MikroORM | EntityManager, pageSize = 1
     const rows = await conn.execute<StoredRow[]>(
       `select id::text as id, (extract(epoch from at) * 1000)::bigint::text as at_ms, actor_id::text as actor_id, organization_id::text as organization_id, action, target_type,
               target_id, result, ip, user_agent, details, prev_hash, hash
-         from audit_log where id > ? order by id limit ?`,
+         from audit_log where audit_log.id > ? order by audit_log.id limit ?`,
       [after, pageSize],
     );
     for (const row of rows) {
