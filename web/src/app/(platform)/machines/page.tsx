@@ -1,9 +1,9 @@
-import { Button, Group, Stack, Title } from '@mantine/core';
+import { Group, Stack, Title } from '@mantine/core';
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { Suspense } from 'react';
 import { QueryErrorBoundary } from '@/components/query-error.boundary';
 import { requireViewer } from '@/features/auth/viewer.server';
+import { CreateMachineButton } from '@/features/machines/machine.links';
 import { MachineList } from '@/features/machines/machine.list';
 import { getMachineAccess } from '@/features/machines/machine.permissions.server';
 import { MachineSkeleton } from '@/features/machines/machine.skeleton';
@@ -22,11 +22,7 @@ export default async function MachinesPage() {
         <Title order={1} size="h2">
           Machines
         </Title>
-        {canCreate && (
-          <Button component={Link} href="/machines/new">
-            Create machine
-          </Button>
-        )}
+        {canCreate && <CreateMachineButton />}
       </Group>
       <QueryErrorBoundary title="Could not load the machines">
         <PreloadQuery query={MachinesQuery} variables={DEFAULT_MACHINES_VARIABLES}>

@@ -1,9 +1,9 @@
-import { Anchor, Stack } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { Suspense } from 'react';
 import { QueryErrorBoundary } from '@/components/query-error.boundary';
 import { requireViewer } from '@/features/auth/viewer.server';
+import { AllMachinesLink } from '@/features/machines/machine.links';
 import { MachineDetail } from '@/features/machines/machine.detail';
 import { getMachineAccess } from '@/features/machines/machine.permissions.server';
 import { MachineSkeleton } from '@/features/machines/machine.skeleton';
@@ -18,9 +18,7 @@ export default async function MachinePage({ params }: { params: Promise<{ id: st
   const { allocatable } = await getMachineAccess();
   return (
     <Stack gap="md">
-      <Anchor component={Link} href="/machines" size="sm">
-        ← All machines
-      </Anchor>
+      <AllMachinesLink />
       <QueryErrorBoundary title="Could not load this machine">
         <PreloadQuery query={MachineQuery} variables={{ id }}>
           {(machineRef) => (
