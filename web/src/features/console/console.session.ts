@@ -19,7 +19,10 @@ export function useOpenConsole(machineId: string, kind: ConsoleKind) {
     try {
       const { data } = await open({ variables: { machineId, kind } });
       if (!data) throw new Error('The API returned no console session.');
-      return { url: consoleSocketUrl(data.openConsole.path, window.location), password: data.openConsole.password ?? null };
+      return {
+        url: consoleSocketUrl(data.openConsole.path, window.location),
+        password: data.openConsole.password ?? null,
+      };
     } catch (err) {
       throw new Error(describeApiError(err).message ?? 'The console could not be opened; try again.');
     }

@@ -2,10 +2,7 @@
 
 import { Badge, Group, Text } from '@mantine/core';
 
-export type ConsoleState =
-  | { phase: 'connecting' }
-  | { phase: 'connected' }
-  | { phase: 'disconnected'; reason: string };
+export type ConsoleState = { phase: 'connecting' } | { phase: 'connected' } | { phase: 'disconnected'; reason: string };
 
 const COLOR = { connecting: 'yellow', connected: 'green', disconnected: 'red' } as const;
 const LABEL = { connecting: 'Connecting', connected: 'Connected', disconnected: 'Disconnected' } as const;

@@ -7,5 +7,9 @@ const VncViewer = dynamic(() => import('./vnc.viewer').then((m) => m.VncViewer),
 const TerminalViewer = dynamic(() => import('./terminal.viewer').then((m) => m.TerminalViewer), { ssr: false });
 
 export function ConsoleSwitch({ machineId, kind }: { machineId: string; kind: 'VNC' | 'TERMINAL' }) {
-  return kind === 'VNC' ? <VncViewer key={machineId} machineId={machineId} /> : <TerminalViewer key={machineId} machineId={machineId} />;
+  return kind === 'VNC' ? (
+    <VncViewer key={machineId} machineId={machineId} />
+  ) : (
+    <TerminalViewer key={machineId} machineId={machineId} />
+  );
 }

@@ -46,7 +46,10 @@ export function TerminalViewer({ machineId }: { machineId: string }) {
           term.focus();
         });
         ws.addEventListener('message', (e) => term.write(new Uint8Array(e.data as ArrayBuffer)));
-        ws.addEventListener('close', (e) => !cancelled && setState({ phase: 'disconnected', reason: describeClose(e.code, e.reason) }));
+        ws.addEventListener(
+          'close',
+          (e) => !cancelled && setState({ phase: 'disconnected', reason: describeClose(e.code, e.reason) }),
+        );
         const input = term.onData((data) => send(termFrame.input(data)));
         const resize = term.onResize(({ cols, rows }) => send(termFrame.resize(cols, rows)));
         const ping = setInterval(() => send(termFrame.ping()), PING_MS);
@@ -73,7 +76,12 @@ export function TerminalViewer({ machineId }: { machineId: string }) {
     <Stack gap="sm">
       <Group justify="space-between">
         <ConsoleStatus state={state} />
-        <Button size="xs" variant={state.phase === 'disconnected' ? 'filled' : 'default'} disabled={state.phase === 'connecting'} onClick={() => setAttempt((n) => n + 1)}>
+        <Button
+          size="xs"
+          variant={state.phase === 'disconnected' ? 'filled' : 'default'}
+          disabled={state.phase === 'connecting'}
+          onClick={() => setAttempt((n) => n + 1)}
+        >
           Reconnect
         </Button>
       </Group>

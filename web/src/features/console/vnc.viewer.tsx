@@ -43,7 +43,10 @@ export function VncViewer({ machineId }: { machineId: string }) {
         rfb.addEventListener('disconnect', () => {
           rfbRef.current = null;
           // The socket's close event may come a moment after noVNC's disconnect.
-          setTimeout(() => !cancelled && setState({ phase: 'disconnected', reason: closeReason || 'The connection dropped.' }), 50);
+          setTimeout(
+            () => !cancelled && setState({ phase: 'disconnected', reason: closeReason || 'The connection dropped.' }),
+            50,
+          );
         });
       } catch (err) {
         if (!cancelled) setState({ phase: 'disconnected', reason: err instanceof Error ? err.message : String(err) });
@@ -72,13 +75,23 @@ export function VncViewer({ machineId }: { machineId: string }) {
           <Button size="xs" variant="default" onClick={fullScreen}>
             Full screen
           </Button>
-          <Button size="xs" variant={connected ? 'default' : 'filled'} disabled={state.phase === 'connecting'} onClick={() => setAttempt((n) => n + 1)}>
+          <Button
+            size="xs"
+            variant={connected ? 'default' : 'filled'}
+            disabled={state.phase === 'connecting'}
+            onClick={() => setAttempt((n) => n + 1)}
+          >
             Reconnect
           </Button>
         </Group>
       </Group>
       <Paper ref={frameRef} withBorder radius="sm" style={{ background: '#000', overflow: 'hidden' }}>
-        <div ref={screenRef} data-testid="vnc-screen" aria-label="Machine screen" style={{ width: '100%', height: '70vh' }} />
+        <div
+          ref={screenRef}
+          data-testid="vnc-screen"
+          aria-label="Machine screen"
+          style={{ width: '100%', height: '70vh' }}
+        />
       </Paper>
       <Group align="flex-end" gap="xs">
         <Textarea

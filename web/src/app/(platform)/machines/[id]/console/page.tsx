@@ -1,9 +1,9 @@
-import { Alert, Anchor, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Group, Stack, Text, Title } from '@mantine/core';
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireViewer } from '@/features/auth/viewer.server';
 import { ConsoleMachineQuery } from '@/features/console/console.documents';
+import { BackToMachineLink, ConsoleKindLinks } from '@/features/console/console.links';
 import { ConsoleSwitch } from '@/features/console/console.switch';
 import { getClient } from '@/lib/apollo/apollo.rsc';
 
@@ -30,23 +30,12 @@ export default async function ConsolePage({
   const kind = asked === 'terminal' || machine.kind === 'LXC' ? 'TERMINAL' : 'VNC';
   return (
     <Stack gap="md">
-      <Anchor component={Link} href={`/machines/${machine.id}`} size="sm">
-        ← {machine.name}
-      </Anchor>
+      <BackToMachineLink machineId={machine.id} name={machine.name} />
       <Group justify="space-between" align="flex-end">
         <Title order={1} size="h2">
           Console of {machine.name}
         </Title>
-        {machine.kind === 'VM' ? (
-          <Group gap="xs">
-            <Button component={Link} href={`/machines/${machine.id}/console`} size="xs" variant={kind === 'VNC' ? 'filled' : 'default'}>
-              Screen
-            </Button>
-            <Button component={Link} href={`/machines/${machine.id}/console?kind=terminal`} size="xs" variant={kind === 'TERMINAL' ? 'filled' : 'default'}>
-              Serial terminal
-            </Button>
-          </Group>
-        ) : null}
+        {machine.kind === 'VM' ? <ConsoleKindLinks machineId={machine.id} kind={kind} /> : null}
       </Group>
       {machine.status !== 'RUNNING' ? (
         <Alert color="yellow" title={`${machine.name} is ${machine.status.toLowerCase()}`}>

@@ -1,0 +1,176 @@
+// Consoles in the browser, through the platform's proxy only: the screen of a running VM (canvas
+// pixels equal what the simulator draws, typed keys reach the guest) and a container's terminal
+// (a command echoes), with no request from the browser to the simulator itself.
+import { randomBytes } from 'node:crypto';
+import { glyphCell } from '@pvepaas/orchestration/pve-sim/console/font';
+import { layoutText } from '@pvepaas/orchestration/pve-sim/console/framebuffer';
+import { bootScreen } from '@pvepaas/orchestration/pve-sim/routes/guest-common';
+import type { APIRequestContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type BrowserSession, formatProblems, launch } from './browser';
+import { requirePlatform, signIn } from './platform';
+
+type Json = any;
+
+async function gql(request: APIRequestContext, query: string, variables: Record<string, unknown> = {}): Promise<Json> {
+  const res = await request.post('/graphql', {
+    data: { query, variables },
+    headers: { 'content-type': 'application/json' },
+  });
+  const body = (await res.json()) as { data?: Json; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Provisions a machine from the demo cluster's template and waits until it runs. */
+async function runningMachine(
+  request: APIRequestContext,
+  template: string,
+  name: string,
+): Promise<{ id: string; vmid: number }> {
+  const { organizations } = await gql(
+    request,
+    `{ organizations(first: 50) { edges { node { slug projects(first: 5) { edges { node { id } } } } } } }`,
+  );
+  const demo = organizations.edges.find((e: Json) => e.node.slug === 'demo') ?? organizations.edges[0];
+  const projectId = demo.node.projects.edges[0].node.id;
+  const { templates } = await gql(request, `{ templates { id name } }`);
+  const templateId = templates.find((t: Json) => t.name === template).id;
+  const { provisionMachine } = await gql(
+    request,
+    `mutation($input: ProvisionMachineInput!) { provisionMachine(input: $input) { machine { id } } }`,
+    { input: { projectId, templateId, name } },
+  );
+  const id = provisionMachine.machine.id;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const { machine } = await gql(request, `query($id: ID!) { machine(id: $id) { status vmid } }`, { id });
+    if (machine.status === 'RUNNING') return { id, vmid: machine.vmid };
+    if (machine.status === 'FAILED' || Date.now() > deadline) throw new Error(`machine ${name} is ${machine.status}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** What the simulator draws for a running Debian VM named `name`: RGBA as a canvas holds it. */
+function expectedScreen(name: string, vmid: number, extra = ''): Uint8ClampedArray {
+  const [width, height] = [640, 480];
+  const lines = bootScreen({ type: 'qemu', vmid, config: { name } } as never);
+  lines[lines.length - 1] += extra;
+  const grid = layoutText(lines, { cols: width / 8, rows: height / 16 });
+  const out = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const on = ((glyphCell(grid[Math.floor(y / 16)]![Math.floor(x / 8)]!)[y % 16] ?? 0) >> (7 - (x % 8))) & 1;
+      out.set(on ? [0xaa, 0xaa, 0xaa, 255] : [0, 0, 0, 255], (y * width + x) * 4);
+    }
+  return out;
+}
+
+/** The noVNC canvas's own pixels (its size is the guest's screen; CSS scales it to fit). */
+const canvasPixels = (page: Page) =>
+  page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="vnc-screen"] canvas')!;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    return { width: canvas.width, height: canvas.height, data: Array.from(data) };
+  });
+
+/** Waits for the console to settle; a disconnection fails with its reason and the page's problems. */
+async function waitConnected(current: BrowserSession): Promise<void> {
+  const state = current.page.locator('[data-console-state="connected"], [data-console-state="disconnected"]');
+  await state.first().waitFor({ timeout: 30_000 });
+  if ((await state.first().getAttribute('data-console-state')) !== 'connected') {
+    await current.screenshot('console-failed');
+    throw new Error(`console: ${await state.first().innerText()}\n${formatProblems(current.problems)}`);
+  }
+}
+
+const differing = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+};
+
+describe('consoles', () => {
+  let session: BrowserSession;
+  let simUrl: string;
+  const requested: string[] = [];
+  const suffix = randomBytes(3).toString('hex');
+  let vm: { id: string; vmid: number };
+  let ct: { id: string; vmid: number };
+  const vmName = `console-vm-${suffix}`;
+
+  beforeAll(async () => {
+    await requirePlatform();
+    session = await launch();
+    session.context.on('request', (r) => requested.push(r.url()));
+    session.context.on('page', (p) => p.on('websocket', (ws) => requested.push(ws.url())));
+    session.page.on('websocket', (ws) => requested.push(ws.url()));
+    await signIn(session.page);
+    const request = session.page.request;
+    const { clusters } = await gql(request, `{ clusters { name apiUrl } }`);
+    simUrl = clusters.find((c: Json) => c.name === 'demo').apiUrl;
+    [vm, ct] = await Promise.all([
+      runningMachine(request, 'Debian 12', vmName),
+      runningMachine(request, 'Debian 12 container', `console-ct-${suffix}`),
+    ]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  test('the screen of a running VM: pixels as the simulator draws them, and keys reach the guest', async () => {
+    const { page } = session;
+    await page.goto(`/machines/${vm.id}/console`);
+    await waitConnected(session);
+    await expect
+      .poll(
+        async () => {
+          const c = await canvasPixels(page);
+          return c.width === 640 ? differing(c.data, expectedScreen(vmName, vm.vmid)) : -1;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(0);
+    await session.screenshot('console-vnc');
+
+    await page.locator('[data-testid="vnc-screen"] canvas').click();
+    await page.keyboard.type('uname');
+    const received = async () => {
+      const state = (await (await fetch(`${simUrl}/_sim/state`)).json()) as {
+        data: { guests: { vmid: number; node: string }[] };
+      };
+      const node = state.data.guests.find((g) => g.vmid === vm.vmid)!.node;
+      return (
+        (await (await fetch(`${simUrl}/_sim/console/qemu/${node}/${vm.vmid}`)).json()) as { data: { keys: number[] } }
+      ).data.keys;
+    };
+    await expect.poll(async () => String.fromCharCode(...(await received())), { timeout: 10_000 }).toContain('uname');
+    await expect
+      .poll(async () => differing((await canvasPixels(page)).data, expectedScreen(vmName, vm.vmid, 'uname')), {
+        timeout: 10_000,
+      })
+      .toBe(0);
+  });
+
+  test("a container's terminal: a typed command is echoed and answered", async () => {
+    const { page } = session;
+    await page.goto(`/machines/${ct.id}/console`);
+    await waitConnected(session);
+    const rows = page.locator('[data-testid="terminal"] .xterm-rows');
+    await expect.poll(() => rows.innerText(), { timeout: 10_000 }).toMatch(/# $/m);
+    await page.locator('[data-testid="terminal"]').click();
+    await page.keyboard.type('echo console-e2e-ok');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rows.innerText(), { timeout: 10_000 }).toMatch(/echo console-e2e-ok\s*\n\s*console-e2e-ok/);
+    await session.screenshot('console-terminal');
+  });
+
+  test('the browser never talked to the simulator, and nothing went wrong in the page', () => {
+    const sim = new URL(simUrl);
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((u) => new URL(u).host === sim.host)).toEqual([]);
+    expect(requested.some((u) => /\/console\/[\w-]+$/.test(new URL(u).pathname))).toBe(true);
+    expect(formatProblems(session.problems)).toBe('');
+  });
+});
