@@ -43,7 +43,8 @@ export const ALLOWED_FROM: Record<LifecycleKind, readonly MachineStatus[]> = {
   snapshotRollback: [RUNNING, STOPPED, SUSPENDED],
   snapshotDelete: [RUNNING, STOPPED, SUSPENDED],
   migrate: [RUNNING, STOPPED],
-  delete: [RUNNING, STOPPED, SUSPENDED, PENDING, FAILED, MISSING],
+  // PROVISIONING or DELETING without a job in progress: that job was cancelled before it ran.
+  delete: [RUNNING, STOPPED, SUSPENDED, PENDING, FAILED, MISSING, MachineStatus.PROVISIONING, MachineStatus.DELETING],
 };
 
 const ACTIVE_JOB = [JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.CANCELLING, JobStatus.ROLLING_BACK];
@@ -84,7 +85,10 @@ export const LifecycleError = {
         `wait for its provision job to finish before you ${WHAT[kind]} it.`,
       );
     if (s === MachineStatus.DELETING)
-      return Errors.conflict(`Machine ${machine.name} is being deleted;`, 'no other operation is possible.');
+      return Errors.conflict(
+        `Machine ${machine.name} is being deleted;`,
+        'no other operation is possible (if its delete job was cancelled, delete it again).',
+      );
     const allowed = ALLOWED_FROM[kind].map((x) => x.toLowerCase()).join(' or ');
     return Errors.conflict(
       `Machine ${machine.name} is ${s.toLowerCase()};`,
@@ -199,15 +203,16 @@ export async function requestLifecycleJob(ctx: Context, request: LifecycleReques
       if (existing)
         return newJob(existing.params.prior === undefined ? params : { ...params, prior: existing.params.prior });
     }
-    // Provisioning and deleting say so first: their own job is the one in progress.
-    if (machine.status === MachineStatus.PROVISIONING || machine.status === MachineStatus.DELETING)
-      throw LifecycleError.transition(machine, request.kind);
     const active = await em.findOne(
       Job,
       { machine: machine.id, status: { $in: ACTIVE_JOB } },
       { orderBy: { createdAt: 'DESC' } },
     );
-    if (active) throw LifecycleError.busy(machine, active);
+    // A provision or delete in progress is the machine's state; any other job just makes it busy.
+    if (active)
+      throw active.kind === 'provision' || active.kind === 'delete'
+        ? LifecycleError.transition(machine, request.kind)
+        : LifecycleError.busy(machine, active);
     if (!ALLOWED_FROM[request.kind].includes(machine.status)) throw LifecycleError.transition(machine, request.kind);
     if (request.kind !== 'delete' && (!machine.vmid || !machine.cluster)) throw LifecycleError.notOnProxmox(machine);
     const prior = await request.prepare?.(em, machine);
