@@ -508,6 +508,22 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
         }
       });
 
+      it('an empty task log is the "no content" placeholder; the client shows no lines', async () => {
+        t.sim!.control.stallTasks('qmsnapshot');
+        try {
+          const upid = await t.client.qemu.createSnapshot(t.node, 9002, 'empty-log');
+          expect((await t.client.tasks.log(upid)).lines).toEqual([]);
+          expect(await t.client.http.get(`/nodes/${t.node}/tasks/${upid}/log`, { start: 0 })).toEqual([
+            { n: 1, t: 'no content' },
+          ]);
+          t.sim!.control.releaseTasks('qmsnapshot');
+          await t.client.waitForTask(upid);
+          await t.client.waitForTask(await t.client.qemu.deleteSnapshot(t.node, 9002, 'empty-log'));
+        } finally {
+          t.sim!.control.releaseTasks();
+        }
+      });
+
       it('runRetryingLocks restarts a task that died on a lock timeout', async () => {
         t.sim!.control.failNextTask(
           'qmsnapshot',
