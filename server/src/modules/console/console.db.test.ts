@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { postgresUnavailable } from '../../test/database.js';
 import { startTestApi, type TestApi } from '../../test/api.js';
+import { AuditLog } from '../audit/audit-log.entity.js';
 import { Node } from '../cluster/node.entity.js';
 import { Machine, MachineStatus } from '../machine/machine.entity.js';
 import { Role } from '../membership/membership.entity.js';
@@ -62,7 +63,9 @@ class Bytes {
 function clientAuthResponse(password: string, challenge: Buffer): Buffer {
   const key = Buffer.alloc(8);
   Buffer.from(password, 'latin1').copy(key, 0, 0, 8);
-  const reversed = Buffer.from(key.map((b) => parseInt(b.toString(2).padStart(8, '0').split('').reverse().join(''), 2)));
+  const reversed = Buffer.from(
+    key.map((b) => parseInt(b.toString(2).padStart(8, '0').split('').reverse().join(''), 2)),
+  );
   const cipher = createCipheriv('des-ede3-ecb', Buffer.concat([reversed, reversed, reversed]), null);
   cipher.setAutoPadding(false);
   return Buffer.concat([cipher.update(challenge), cipher.final()]);
@@ -104,7 +107,8 @@ function expectedFramebuffer(lines: string[], width: number, height: number): Bu
   const grid = layoutText(lines, { cols: width / 8, rows: height / 16 });
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++)
-      if (((glyphCell(grid[Math.floor(y / 16)]![Math.floor(x / 8)]!)[y % 16] ?? 0) >> (7 - (x % 8))) & 1) out.write('aaaaaa00', (y * width + x) * 4, 'hex');
+      if (((glyphCell(grid[Math.floor(y / 16)]![Math.floor(x / 8)]!)[y % 16] ?? 0) >> (7 - (x % 8))) & 1)
+        out.write('aaaaaa00', (y * width + x) * 4, 'hex');
   return out;
 }
 
@@ -125,11 +129,17 @@ describe.skipIf(postgresUnavailable())('consoles through the platform proxy', ()
       ws.once('unexpected-response', (_req, res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => reject(Object.assign(new Error(`refused ${res.statusCode}: ${body}`), { status: res.statusCode, body })));
+        res.on('end', () =>
+          reject(Object.assign(new Error(`refused ${res.statusCode}: ${body}`), { status: res.statusCode, body })),
+        );
       });
       ws.once('error', reject);
     });
-  const refusal = (p: Promise<unknown>) => p.then(() => ({ status: 0, body: 'opened' }), (e: { status?: number; body?: string }) => ({ status: e.status, body: e.body }));
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => ({ status: 0, body: 'opened' }),
+      (e: { status?: number; body?: string }) => ({ status: e.status, body: e.body }),
+    );
   const received = async (m: 'vm' | 'ct') => {
     const g = sim.state.guests.find((x) => x.vmid === vmids[m])!;
     const res = await fetch(`${sim.url}/_sim/console/${g.type}/${g.node}/${g.vmid}`);
@@ -150,7 +160,18 @@ describe.skipIf(postgresUnavailable())('consoles through the platform proxy', ()
     );
     const { createTemplate } = await api.ok(
       `mutation($input: CreateTemplateInput!) { createTemplate(input: $input) { id } }`,
-      { input: { clusterId: createCluster.id, name: 'debian-12', kind: 'VM', os: 'debian-12', sourceVmid: 9000, defaultCores: 1, defaultMemoryMiB: 1024, defaultDiskGiB: 4 } },
+      {
+        input: {
+          clusterId: createCluster.id,
+          name: 'debian-12',
+          kind: 'VM',
+          os: 'debian-12',
+          sourceVmid: 9000,
+          defaultCores: 1,
+          defaultMemoryMiB: 1024,
+          defaultDiskGiB: 4,
+        },
+      },
       admin.token,
     );
     [vmids.vm] = sim.control.addGuests(1, { running: true, type: 'qemu' }) as [number];
@@ -159,7 +180,9 @@ describe.skipIf(postgresUnavailable())('consoles through the platform proxy', ()
     const em = api.db.orm.em.fork();
     for (const key of ['vm', 'ct', 'stopped'] as const) {
       const g = sim.state.guests.find((x) => x.vmid === vmids[key])!;
-      const node = (await em.findOne(Node, { cluster: createCluster.id, name: g.node })) ?? em.create(Node, { cluster: createCluster.id, name: g.node, status: 'online' });
+      const node =
+        (await em.findOne(Node, { cluster: createCluster.id, name: g.node })) ??
+        em.create(Node, { cluster: createCluster.id, name: g.node, status: 'online' });
       machines[key] = em.create(Machine, {
         name: `${key}-1`,
         kind: g.type === 'lxc' ? MachineKind.LXC : MachineKind.VM,
@@ -249,16 +272,32 @@ describe.skipIf(postgresUnavailable())('consoles through the platform proxy', ()
     expect((await received('ct')).text).toContain('echo hello-console');
     term.ws.close();
     expect((await term.closed).code).toBe(1005);
+    await expect
+      .poll(
+        async () =>
+          (await api.db.orm.em.fork().find(AuditLog, { targetId: machines.ct.id }, { orderBy: { id: 'asc' } })).map(
+            (a) => `${a.action}:${a.result}`,
+          ),
+        { timeout: 5000 },
+      )
+      .toEqual(expect.arrayContaining(['console.open:success', 'console.close:success']));
   });
 
   it('refuses a user of another organization (NOT_FOUND) and a viewer without Machine.Console (FORBIDDEN)', async () => {
     const stranger = await api.user();
     await api.org(stranger.user, Role.OWNER);
-    expect((await api.fail(OPEN, { machineId: machines.vm.id, kind: 'VNC' }, stranger.token)).extensions?.code).toBe('NOT_FOUND');
+    expect((await api.fail(OPEN, { machineId: machines.vm.id, kind: 'VNC' }, stranger.token)).extensions?.code).toBe(
+      'NOT_FOUND',
+    );
     const viewer = await api.user();
     const em = api.db.orm.em.fork();
     const { Membership } = await import('../membership/membership.entity.js');
-    em.create(Membership, { organization: project.organization.id, user: viewer.user.id, role: Role.VIEWER, project: null });
+    em.create(Membership, {
+      organization: project.organization.id,
+      user: viewer.user.id,
+      role: Role.VIEWER,
+      project: null,
+    });
     await em.flush();
     const err = await api.fail(OPEN, { machineId: machines.vm.id, kind: 'TERMINAL' }, viewer.token);
     expect(err.extensions?.code).toBe('FORBIDDEN');

@@ -16,6 +16,7 @@ import { SESSION_COOKIE, type SessionKeys } from '../../auth/session.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { Logger } from '../../logger.js';
+import { appendAudit, type AuditEntry } from '../audit/audit.service.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { Machine } from '../machine/machine.entity.js';
 import { projectScope } from '../project/project.access.js';
@@ -30,7 +31,11 @@ export const CONSOLE_PATH = '/console/';
 const HIGH_WATER = 1 << 20;
 const LOW_WATER = 256 << 10;
 /** WebSocket close reasons are at most 123 bytes. */
-const reasonText = (s: string) => Buffer.from(s).subarray(0, 123).toString().replace(/\uFFFD$/, '');
+const reasonText = (s: string) =>
+  Buffer.from(s)
+    .subarray(0, 123)
+    .toString()
+    .replace(/\uFFFD$/, '');
 
 export interface ConsoleGatewayDeps {
   orm: MikroORM;
@@ -79,10 +84,30 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
     return { viewer, session, machine };
   }
 
-  async function run(browser: WebSocket, viewer: Viewer, session: ConsoleSession, machine: Machine): Promise<void> {
+  /** Audit log entries are written without holding up the console; a failed write is logged. */
+  function audit(req: IncomingMessage, entry: Omit<AuditEntry, 'ip' | 'userAgent' | 'targetType'>): void {
+    const full: AuditEntry = {
+      ...entry,
+      targetType: 'Machine',
+      ip: req.socket.remoteAddress ?? null,
+      userAgent: req.headers['user-agent'] ?? null,
+    };
+    appendAudit(deps.orm.em, [full]).catch((err: unknown) =>
+      log.error({ err, entry: full }, 'could not write the audit entry'),
+    );
+  }
+
+  async function run(
+    req: IncomingMessage,
+    browser: WebSocket,
+    viewer: Viewer,
+    session: ConsoleSession,
+    machine: Machine,
+  ): Promise<void> {
     const started = Date.now();
     const down = new WsBytes(browser);
     const fields = { userId: viewer.id, machineId: machine.id, kind: session.kind, vmid: machine.vmid };
+    const auditBase = { actorId: viewer.id, organizationId: machine.project.organization.id, targetId: machine.id };
     let upstream: WebSocket | undefined;
     try {
       const client = await clusters.get(machine.cluster!.id);
@@ -106,16 +131,39 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
         relay(browser, down.detach(), up.ws, up.io.detach());
       }
       log.info({ ...fields, action: 'console.open', result: 'success' }, 'console opened');
-      await new Promise<void>((resolve) => browser.once('close', () => resolve()));
-      log.info({ ...fields, action: 'console.close', seconds: Math.round((Date.now() - started) / 1000) }, 'console closed');
+      audit(req, {
+        ...auditBase,
+        action: 'console.open',
+        result: 'success',
+        details: { kind: session.kind, vmid: machine.vmid },
+      });
+      if (browser.readyState !== WebSocket.CLOSED)
+        await new Promise<void>((resolve) => browser.once('close', () => resolve()));
+      log.info(
+        { ...fields, action: 'console.close', seconds: Math.round((Date.now() - started) / 1000) },
+        'console closed',
+      );
+      audit(req, {
+        ...auditBase,
+        action: 'console.close',
+        result: 'success',
+        details: { kind: session.kind, vmid: machine.vmid, seconds: Math.round((Date.now() - started) / 1000) },
+      });
     } catch (err) {
       const message = userMessage(err);
       log[err instanceof RfbError && err.authFailed ? 'info' : 'warn'](
         { ...fields, action: 'console.open', result: 'failure', err },
         `console failed: ${message}`,
       );
+      audit(req, {
+        ...auditBase,
+        action: 'console.open',
+        result: err instanceof RfbError && err.authFailed ? 'denied' : 'failure',
+        details: { kind: session.kind, vmid: machine.vmid, reason: message },
+      });
       upstream?.terminate();
-      if (browser.readyState === WebSocket.OPEN) browser.close(err instanceof RfbError && err.authFailed ? 1008 : 1011, reasonText(message));
+      if (browser.readyState === WebSocket.OPEN)
+        browser.close(err instanceof RfbError && err.authFailed ? 1008 : 1011, reasonText(message));
     }
   }
 
@@ -128,11 +176,14 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
           wss.handleUpgrade(req, socket, head, (ws) => {
             live.add(ws);
             ws.once('close', () => live.delete(ws));
-            void run(ws, viewer, session, machine);
+            void run(req, ws, viewer, session, machine);
           }),
         (err: unknown) => {
           if (!(err instanceof Refusal)) log.error({ err }, 'console upgrade failed');
-          refuse(socket, err instanceof Refusal ? err : new Refusal(500, 'The console could not be opened; try again.'));
+          refuse(
+            socket,
+            err instanceof Refusal ? err : new Refusal(500, 'The console could not be opened; try again.'),
+          );
         },
       );
     },
@@ -157,7 +208,12 @@ class Refusal extends Error {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 410: 'Gone', 500: 'Internal Server Error' };
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  410: 'Gone',
+  500: 'Internal Server Error',
+};
 
 function refuse(socket: Duplex, r: Refusal): void {
   if (!socket.writable) return void socket.destroy();
@@ -172,7 +228,11 @@ function refuse(socket: Duplex, r: Refusal): void {
  * Opens vncwebsocket on the same API host that answered vncproxy/termproxy, authenticated and TLS
  * checked like the cluster's client. Bytes are buffered from the first one (RFB speaks first).
  */
-async function openUpstream(client: ProxmoxClient, guest: Guest, t: { port: number; ticket: string }): Promise<{ ws: WebSocket; io: WsBytes }> {
+async function openUpstream(
+  client: ProxmoxClient,
+  guest: Guest,
+  t: { port: number; ticket: string },
+): Promise<{ ws: WebSocket; io: WsBytes }> {
   const http = client.http;
   const path = client[guest.type].vncWebsocketPath(guest.node, guest.vmid, t.port, t.ticket);
   const ws = new WebSocket(`${http.baseUrl.replace(/^http/, 'ws')}${path}`, ['binary'], {
@@ -206,7 +266,10 @@ function relay(browser: WebSocket, toUpstream: Buffer, upstream: WebSocket, toBr
   const closeOther = (other: WebSocket) => (code: number, reason: Buffer) => {
     if (other.readyState === WebSocket.OPEN || other.readyState === WebSocket.CONNECTING) {
       // 1005/1006 (no code, abnormal) cannot be sent; an abnormal end is reported as 1011.
-      other.close(code === 1005 ? 1000 : code === 1006 || code < 1000 ? 1011 : code, reasonText(reason.toString() || (code === 1006 ? 'the other side dropped the connection' : '')));
+      other.close(
+        code === 1005 ? 1000 : code === 1006 || code < 1000 ? 1011 : code,
+        reasonText(reason.toString() || (code === 1006 ? 'the other side dropped the connection' : '')),
+      );
     }
   };
   browser.once('close', closeOther(upstream));
@@ -252,4 +315,3 @@ function parseCookies(header: string | undefined): Record<string, string> {
   }
   return out;
 }
-

@@ -21,10 +21,16 @@ export class ConsoleSessionType {
   @Field(() => ConsoleKind)
   kind!: ConsoleKind;
 
-  @Field({ description: 'Open a WebSocket to this path on the API host, with the session cookie or a bearer token. Single use.' })
+  @Field({
+    description:
+      'Open a WebSocket to this path on the API host, with the session cookie or a bearer token. Single use.',
+  })
   path!: string;
 
-  @Field(() => String, { nullable: true, description: 'VNC only: the RFB password for VNC Authentication with the proxy.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'VNC only: the RFB password for VNC Authentication with the proxy.',
+  })
   password!: string | null;
 
   @Field({ description: 'Connect before this instant; afterwards the session is void.' })
@@ -43,7 +49,8 @@ export class ConsoleResolver {
   ): Promise<ConsoleSessionType> {
     const viewer = requireViewer(ctx);
     const machine = await ctx.em.findOne(Machine, { id: machineId }, { populate: ['project', 'node'] });
-    if (!machine || !viewer.can(Privilege.MachineAudit, projectScope(machine.project))) throw Errors.notFound('Machine', machineId);
+    if (!machine || !viewer.can(Privilege.MachineAudit, projectScope(machine.project)))
+      throw Errors.notFound('Machine', machineId);
     viewer.require(Privilege.MachineConsole, projectScope(machine.project), 'this project');
     const guest = guestOf(machine);
     const consoles = ctx.services.consoles;

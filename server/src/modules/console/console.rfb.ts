@@ -95,13 +95,15 @@ async function readReason(io: WsBytes, timeoutMs: number): Promise<string> {
 /** Proxy → Proxmox: the client side, up to a successful SecurityResult. */
 export async function authenticateUpstream(io: WsBytes, password: string, timeoutMs = 10_000): Promise<void> {
   const version = (await io.read(12, timeoutMs)).toString('latin1');
-  if (!/^RFB 003\.00[378]\n$/.test(version)) throw new RfbError(`the console spoke ${JSON.stringify(version)}, not RFB`);
+  if (!/^RFB 003\.00[378]\n$/.test(version))
+    throw new RfbError(`the console spoke ${JSON.stringify(version)}, not RFB`);
   if (version !== RFB_38) throw new RfbError(`the console offers ${version.trim()}; only RFB 3.8 is proxied`);
   io.send(RFB_38);
   const count = (await io.read(1, timeoutMs)).readUInt8(0);
   if (count === 0) throw new RfbError(`the console refused the connection: ${await readReason(io, timeoutMs)}`);
   const types = [...(await io.read(count, timeoutMs))];
-  if (!types.includes(VNC_AUTH)) throw new RfbError(`the console offers security types ${types.join(',')}, not VNC Authentication`);
+  if (!types.includes(VNC_AUTH))
+    throw new RfbError(`the console offers security types ${types.join(',')}, not VNC Authentication`);
   io.send(Buffer.from([VNC_AUTH]));
   const challenge = await io.read(16, timeoutMs);
   io.send(vncAuthResponse(password, challenge));
@@ -117,7 +119,8 @@ export async function authenticateUpstream(io: WsBytes, password: string, timeou
 export async function authenticateBrowser(io: WsBytes, password: string, timeoutMs = 30_000): Promise<void> {
   io.send(RFB_38);
   const version = (await io.read(12, timeoutMs)).toString('latin1');
-  if (version !== RFB_38) throw new RfbError(`the viewer asked for ${JSON.stringify(version)}; only RFB 3.8 is supported`);
+  if (version !== RFB_38)
+    throw new RfbError(`the viewer asked for ${JSON.stringify(version)}; only RFB 3.8 is supported`);
   io.send(Buffer.from([1, VNC_AUTH]));
   const chosen = (await io.read(1, timeoutMs)).readUInt8(0);
   if (chosen !== VNC_AUTH) throw new RfbError(`the viewer chose security type ${chosen}, not VNC Authentication`);

@@ -21,8 +21,7 @@ export interface ConsoleSession {
 }
 
 export type RedeemResult =
-  | { ok: true; session: ConsoleSession }
-  | { ok: false; reason: 'unknown' | 'expired' | 'other-user' };
+  { ok: true; session: ConsoleSession } | { ok: false; reason: 'unknown' | 'expired' | 'other-user' };
 
 /**
  * In memory, per API process: a session is redeemed on the process that made it. (Behind several

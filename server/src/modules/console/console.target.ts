@@ -12,14 +12,20 @@ export interface Guest {
 
 export const ConsoleErrors = {
   notProvisioned: (name: string, status: string) =>
-    new DomainError('CONFLICT', `Machine ${name} has no guest on Proxmox yet (status ${status}); open its console once it runs.`),
+    new DomainError(
+      'CONFLICT',
+      `Machine ${name} has no guest on Proxmox yet (status ${status}); open its console once it runs.`,
+    ),
   stopped: (name: string, status: string) =>
-    new DomainError('CONFLICT', `Machine ${name} is ${status} on Proxmox: start it, then open its console.`, { guestStatus: status }),
+    new DomainError('CONFLICT', `Machine ${name} is ${status} on Proxmox: start it, then open its console.`, {
+      guestStatus: status,
+    }),
 };
 
 /** The guest behind a machine, or CONFLICT when it has none yet. `node` must be populated. */
 export function guestOf(machine: Machine): Guest {
-  if (!machine.cluster || !machine.node || machine.vmid == null) throw ConsoleErrors.notProvisioned(machine.name, machine.status);
+  if (!machine.cluster || !machine.node || machine.vmid == null)
+    throw ConsoleErrors.notProvisioned(machine.name, machine.status);
   return { type: machine.kind === MachineKind.LXC ? 'lxc' : 'qemu', node: machine.node.name, vmid: machine.vmid };
 }
 
