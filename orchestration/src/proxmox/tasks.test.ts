@@ -133,6 +133,28 @@ describe('waitForTask', () => {
     expect(lines).toEqual(['first real line', 'TASK OK']);
   });
 
+  it('a failing log fetch does not fail the wait; the lines come on the next poll', async () => {
+    let polls = 0;
+    let logCalls = 0;
+    srv.handle((r) => {
+      if (r.path.endsWith('/status')) {
+        polls++;
+        return {
+          body: { data: { status: polls >= 3 ? 'stopped' : 'running', ...(polls >= 3 ? { exitstatus: 'OK' } : {}) } },
+        };
+      }
+      if (++logCalls === 1) return { status: 500, body: { data: null, message: 'boom\n' } };
+      const log = [
+        { n: 1, t: 'a' },
+        { n: 2, t: 'TASK OK' },
+      ];
+      return { body: { data: log.slice(Number(r.params.get('start') ?? 0)) } };
+    });
+    const lines: string[] = [];
+    expect((await api.wait(UPID, { onLog: (t) => lines.push(t) })).exitstatus).toBe('OK');
+    expect(lines).toEqual(['a', 'TASK OK']);
+  });
+
   it('throws TASK_FAILED with the exit text and the log tail', async () => {
     scriptTask(2, 'VM 100 already running');
     const err = await api.wait(UPID).catch((e: unknown) => e);

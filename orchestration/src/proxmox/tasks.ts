@@ -150,7 +150,9 @@ export class TaskApi {
     for (let attempt = 0; ; attempt++) {
       if (o.signal?.aborted) throw new ProxmoxError('TASK_FAILED', `waiting for task ${upid} was aborted`);
       const status = await this.status(upid);
-      if (o.onLog) await drain();
+      // The log is best effort: a failed page is fetched again on the next poll (`next` is unchanged),
+      // and it never turns a task's outcome into an error.
+      if (o.onLog) await drain().catch(() => undefined);
       if (status.status === 'stopped') {
         const exit = status.exitstatus ?? 'unexpected status';
         if (!taskSucceeded(exit)) {
