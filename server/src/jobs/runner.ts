@@ -75,7 +75,12 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
     await emit({ step: 'job', status: 'finished', message: job.error ?? '', data: { status: JobStatus.FAILED } });
     return;
   }
-  if (job.status === JobStatus.QUEUED) await setState({ status: JobStatus.RUNNING, startedAt: job.startedAt ?? new Date() });
+  if (job.status === JobStatus.QUEUED) {
+    // Conditional, so a cancelJob racing with this pickup is not overwritten: a job cancelled while
+    // queued stays CANCELLING and ends before its first step.
+    await em.nativeUpdate(Job, { id: job.id, status: JobStatus.QUEUED }, { status: JobStatus.RUNNING, startedAt: new Date() });
+    await em.refresh(job);
+  }
 
   const total = workflow.steps.reduce((sum, s) => sum + s.weight, 0) || 1;
   const before = (i: number) => (100 * workflow.steps.slice(0, i).reduce((sum, s) => sum + s.weight, 0)) / total;

@@ -33,6 +33,7 @@ export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void; rec
     [
       provisionWorkflow({
         em: deps.orm.em,
+        pubsub: deps.pubsub,
         clusters,
         secrets: deps.secrets,
         placement: leastCommittedMemory,

@@ -81,27 +81,19 @@ export class JobResolver {
     return paginate<Job>(ctx.em, Job, { $and: conditions }, { field: 'createdAt', direction: 'DESC' }, page);
   }
 
-  @Mutation(() => Job, { description: 'Cancels a queued job at once, or a running one at its next step. Needs Machine.PowerMgmt.' })
+  @Mutation(() => Job, { description: 'Cancels a queued or running job: the worker stops it before its next step and undoes what was done. Needs Machine.PowerMgmt.' })
   async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Job> {
     const job = await findVisibleJob(ctx, id);
     requireViewer(ctx).require(Privilege.MachinePowerMgmt, projectScope(job.project), 'this project');
-    if (job.status === JobStatus.QUEUED) {
-      job.status = JobStatus.CANCELLED;
-      job.error = 'Cancelled by a user before it started.';
-      job.finishedAt = new Date();
-    } else if (job.status === JobStatus.RUNNING) {
+    // Queued or running, the worker ends it: it undoes what was done and runs the workflow's
+    // onFinished, so the machine never stays half-changed.
+    if (job.status === JobStatus.QUEUED || job.status === JobStatus.RUNNING) {
       job.status = JobStatus.CANCELLING;
     } else {
       throw Errors.conflict(`The job is ${job.status.toLowerCase()};`, 'only queued or running jobs can be cancelled.');
     }
     await ctx.em.flush();
-    const status = job.status === JobStatus.CANCELLED ? 'finished' : 'progress';
-    await appendJobEvent(ctx.em, ctx.services.pubsub, job.id, {
-      step: 'job',
-      status,
-      message: status === 'finished' ? job.error ?? '' : 'Cancellation requested.',
-      data: status === 'finished' ? { status: JobStatus.CANCELLED, code: 'CANCELLED' } : {},
-    });
+    await appendJobEvent(ctx.em, ctx.services.pubsub, job.id, { step: 'job', status: 'progress', message: 'Cancellation requested.' });
     return job;
   }
 

@@ -5,6 +5,7 @@ import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
 import { ConnectionType, PageArgs, paginate } from '../../graphql/connection.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
+import { Node } from '../cluster/node.entity.js';
 import { NetworkConfiguration } from '../network/network.entity.js';
 import { Project } from '../project/project.entity.js';
 import { findVisibleProject, projectScope, projectVisibilityFilter } from '../project/project.access.js';
@@ -12,7 +13,7 @@ import { assertWithinQuota } from '../quota/quota.service.js';
 import { StorageConfiguration } from '../storage/storage.entity.js';
 import { Template } from '../template/template.entity.js';
 import { User } from '../user/user.entity.js';
-import { Machine } from './machine.entity.js';
+import { Machine, MachineStatus } from './machine.entity.js';
 import { CreateMachineInput, MachineFilter, MachineOrder, UpdateMachineInput } from './machine.input.js';
 
 const MachineConnection = ConnectionType(Machine, 'Machine');
@@ -112,10 +113,15 @@ export class MachineResolver {
     return machine;
   }
 
-  @Mutation(() => Boolean, { description: 'Deletes the machine record. Needs Machine.Delete.' })
+  @Mutation(() => Boolean, {
+    description: 'Deletes the record of a machine that has no guest on Proxmox (never provisioned, or failed). Use destroyMachine otherwise. Needs Machine.Delete.',
+  })
   async deleteMachine(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const machine = await findVisibleMachine(ctx, id);
     requireViewer(ctx).require(Privilege.MachineDelete, projectScope(machine.project), 'this machine');
+    if (machine.vmid || ![MachineStatus.PENDING, MachineStatus.FAILED, MachineStatus.MISSING].includes(machine.status)) {
+      throw Errors.conflict(`Machine ${machine.name} has a guest on Proxmox (status ${machine.status});`, 'use destroyMachine to remove the guest with it.');
+    }
     await ctx.em.remove(machine).flush();
     return true;
   }
@@ -128,6 +134,11 @@ export class MachineResolver {
   @FieldResolver(() => User)
   owner(@Root() m: Machine, @Ctx() ctx: Context): Promise<User> {
     return ctx.loaders.load(User, m.owner.id);
+  }
+
+  @FieldResolver(() => Node, { nullable: true, description: 'The Proxmox node the guest runs on.' })
+  node(@Root() m: Machine, @Ctx() ctx: Context): Promise<Node> | null {
+    return m.node ? ctx.loaders.load(Node, m.node.id) : null;
   }
 
   @FieldResolver(() => Template)

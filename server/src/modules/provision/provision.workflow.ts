@@ -6,7 +6,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
 import { StepError, type Step, type StepContext, type Workflow } from '../../jobs/runner.js';
+import type { PubSub } from '../../realtime/pubsub.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
+import { machineEvent, publishMachineEvent } from '../lifecycle/machine-events.js';
 import { Node } from '../cluster/node.entity.js';
 import { JobStatus, type JobCheckpoint } from '../job/job.entity.js';
 import { Machine, MachineStatus } from '../machine/machine.entity.js';
@@ -17,6 +19,7 @@ import type { PlacementPolicy } from './placement.js';
 
 export interface ProvisionDeps {
   em: EntityManager;
+  pubsub: PubSub;
   clusters: ClusterClients;
   secrets: SecretStore;
   placement: PlacementPolicy;
@@ -106,8 +109,19 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
         return;
       }
       // Proxmox's next free id, then the database's unique (cluster, vmid) settles races between jobs.
+      // Ids other jobs reserved but have not created on Proxmox yet are skipped without counting as
+      // attempts: many jobs at once all get the same nextId, and would otherwise run out of attempts.
       let candidate = await client.cluster.nextId();
-      for (let attempt = 0; attempt < 50; attempt++, candidate++) {
+      const reserved = async () =>
+        new Set(
+          (await em.find(Machine, { cluster: machine.cluster!.id, vmid: { $gte: candidate } }, { fields: ['vmid'] })).map(
+            (m) => m.vmid,
+          ),
+        );
+      let taken = await reserved();
+      for (let attempt = 0; attempt < 50; candidate++) {
+        if (taken.has(candidate)) continue;
+        attempt++;
         if (!(await client.cluster.isVmidFree(candidate))) continue;
         try {
           await em.nativeUpdate(Machine, { id: machine.id }, { vmid: candidate });
@@ -117,6 +131,8 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
           return;
         } catch (err) {
           if (!(err instanceof UniqueConstraintViolationException)) throw err;
+          // Lost a race: see every id reserved meanwhile before trying the next.
+          taken = await reserved();
         }
       }
       throw new StepError('NO_VMID', 'Could not reserve a free VMID after 50 attempts; try again.');
@@ -212,7 +228,7 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       const guest = await client.cluster.findGuest(vmid);
       if (!guest) return;
       if (guest.status === 'running') await client.waitForTask(await api.stop(guest.node, vmid), { timeoutMs: 120_000 });
-      await client.waitForTask(await api.destroy(guest.node, vmid, { purge: true, 'destroy-unreferenced-disks': true } as never), { timeoutMs: 300_000 });
+      await client.waitForTask(await api.destroy(guest.node, vmid, { purge: true, destroyUnreferencedDisks: true }), { timeoutMs: 300_000 });
     },
   };
 
@@ -268,11 +284,10 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     kind: 'provision',
     steps: [place, reserve, secrets, create, start, address, configure],
     async onFinished(em, job, status) {
-      await em.nativeUpdate(
-        Machine,
-        { id: job.machine!.id },
-        { status: status === JobStatus.SUCCEEDED ? MachineStatus.RUNNING : MachineStatus.FAILED },
-      );
+      const machine = await em.findOneOrFail(Machine, { id: job.machine!.id }, { populate: ['node'] });
+      machine.status = status === JobStatus.SUCCEEDED ? MachineStatus.RUNNING : MachineStatus.FAILED;
+      await em.flush();
+      await publishMachineEvent(deps.pubsub, machineEvent(machine));
     },
   };
 }
