@@ -84,6 +84,14 @@ async function waitConnected(current: BrowserSession): Promise<void> {
   }
 }
 
+/** Which pixel rows differ, as ranges, for a failure message. */
+const diffRows = (a: ArrayLike<number>, b: ArrayLike<number>, width: number) => {
+  const rows = new Set<number>();
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) rows.add(Math.floor(i / 4 / width));
+  const sorted = [...rows].sort((x, y) => x - y);
+  return sorted.length ? `${sorted[0]}..${sorted.at(-1)} (${sorted.length})` : 'none';
+};
+
 const differing = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
@@ -146,11 +154,23 @@ describe('consoles', () => {
       ).data.keys;
     };
     await expect.poll(async () => String.fromCharCode(...(await received())), { timeout: 10_000 }).toContain('uname');
+    const keys = await received();
+    const typed = String.fromCharCode(...keys.filter((k) => k >= 0x20 && k < 0x7f));
+    const expected = expectedScreen(vmName, vm.vmid, typed);
+    let diff = '';
     await expect
-      .poll(async () => differing((await canvasPixels(page)).data, expectedScreen(vmName, vm.vmid, 'uname')), {
-        timeout: 10_000,
-      })
-      .toBe(0);
+      .poll(
+        async () => {
+          const c = await canvasPixels(page);
+          diff = diffRows(c.data, expected, 640);
+          return differing(c.data, expected);
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(0)
+      .catch((err: Error) => {
+        throw new Error(`${err.message}; keys ${JSON.stringify(keys)}; differing rows ${diff}`);
+      });
   });
 
   test("a container's terminal: a typed command is echoed and answered", async () => {
@@ -158,11 +178,12 @@ describe('consoles', () => {
     await page.goto(`/machines/${ct.id}/console`);
     await waitConnected(session);
     const rows = page.locator('[data-testid="terminal"] .xterm-rows');
-    await expect.poll(() => rows.innerText(), { timeout: 10_000 }).toMatch(/# $/m);
+    const text = async () => (await rows.innerText()).replace(/\u00a0/g, ' ');
+    await expect.poll(text, { timeout: 10_000 }).toMatch(/# *$/m);
     await page.locator('[data-testid="terminal"]').click();
     await page.keyboard.type('echo console-e2e-ok');
     await page.keyboard.press('Enter');
-    await expect.poll(() => rows.innerText(), { timeout: 10_000 }).toMatch(/echo console-e2e-ok\s*\n\s*console-e2e-ok/);
+    await expect.poll(text, { timeout: 10_000 }).toMatch(/echo console-e2e-ok\s*\n\s*console-e2e-ok/);
     await session.screenshot('console-terminal');
   });
 
