@@ -171,6 +171,27 @@ describe('consoles', () => {
       .catch((err: Error) => {
         throw new Error(`${err.message}; keys ${JSON.stringify(keys)}; differing rows ${diff}`);
       });
+
+    // Ctrl+Alt+Del arrives as the three keysyms pressed in order.
+    await page.getByRole('button', { name: 'Ctrl+Alt+Del' }).click();
+    await expect.poll(async () => (await received()).slice(-3), { timeout: 10_000 }).toEqual([0xffe3, 0xffe9, 0xffff]);
+
+    // Reconnect opens a new one-time session and a new socket.
+    const sockets = () => requested.filter((u) => new URL(u).pathname.startsWith('/console/')).length;
+    const before = sockets();
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await waitConnected(session);
+    expect(sockets()).toBe(before + 1);
+
+    // A guest stopped behind the console: reconnecting says why it cannot.
+    await fetch(`${simUrl}/_sim/guests/${vm.vmid}/stop`, { method: 'POST' });
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    const status = page.locator('[data-console-state="disconnected"]');
+    await status.waitFor({ timeout: 30_000 });
+    expect(await status.innerText()).toMatch(
+      new RegExp(`${vmName} is stopped on Proxmox: start it, then open its console`),
+    );
+    await session.screenshot('console-vnc-stopped');
   });
 
   test("a container's terminal: a typed command is echoed and answered", async () => {
