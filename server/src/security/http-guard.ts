@@ -2,7 +2,7 @@
 // body-parser failures (body over the size limit, malformed JSON) as GraphQL errors, not HTML.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { checkQuerySource, type QueryLimits } from './query-limits.js';
+import { carriesNul, checkQuerySource, nulError, type QueryLimits } from './query-limits.js';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -15,7 +15,10 @@ export function queryLimitsMiddleware(limits: QueryLimits, formatError: FormatEr
         ? (body as { query: unknown }).query
         : req.query.query;
     if (typeof query === 'string') {
-      const error: GraphQLError | null = checkQuerySource(query, limits);
+      const variables =
+        body && typeof body === 'object' ? (body as { variables?: unknown }).variables : req.query.variables;
+      const error: GraphQLError | null =
+        checkQuerySource(query, limits) ?? (carriesNul(query, variables) ? nulError() : null);
       if (error) {
         res.status(400).json({ errors: [formatError(error.toJSON(), error)] });
         return;

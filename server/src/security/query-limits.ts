@@ -69,6 +69,29 @@ function limitError(
   return new GraphQLError(domain.message, { nodes: node ? [node] : undefined, originalError: domain });
 }
 
+const NUL_IN_QUERY = /\u0000|\\u0000|\\u\{0+\}/i;
+
+/**
+ * True when the operation carries a NUL character (U+0000), in the query text (raw or escaped) or
+ * in a variable. PostgreSQL text cannot hold one, and the driver inlines values into SQL, where a
+ * NUL breaks the wire protocol (08P01) and surfaced as an internal error. Found by fuzz.db.test.ts.
+ */
+export function carriesNul(query: unknown, variables: unknown, depth = 0): boolean {
+  if (typeof query === 'string' && NUL_IN_QUERY.test(query)) return true;
+  if (depth > 20) return false;
+  if (typeof variables === 'string') return variables.includes('\u0000');
+  if (Array.isArray(variables)) return variables.some((v) => carriesNul(null, v, depth + 1));
+  if (variables && typeof variables === 'object') {
+    return Object.entries(variables).some(([k, v]) => k.includes('\u0000') || carriesNul(null, v, depth + 1));
+  }
+  return false;
+}
+
+export function nulError(): GraphQLError {
+  const domain = Errors.invalid('input', 'text may not contain the NUL character (U+0000); remove it');
+  return new GraphQLError(domain.message, { originalError: domain });
+}
+
 /** Characters and tokens, counted before anything is parsed. null when within the limits. */
 export function checkQuerySource(query: string, limits: QueryLimits = defaultQueryLimits): GraphQLError | null {
   if (query.length > limits.maxCharacters) return limitError('characters', limits.maxCharacters, query.length);
@@ -202,6 +225,23 @@ export function queryLimitsRule(limits: QueryLimits = defaultQueryLimits): Valid
   };
 }
 
+/**
+ * HTTP only: a subscription sent as a POST would run once through `execute` and fail inside.
+ * Subscriptions go over graphql-ws, which has its own rule list without this one.
+ */
+export const noSubscriptionOverHttpRule: ValidationRule = (context) => ({
+  OperationDefinition(op) {
+    if (op.operation === 'subscription') {
+      context.reportError(
+        new GraphQLError('Subscriptions run over the WebSocket (graphql-ws) at /graphql, not over HTTP POST.', {
+          nodes: [op],
+        }),
+      );
+    }
+    return false;
+  },
+});
+
 /** Words graphql-js adds to "Cannot query field" errors; they reveal the schema when introspection is off. */
 const SUGGESTION = / ?Did you mean .*\?$/;
 
@@ -219,7 +259,7 @@ export function hideSuggestions(error: GraphQLError): GraphQLError {
 
 export interface OperationGuard {
   limits: QueryLimits;
-  /** Rules for Apollo's `validationRules` (it adds graphql-js's specified rules itself). */
+  /** Rules for Apollo's `validationRules` (it adds graphql-js's specified rules itself): HTTP only. */
   validationRules: ValidationRule[];
   /**
    * For graphql-ws `onSubscribe`: checks size, parses, validates with the same rules as HTTP, and
@@ -229,6 +269,7 @@ export interface OperationGuard {
     schema: GraphQLSchema,
     query: unknown,
     operationName?: string | null,
+    variables?: unknown,
   ): { document: DocumentNode } | { errors: GraphQLError[] };
 }
 
@@ -238,16 +279,16 @@ export function createOperationGuard(opts: {
   limits?: QueryLimits;
 }): OperationGuard {
   const limits = opts.limits ?? defaultQueryLimits;
-  const validationRules: ValidationRule[] = [queryLimitsRule(limits)];
+  const validationRules: ValidationRule[] = [queryLimitsRule(limits), noSubscriptionOverHttpRule];
   const wsRules = [
     ...specifiedRules,
-    ...validationRules,
+    queryLimitsRule(limits),
     ...(opts.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
   return {
     limits,
     validationRules,
-    prepare(schema, query, operationName) {
+    prepare(schema, query, operationName, variables) {
       if (typeof query !== 'string') {
         return {
           errors: [new GraphQLError('The operation has no query string.', { extensions: { code: 'BAD_REQUEST' } })],
@@ -255,6 +296,7 @@ export function createOperationGuard(opts: {
       }
       const tooBig = checkQuerySource(query, limits);
       if (tooBig) return { errors: [tooBig] };
+      if (carriesNul(query, variables)) return { errors: [nulError()] };
       let document: DocumentNode;
       try {
         document = parse(query, { maxTokens: limits.maxTokens });

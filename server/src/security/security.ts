@@ -55,7 +55,7 @@ export function createSecurity(
     httpGuard: queryLimitsMiddleware(guard.limits, formatError),
     httpErrors: graphqlBodyErrors,
     onSubscribe: (schema) => (_ctx, _id, payload) => {
-      const prepared = guard.prepare(schema, payload.query, payload.operationName);
+      const prepared = guard.prepare(schema, payload.query, payload.operationName, payload.variables);
       if ('errors' in prepared) return prepared.errors;
       return {
         schema,
