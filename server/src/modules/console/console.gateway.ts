@@ -21,21 +21,12 @@ import type { SecretStore } from '../../secrets/secret-store.js';
 import { Machine } from '../machine/machine.entity.js';
 import { projectScope } from '../project/project.access.js';
 import { createClusterClients, type ClusterClients } from '../provision/cluster-clients.js';
+import { reasonText, relay } from './console.relay.js';
 import { authenticateBrowser, authenticateUpstream, RfbError, WsBytes } from './console.rfb.js';
 import { ConsoleKind, ConsoleSessions, type ConsoleSession } from './console.session.js';
 import { guestOf, requireRunning, type Guest } from './console.target.js';
 
 export const CONSOLE_PATH = '/console/';
-
-/** Relay flow control: stop reading a side while the other has more than this queued. */
-const HIGH_WATER = 1 << 20;
-const LOW_WATER = 256 << 10;
-/** WebSocket close reasons are at most 123 bytes. */
-const reasonText = (s: string) =>
-  Buffer.from(s)
-    .subarray(0, 123)
-    .toString()
-    .replace(/\uFFFD$/, '');
 
 export interface ConsoleGatewayDeps {
   orm: MikroORM;
@@ -255,44 +246,6 @@ async function openUpstream(
     throw err;
   }
   return { ws, io };
-}
-
-/** Pipes both ways until either side closes; each side pauses while the other is backed up. */
-function relay(browser: WebSocket, toUpstream: Buffer, upstream: WebSocket, toBrowser: Buffer): void {
-  if (toUpstream.length) upstream.send(toUpstream, { binary: true });
-  if (toBrowser.length) browser.send(toBrowser, { binary: true });
-  pipe(browser, upstream);
-  pipe(upstream, browser);
-  const closeOther = (other: WebSocket) => (code: number, reason: Buffer) => {
-    if (other.readyState === WebSocket.OPEN || other.readyState === WebSocket.CONNECTING) {
-      // 1005/1006 (no code, abnormal) cannot be sent; an abnormal end is reported as 1011.
-      other.close(
-        code === 1005 ? 1000 : code === 1006 || code < 1000 ? 1011 : code,
-        reasonText(reason.toString() || (code === 1006 ? 'the other side dropped the connection' : '')),
-      );
-    }
-  };
-  browser.once('close', closeOther(upstream));
-  upstream.once('close', closeOther(browser));
-  browser.on('error', () => browser.terminate());
-  upstream.on('error', () => upstream.terminate());
-}
-
-function pipe(from: WebSocket, to: WebSocket): void {
-  let paused = false;
-  from.on('message', (data: Buffer) => {
-    if (to.readyState !== WebSocket.OPEN) return;
-    to.send(data, { binary: true }, () => {
-      if (paused && to.bufferedAmount < LOW_WATER) {
-        paused = false;
-        from.resume();
-      }
-    });
-    if (!paused && to.bufferedAmount > HIGH_WATER) {
-      paused = true;
-      from.pause();
-    }
-  });
 }
 
 /** What the browser may read about a failure: domain messages as they are, the rest generic. */
