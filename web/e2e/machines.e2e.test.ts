@@ -81,7 +81,7 @@ async function createThroughWizard(
 
   await page.getByLabel('Name', { exact: true }).fill(options.name);
   // The project's networks arrive from the browser; the first is chosen.
-  await expect.poll(() => page.getByLabel('Network', { exact: true }).inputValue()).toMatch(/^default/);
+  await expect.poll(() => page.getByRole('combobox', { name: 'Network' }).inputValue()).toMatch(/^default/);
   await screenshotBoth(current, `machine-wizard-network-${options.shots}`);
   await next.click();
 
