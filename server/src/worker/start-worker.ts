@@ -22,6 +22,8 @@ export interface WorkerDeps {
   /** Jobs run at once by this process. */
   concurrency?: number;
   addressTimeoutMs?: number;
+  /** Per-step timeouts of the provision workflow (tests use short ones). */
+  stepTimeoutsMs?: Partial<Record<string, number>>;
   /** Between reconciliations of the clusters with the database; 0 or absent: no timer. */
   reconcileIntervalMs?: number;
 }
@@ -38,6 +40,7 @@ export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void; rec
         secrets: deps.secrets,
         placement: leastCommittedMemory,
         addressTimeoutMs: deps.addressTimeoutMs,
+        stepTimeoutsMs: deps.stepTimeoutsMs,
       }) as unknown as Workflow,
       ...lifecycleWorkflows({ em: deps.orm.em, clusters, secrets: deps.secrets, pubsub: deps.pubsub, addressTimeoutMs: deps.addressTimeoutMs }),
     ].map((w) => [w.kind, w]),

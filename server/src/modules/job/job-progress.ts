@@ -4,8 +4,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PubSub, Topics } from '../../realtime/pubsub.js';
 import { JobEvent } from './job-event.entity.js';
-import { FINAL_STATES } from './job.service.js';
-import { Job } from './job.entity.js';
 
 export type JobProgressPayload = Topics['jobProgress'];
 
@@ -20,10 +18,8 @@ export async function* jobProgressStream(
   try {
     const history = await em.fork().find(JobEvent, { job: jobId }, { orderBy: { seq: 'ASC' } });
     let last = 0;
-    let finished = false;
     for (const e of history) {
       last = e.seq;
-      finished ||= e.status === 'finished';
       yield {
         jobId,
         seq: e.seq,
@@ -35,11 +31,9 @@ export async function* jobProgressStream(
         data: e.data,
       };
     }
-    if (finished) return;
-    // A job that ended between the history read and now has published its last event on `live`.
-    const job = await em.fork().findOne(Job, { id: jobId });
-    if (!job) return;
-    if (FINAL_STATES.has(job.status) && last > 0 && history.at(-1)?.status === 'finished') return;
+    // Finished (a retried job's earlier `finished` is followed by its new `queued`). A job that
+    // finishes after the history read publishes its last event on `live`, which is already open.
+    if (history.at(-1)?.status === 'finished') return;
     for await (const event of live) {
       if (!stillAllowed()) return;
       if (event.seq <= last) continue;

@@ -25,6 +25,8 @@ export interface ProvisionDeps {
   placement: PlacementPolicy;
   /** How long to wait for the guest to report an address. */
   addressTimeoutMs?: number;
+  /** Per-step timeouts in ms, overriding the defaults (tests use short ones). */
+  stepTimeoutsMs?: Partial<Record<string, number>>;
 }
 
 interface ProvisionCheckpoint extends JobCheckpoint {
@@ -46,14 +48,21 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
   /** Waits for a Proxmox task, streaming its log lines into the job's events. */
   const waitTask = async (ctx: Ctx, client: ProxmoxClient, upid: string, timeoutMs: number) => {
     const lines: Promise<void>[] = [];
+    const tail: string[] = [];
     try {
       await client.waitForTask(upid, {
         timeoutMs,
         signal: ctx.signal,
-        onLog: (line) => void lines.push(ctx.log(line, { source: 'proxmox', upid })),
+        onLog: (line) => {
+          tail.push(line);
+          if (tail.length > 2) tail.shift();
+          lines.push(ctx.log(line, { source: 'proxmox', upid }));
+        },
       });
     } catch (err) {
-      throw new StepError('PROXMOX_TASK_FAILED', `Proxmox task failed: ${(err as Error).message}`);
+      // The exit status is often generic ("QEMU exited with code 1"); the cause is in the log.
+      const context = tail.length ? ` Last task log lines: ${tail.join(' | ')}` : '';
+      throw new StepError('PROXMOX_TASK_FAILED', `Proxmox task failed: ${(err as Error).message}.${context}`);
     } finally {
       await Promise.all(lines);
     }
@@ -225,6 +234,15 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       const vmid = ctx.checkpoint.vmid;
       if (!vmid) return;
       const { client, api } = await load(ctx);
+      // A clone or create still running (stalled, or cut off by the step's timeout) holds the
+      // guest's lock: stop it first, as an operator would in the task list, then remove the guest.
+      if (ctx.checkpoint.createUpid) {
+        const task = await client.tasks.status(ctx.checkpoint.createUpid).catch(() => null);
+        if (task?.status === 'running') {
+          await client.tasks.stop(ctx.checkpoint.createUpid);
+          await client.waitForTask(ctx.checkpoint.createUpid, { timeoutMs: 120_000 }).catch(() => undefined);
+        }
+      }
       const guest = await client.cluster.findGuest(vmid);
       if (!guest) return;
       if (guest.status === 'running') await client.waitForTask(await api.stop(guest.node, vmid), { timeoutMs: 120_000 });
@@ -280,9 +298,13 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     },
   };
 
+  const steps = [place, reserve, secrets, create, start, address, configure].map((step) => ({
+    ...step,
+    timeoutMs: deps.stepTimeoutsMs?.[step.name] ?? step.timeoutMs,
+  }));
   return {
     kind: 'provision',
-    steps: [place, reserve, secrets, create, start, address, configure],
+    steps,
     async onFinished(em, job, status) {
       const machine = await em.findOneOrFail(Machine, { id: job.machine!.id }, { populate: ['node'] });
       machine.status = status === JobStatus.SUCCEEDED ? MachineStatus.RUNNING : MachineStatus.FAILED;
