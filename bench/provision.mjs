@@ -3,7 +3,7 @@
 // events crossing Redis. Every job is followed by its own graphql-ws client.
 //
 //   npm run bench:provision                      build, run, write bench/results/provision.json
-//   node bench/provision.mjs --jobs 200 --concurrency 64 --warmup 10
+//   node bench/provision.mjs --jobs 200 --concurrency 16 --warmup 10
 //
 // The simulator runs with timeFactor 0: every modelled duration (clone, start, agent boot, lock
 // timeout) is 0, so task durations are fixed and the simulator's task time on a job's critical path is
@@ -37,7 +37,7 @@ async function main() {
   const { values: opts } = parseArgs({
     options: {
       jobs: { type: 'string', default: '200' },
-      concurrency: { type: 'string', default: '64' },
+      concurrency: { type: 'string', default: '16' },
       warmup: { type: 'string', default: '10' },
       out: { type: 'string', default: path.join(root, 'bench/results/provision.json') },
     },
