@@ -199,3 +199,83 @@ describe('machines', () => {
     },
   );
 });
+
+type Json = any;
+
+async function gql(current: BrowserSession, query: string, variables: Record<string, unknown> = {}): Promise<Json> {
+  // The browser context's request client carries the signed-in session cookie.
+  const res = await current.context.request.post('/graphql', {
+    data: { query, variables },
+    headers: { 'content-type': 'application/json' },
+  });
+  const body = (await res.json()) as { data?: Json; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function signInAs(page: Page, userEmail: string, userPassword: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(userEmail);
+  await page.getByLabel('Password', { exact: true }).fill(userPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+}
+
+describe('who may create machines', () => {
+  test(
+    'viewers get no create button, whether their role is read from the members or probed; operators do',
+    { timeout: 180_000 },
+    async () => {
+      // The administrator adds three users to the demo organization.
+      const admin = await launch();
+      await signIn(admin.page);
+      const { organizations } = await gql(
+        admin,
+        `{ organizations(first: 50) { edges { node { id slug projects(first: 5) { edges { node { id } } } } } } }`,
+      );
+      const demo = organizations.edges.find((e: Json) => e.node.slug === 'demo') ?? organizations.edges[0];
+      const organizationId: string = demo.node.id;
+      const projectId: string = demo.node.projects.edges[0].node.id;
+      const suffix = Date.now().toString(36);
+      const userPassword = `e2e-password-${suffix}`;
+      const users = {
+        // An organization-wide viewer may read the members, so its role is read there.
+        orgViewer: { email: `org-viewer-${suffix}@example.com`, role: 'VIEWER', projectId: null },
+        // Project members may not read the organization's members: the page probes the API.
+        projectViewer: { email: `project-viewer-${suffix}@example.com`, role: 'VIEWER', projectId },
+        projectOperator: { email: `project-operator-${suffix}@example.com`, role: 'OPERATOR', projectId },
+      };
+      for (const user of Object.values(users)) {
+        await gql(admin, `mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }`, {
+          input: { email: user.email, displayName: user.email.split('@')[0], password: userPassword },
+        });
+        await gql(admin, `mutation ($input: AddMemberInput!) { addMember(input: $input) { id } }`, {
+          input: { email: user.email, organizationId, role: user.role, projectId: user.projectId },
+        });
+      }
+      expect(admin.problems, formatProblems(admin.problems)).toEqual([]);
+      await admin.close();
+
+      for (const [who, user] of Object.entries(users)) {
+        session = await launch();
+        const { page } = session;
+        await signInAs(page, user.email, userPassword);
+        await page.goto('/machines');
+        await page.getByRole('heading', { name: 'Machines', level: 1 }).waitFor();
+        await page.getByRole('table').or(page.getByText('No machines yet.')).first().waitFor();
+        const createLinks = await page.getByRole('link', { name: 'Create machine' }).count();
+        if (user.role === 'VIEWER') {
+          expect(createLinks, who).toBe(0);
+          await page.goto('/machines/new');
+          await page.getByRole('alert').filter({ hasText: 'You cannot create machines' }).waitFor();
+          if (who === 'orgViewer') await screenshotBoth(session, 'machine-new-viewer');
+        } else {
+          expect(createLinks, who).toBeGreaterThan(0);
+        }
+        expect(session.problems, `${who}\n${formatProblems(session.problems)}`).toEqual([]);
+        await session.close();
+        session = undefined;
+      }
+    },
+  );
+});

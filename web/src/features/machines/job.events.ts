@@ -73,6 +73,11 @@ export function logLinesOf(events: readonly JobEventLike[]): JobEventLike[] {
   return events.filter((e) => e.status === 'log');
 }
 
+/** A step's message worth showing: the runner's own "<step> started/done" adds nothing to the badge. */
+export function stepDetail(step: StepView): string {
+  return new RegExp(`^${step.name} (started|done)$`).test(step.message) ? '' : step.message;
+}
+
 /** Words for a step name as the workflow spells it (place, reserve, ...). */
 export const STEP_LABEL: Record<string, string> = {
   queue: 'Queued',

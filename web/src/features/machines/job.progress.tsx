@@ -12,6 +12,7 @@ import {
   type JobEventLike,
   logLinesOf,
   percentOf,
+  stepDetail,
   stepLabel,
   stepsOf,
 } from './job.events';
@@ -109,7 +110,7 @@ export function JobProgress({ jobId, machine, onFinished, hideMachineLink = fals
                   {stepLabel(step.name)}
                 </Text>
                 <Text size="sm" c="dimmed" truncate="end">
-                  {step.message}
+                  {stepDetail(step)}
                 </Text>
               </Group>
             </List.Item>

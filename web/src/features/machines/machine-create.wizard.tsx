@@ -231,7 +231,10 @@ export function MachineCreateWizard({ queryRef, projects }: Props) {
           </Radio.Group>
         </Stepper.Step>
 
-        <Stepper.Step label="Size" description={template ? `${cores} cores, ${memoryMiB} MiB` : undefined}>
+        <Stepper.Step
+          label="Size"
+          description={template ? `${cores} ${Number(cores) === 1 ? 'core' : 'cores'}, ${memoryMiB} MiB` : undefined}
+        >
           <Stack gap="sm" mt="md" maw={360}>
             <Text size="sm" c="dimmed">
               Starts from the template&apos;s defaults. The project&apos;s quota is checked when you create it.
@@ -332,7 +335,10 @@ export function MachineCreateWizard({ queryRef, projects }: Props) {
               <Table.Tbody>
                 <ReviewRow label="Kind" value={KIND_LABEL[kind]} />
                 <ReviewRow label="Template" value={template ? `${template.name} (${template.os})` : '—'} />
-                <ReviewRow label="Size" value={`${cores} cores · ${memoryMiB} MiB memory · ${diskGiB} GiB disk`} />
+                <ReviewRow
+                  label="Size"
+                  value={`${cores} ${Number(cores) === 1 ? 'core' : 'cores'} · ${memoryMiB} MiB memory · ${diskGiB} GiB disk`}
+                />
                 <ReviewRow label="Name" value={name} />
                 <ReviewRow label="Project" value={project ? `${project.organizationName} / ${project.name}` : '—'} />
                 <ReviewRow

@@ -6,7 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useTransition } from 'react';
 import type { JobStatus, MachineJobsQuery as MachineJobs, MachineQuery as MachineResult } from '@/gql/graphql';
 import { JobLog } from './job.log';
-import { failureOf, logLinesOf, stepLabel, stepsOf } from './job.events';
+import { failureOf, logLinesOf, stepDetail, stepLabel, stepsOf } from './job.events';
 import { JobProgress, StepBadge } from './job.progress';
 import { MachineActions } from './machine.actions';
 import { MachineEventsListener } from './machine.events';
@@ -177,7 +177,7 @@ export function MachineDetail({ machineRef, jobsRef, operableProjectIds }: Props
                                 {stepLabel(step.name)}
                               </Text>
                               <Text size="sm" c="dimmed" truncate="end">
-                                {step.message}
+                                {stepDetail(step)}
                               </Text>
                             </Group>
                           ))}

@@ -215,7 +215,7 @@ export function MachineList({ queryRef, canCreate, projectIds }: Props) {
       )}
 
       <Paper withBorder style={{ opacity: pending ? 0.6 : 1, transition: 'opacity 150ms' }} aria-busy={pending}>
-        <Table.ScrollContainer minWidth={900}>
+        <Table.ScrollContainer minWidth={1040}>
           <Table striped highlightOnHover verticalSpacing="sm">
             <Table.Caption>
               {edges.length < totalCount
@@ -247,7 +247,7 @@ export function MachineList({ queryRef, canCreate, projectIds }: Props) {
               )}
               {edges.map(({ node: machine }) => (
                 <Table.Tr key={machine.id}>
-                  <Table.Th scope="row" fw={500}>
+                  <Table.Th scope="row" fw={500} style={{ whiteSpace: 'nowrap' }}>
                     <Anchor component={Link} href={`/machines/${machine.id}`}>
                       {machine.name}
                     </Anchor>
