@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { consoleSocketUrl, describeClose, termFrame } from './console.socket';
+import { AUTO_RECONNECTS, consoleSocketUrl, describeClose, reconnectDelay, termFrame } from './console.socket';
 
 describe('termproxy framing', () => {
   it('counts input in UTF-8 bytes, as termproxy reads it', () => {
@@ -40,5 +40,16 @@ describe('describeClose', () => {
     );
     expect(describeClose(1006, '')).toBe('The connection dropped.');
     expect(describeClose(1000, '')).toBe('The console session ended.');
+  });
+});
+
+describe('reconnectDelay', () => {
+  it('reconnects by itself only after a drop of a connected console, a few times, backing off', () => {
+    expect([0, 1, 2].map((n) => reconnectDelay(1006, true, n))).toEqual([1000, 2000, 4000]);
+    expect(reconnectDelay(1006, true, AUTO_RECONNECTS)).toBeNull();
+    expect(reconnectDelay(1001, true, 0)).toBe(1000);
+    expect(reconnectDelay(1006, false, 0)).toBeNull();
+    expect(reconnectDelay(1011, true, 0)).toBeNull();
+    expect(reconnectDelay(1000, true, 0)).toBeNull();
   });
 });

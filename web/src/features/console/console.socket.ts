@@ -27,3 +27,17 @@ export function describeClose(code: number, reason: string): string {
   if (code === 1006) return 'The connection dropped.';
   return `The connection closed (code ${code}).`;
 }
+
+/** Automatic reconnects after a dropped connection, before the person has to press Reconnect. */
+export const AUTO_RECONNECTS = 3;
+
+/**
+ * Whether a closed console should reconnect by itself, and after how long: only when it had been
+ * connected and the connection dropped (1006: no close frame, or 1001: the API restarting), a few
+ * times with a growing delay. Everything else (the session ended, the guest stopped, a refusal)
+ * waits for the Reconnect button.
+ */
+export function reconnectDelay(code: number, wasConnected: boolean, retriesSoFar: number): number | null {
+  if (!wasConnected || (code !== 1006 && code !== 1001) || retriesSoFar >= AUTO_RECONNECTS) return null;
+  return 1000 * 2 ** retriesSoFar;
+}

@@ -6,7 +6,7 @@ import '@xterm/xterm/css/xterm.css';
 import { Button, Group, Paper, Stack } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useOpenConsole } from './console.session';
-import { describeClose, termFrame } from './console.socket';
+import { describeClose, reconnectDelay, termFrame } from './console.socket';
 import { type ConsoleState, ConsoleStatus } from './console.state';
 
 /** Proxmox's GUI pings every 30 s; termproxy would otherwise see an idle connection. */
@@ -17,6 +17,8 @@ export function TerminalViewer({ machineId }: { machineId: string }) {
   const hostRef = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<ConsoleState>({ phase: 'connecting' });
   const [attempt, setAttempt] = useState(0);
+  /** Automatic reconnects since the last successful connection. */
+  const retries = useRef(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -39,17 +41,26 @@ export function TerminalViewer({ machineId }: { machineId: string }) {
         const ws = new WebSocket(session.url, ['binary']);
         ws.binaryType = 'arraybuffer';
         const send = (frame: string) => ws.readyState === WebSocket.OPEN && ws.send(frame);
+        let wasConnected = false;
         ws.addEventListener('open', () => {
           if (cancelled) return;
+          wasConnected = true;
+          retries.current = 0;
           setState({ phase: 'connected' });
           send(termFrame.resize(term.cols, term.rows));
           term.focus();
         });
         ws.addEventListener('message', (e) => term.write(new Uint8Array(e.data as ArrayBuffer)));
-        ws.addEventListener(
-          'close',
-          (e) => !cancelled && setState({ phase: 'disconnected', reason: describeClose(e.code, e.reason) }),
-        );
+        ws.addEventListener('close', (e) => {
+          if (cancelled) return;
+          const delay = reconnectDelay(e.code, wasConnected, retries.current);
+          const reason = describeClose(e.code, e.reason);
+          setState({ phase: 'disconnected', reason: delay === null ? reason : `${reason} Reconnecting…` });
+          if (delay !== null) {
+            retries.current += 1;
+            setTimeout(() => !cancelled && setAttempt((n) => n + 1), delay);
+          }
+        });
         const input = term.onData((data) => send(termFrame.input(data)));
         const resize = term.onResize(({ cols, rows }) => send(termFrame.resize(cols, rows)));
         const ping = setInterval(() => send(termFrame.ping()), PING_MS);

@@ -7,7 +7,7 @@ import { Button, Group, Paper, Stack, Textarea } from '@mantine/core';
 import type RFB from '@novnc/novnc';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useOpenConsole } from './console.session';
-import { describeClose } from './console.socket';
+import { describeClose, reconnectDelay } from './console.socket';
 import { type ConsoleState, ConsoleStatus } from './console.state';
 
 export function VncViewer({ machineId }: { machineId: string }) {
@@ -18,6 +18,8 @@ export function VncViewer({ machineId }: { machineId: string }) {
   const [state, setState] = useState<ConsoleState>({ phase: 'connecting' });
   const [clipboard, setClipboard] = useState('');
   const [attempt, setAttempt] = useState(0);
+  /** Automatic reconnects since the last successful connection. */
+  const retries = useRef(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -30,12 +32,21 @@ export function VncViewer({ machineId }: { machineId: string }) {
         // Our own socket, so the proxy's close reason (e.g. "the guest stopped") can be shown.
         const ws = new WebSocket(session.url, ['binary']);
         let closeReason = '';
-        ws.addEventListener('close', (e) => (closeReason = describeClose(e.code, e.reason)));
+        let closeCode = 1006;
+        let wasConnected = false;
+        ws.addEventListener('close', (e) => {
+          closeCode = e.code;
+          closeReason = describeClose(e.code, e.reason);
+        });
         rfb = new RFBClass(screenRef.current, ws, { credentials: { password: session.password ?? '' }, shared: true });
         rfb.scaleViewport = true;
         rfb.background = '#000';
         rfbRef.current = rfb;
-        rfb.addEventListener('connect', () => !cancelled && setState({ phase: 'connected' }));
+        rfb.addEventListener('connect', () => {
+          wasConnected = true;
+          retries.current = 0;
+          if (!cancelled) setState({ phase: 'connected' });
+        });
         rfb.addEventListener('securityfailure', (e) => {
           const detail = (e as CustomEvent<{ reason?: string }>).detail;
           closeReason = `Authentication failed${detail.reason ? `: ${detail.reason}` : ''}.`;
@@ -43,10 +54,16 @@ export function VncViewer({ machineId }: { machineId: string }) {
         rfb.addEventListener('disconnect', () => {
           rfbRef.current = null;
           // The socket's close event may come a moment after noVNC's disconnect.
-          setTimeout(
-            () => !cancelled && setState({ phase: 'disconnected', reason: closeReason || 'The connection dropped.' }),
-            50,
-          );
+          setTimeout(() => {
+            if (cancelled) return;
+            const delay = reconnectDelay(closeCode, wasConnected, retries.current);
+            const reason = closeReason || 'The connection dropped.';
+            setState({ phase: 'disconnected', reason: delay === null ? reason : `${reason} Reconnecting…` });
+            if (delay !== null) {
+              retries.current += 1;
+              setTimeout(() => !cancelled && setAttempt((n) => n + 1), delay);
+            }
+          }, 50);
         });
       } catch (err) {
         if (!cancelled) setState({ phase: 'disconnected', reason: err instanceof Error ? err.message : String(err) });
