@@ -308,6 +308,17 @@ describe.skipIf(postgresUnavailable())('consoles through the platform proxy', ()
     const other = await api.user();
     const first = (await api.ok(OPEN, { machineId: machines.ct.id, kind: 'TERMINAL' }, owner.token)).openConsole;
     expect(await refusal(connect(first.path, other.token))).toMatchObject({ status: 403 });
+    await expect
+      .poll(
+        async () =>
+          (await api.db.orm.em.fork().find(AuditLog, { actorId: other.user.id, action: 'console.connect' })).map(
+            (a) => a.result,
+          ),
+        {
+          timeout: 5000,
+        },
+      )
+      .toEqual(['denied']);
     // The attempt consumed it: even its owner cannot use it now.
     expect(await refusal(connect(first.path, owner.token))).toMatchObject({ status: 403 });
 

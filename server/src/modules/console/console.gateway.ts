@@ -33,8 +33,6 @@ export interface ConsoleGatewayDeps {
   secrets: SecretStore;
   sessionKeys: SessionKeys;
   log: Logger;
-  /** Injected by tests; by default built from the clusters' rows and secrets. */
-  clusters?: ClusterClients;
 }
 
 export interface ConsoleGateway {
@@ -49,7 +47,7 @@ export interface ConsoleGateway {
 export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
   const log = deps.log.child({ module: 'console' });
   const sessions = new ConsoleSessions();
-  const clusters = deps.clusters ?? createClusterClients(deps.orm, deps.secrets, log);
+  const clusters = createClusterClients(deps.orm, deps.secrets, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   const live = new Set<WebSocket>();
 
@@ -64,13 +62,17 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
     const redeemed = sessions.redeem(id, viewer.id);
     if (!redeemed.ok) {
       throw redeemed.reason === 'expired'
-        ? new Refusal(410, 'This console session expired before it was used; open the console again.')
-        : new Refusal(403, 'This console session is unknown, already used or not yours; open the console again.');
+        ? new Refusal(410, 'This console session expired before it was used; open the console again.', viewer.id)
+        : new Refusal(
+            403,
+            'This console session is unknown, already used or not yours; open the console again.',
+            viewer.id,
+          );
     }
     const { session } = redeemed;
     const machine = await em.findOne(Machine, { id: session.machineId }, { populate: ['project', 'node'] });
     if (!machine || !viewer.can(Privilege.MachineConsole, projectScope(machine.project))) {
-      throw new Refusal(403, `You no longer hold ${Privilege.MachineConsole} on this machine.`);
+      throw new Refusal(403, `You no longer hold ${Privilege.MachineConsole} on this machine.`, viewer.id);
     }
     return { viewer, session, machine };
   }
@@ -79,7 +81,7 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
   function audit(req: IncomingMessage, entry: Omit<AuditEntry, 'ip' | 'userAgent' | 'targetType'>): void {
     const full: AuditEntry = {
       ...entry,
-      targetType: 'Machine',
+      targetType: entry.targetId ? 'Machine' : null,
       ip: req.socket.remoteAddress ?? null,
       userAgent: req.headers['user-agent'] ?? null,
     };
@@ -171,6 +173,14 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
           }),
         (err: unknown) => {
           if (!(err instanceof Refusal)) log.error({ err }, 'console upgrade failed');
+          else if (err.actorId) {
+            audit(req, {
+              actorId: err.actorId,
+              action: 'console.connect',
+              result: 'denied',
+              details: { status: err.status, reason: err.message },
+            });
+          }
           refuse(
             socket,
             err instanceof Refusal ? err : new Refusal(500, 'The console could not be opened; try again.'),
@@ -194,6 +204,8 @@ class Refusal extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The authenticated caller, when there was one: the refusal is then audited. */
+    readonly actorId?: string,
   ) {
     super(message);
   }
