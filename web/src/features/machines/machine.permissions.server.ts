@@ -1,7 +1,7 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { getClient } from '@/lib/apollo/apollo.rsc';
-import type { MachinePermissionsQuery as MachinePermissionsResult, Role } from '@/gql/graphql';
-import { AllocateProbeMutation, MachinePermissionsQuery } from './machines.documents';
+import type { Role } from '@/gql/graphql';
+import { AllocateProbeMutation, MachinePermissionsQuery, OrganizationMembersQuery } from './machines.documents';
 
 /** A project the viewer may create machines in. */
 export interface AllocatableProject {
@@ -35,46 +35,49 @@ export interface MachineAccess {
 
 export async function getMachineAccess(): Promise<MachineAccess> {
   const client = await getClient();
-  // errorPolicy 'all': an organization whose members are FORBIDDEN comes back as a null field.
-  const { data } = await client.query({ query: MachinePermissionsQuery, errorPolicy: 'all' });
+  const { data } = await client.query({ query: MachinePermissionsQuery });
   if (!data?.viewer) return { visibleProjectIds: [], allocatable: [] };
-  return {
-    visibleProjectIds: data.projects.edges.map(({ node }) => node.id),
-    allocatable: await allocatableOf(data),
-  };
-}
-
-async function allocatableOf(data: MachinePermissionsResult): Promise<AllocatableProject[]> {
-  const viewerId = data.viewer?.id;
+  const viewer = data.viewer;
   const projects = data.projects.edges.map(({ node }) => ({
     id: node.id,
     name: node.name,
     organizationId: node.organization.id,
     organizationName: node.organization.name,
   }));
-  if (data.viewer?.isPlatformAdmin) return projects.map(strip);
+  const visibleProjectIds = projects.map((p) => p.id);
+  if (viewer.isPlatformAdmin) return { visibleProjectIds, allocatable: projects.map(strip) };
 
-  const readable = new Map<string, { role: Role; projectId: string | null }[]>();
-  for (const { node } of data.organizations?.edges ?? []) {
-    if (!node?.members) continue;
-    readable.set(
-      node.id,
-      node.members
-        .filter((m) => m.user.id === viewerId)
-        .map((m) => ({ role: m.role, projectId: m.project?.id ?? null })),
-    );
-  }
-
+  // The viewer's grants per organization, or null where the members may not be read.
+  const organizationIds = [...new Set(projects.map((p) => p.organizationId))];
+  const grants = new Map(
+    await Promise.all(organizationIds.map(async (id) => [id, await grantsIn(id, viewer.id)] as const)),
+  );
   const allowed = await Promise.all(
     projects.map(async (project) => {
-      const grants = readable.get(project.organizationId);
-      if (grants) {
-        return grants.some((g) => ALLOCATING_ROLES.has(g.role) && (g.projectId === null || g.projectId === project.id));
-      }
-      return probe(project.id);
+      const held = grants.get(project.organizationId);
+      if (!held) return probe(project.id);
+      return held.some((g) => ALLOCATING_ROLES.has(g.role) && (g.projectId === null || g.projectId === project.id));
     }),
   );
-  return projects.filter((_, index) => allowed[index]).map(strip);
+  return { visibleProjectIds, allocatable: projects.filter((_, index) => allowed[index]).map(strip) };
+}
+
+async function grantsIn(
+  organizationId: string,
+  viewerId: string,
+): Promise<{ role: Role; projectId: string | null }[] | null> {
+  const client = await getClient();
+  try {
+    const { data } = await client.query({ query: OrganizationMembersQuery, variables: { id: organizationId } });
+    if (!data) return null;
+    return data.organization.members
+      .filter((m) => m.user.id === viewerId)
+      .map((m) => ({ role: m.role, projectId: m.project?.id ?? null }));
+  } catch (error) {
+    // FORBIDDEN: a project-only member. Anything else: also unknown; the probe decides.
+    if (CombinedGraphQLErrors.is(error)) return null;
+    throw error;
+  }
 }
 
 async function probe(projectId: string): Promise<boolean> {

@@ -188,7 +188,7 @@ export const ProvisionMachineMutation = graphql(`
   }
 `);
 
-/** Who may create machines where: the viewer's memberships, read through organization members. */
+/** Who may create machines where: the viewer and the projects it can see. */
 export const MachinePermissionsQuery = graphql(`
   query MachinePermissions {
     viewer {
@@ -207,20 +207,26 @@ export const MachinePermissionsQuery = graphql(`
         }
       }
     }
-    organizations(first: 100) {
-      edges {
-        node {
+  }
+`);
+
+/**
+ * An organization's members, to find the viewer's own roles. Asked per organization: members needs
+ * Organization.Audit there, which project-only members lack (FORBIDDEN), and the field is non-null,
+ * so one refusal would null a whole organizations list.
+ */
+export const OrganizationMembersQuery = graphql(`
+  query OrganizationMembers($id: ID!) {
+    organization(id: $id) {
+      id
+      members {
+        id
+        role
+        user {
           id
-          members {
-            id
-            role
-            user {
-              id
-            }
-            project {
-              id
-            }
-          }
+        }
+        project {
+          id
         }
       }
     }
