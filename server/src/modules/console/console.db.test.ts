@@ -357,6 +357,62 @@ describe.skipIf(postgresUnavailable())('consoles through the platform proxy', ()
     term.ws.close();
   });
 
+  it("reaches a TLS cluster through the cluster's pinned fingerprint, and refuses one whose certificate does not match", async () => {
+    const tls = await createPveSimulator({ seed: 12, timeFactor: 0.1, port: 0, tls: true });
+    try {
+      const admin = await api.user({ admin: true });
+      const token = tls.credentials.tokens.full;
+      const em = api.db.orm.em.fork();
+      const [vmid] = tls.control.addGuests(1, { running: true, type: 'lxc' }) as [number];
+      const g = tls.state.guests.find((x) => x.vmid === vmid)!;
+      const ids: string[] = [];
+      for (const [name, fingerprint] of [
+        ['tls-pinned', tls.tls!.fingerprint],
+        ['tls-wrong', tls.tls!.fingerprint.replace(/^[0-9A-F]{2}/i, (h) => (h.toUpperCase() === 'AA' ? 'BB' : 'AA'))],
+      ] as const) {
+        const { createCluster } = await api.ok(
+          `mutation($input: CreateClusterInput!) { createCluster(input: $input) { id } }`,
+          {
+            input: {
+              name,
+              apiUrl: tls.url,
+              tokenId: token.tokenid,
+              tokenSecret: token.secret,
+              tlsFingerprint: fingerprint,
+            },
+          },
+          admin.token,
+        );
+        const node = em.create(Node, { cluster: createCluster.id, name: g.node, status: 'online' });
+        const m = em.create(Machine, {
+          name: `${name}-ct`,
+          kind: MachineKind.LXC,
+          project: project.id,
+          owner: owner.user.id,
+          cluster: createCluster.id,
+          node,
+          vmid,
+          template: machines.ct.template.id,
+          status: MachineStatus.RUNNING,
+          cores: 1,
+          memoryMiB: 512,
+          diskGiB: 4,
+        });
+        ids.push(m.id);
+      }
+      await em.flush();
+      const { openConsole } = await api.ok(OPEN, { machineId: ids[0], kind: 'TERMINAL' }, owner.token);
+      const term = await connect(openConsole.path, owner.token);
+      expect(await term.until(/# $/)).toContain('root@');
+      term.ws.close();
+      const wrong = await api.gql(OPEN, { machineId: ids[1], kind: 'TERMINAL' }, owner.token);
+      expect(wrong.errors?.[0]?.extensions?.code).toBeDefined();
+      expect(wrong.data?.openConsole ?? null).toBeNull();
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('keeps graphql-ws on /graphql and answers 404 for other upgrade paths', async () => {
     expect(await refusal(connect('/elsewhere', owner.token))).toMatchObject({ status: 404 });
     const gql = new WebSocket(wsUrl('/graphql'), 'graphql-transport-ws');
