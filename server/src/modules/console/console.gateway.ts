@@ -251,7 +251,8 @@ async function openUpstream(
       ws.once('unexpected-response', (_req, res) =>
         reject(new RfbError(`Proxmox refused the console socket: ${res.statusCode} ${res.statusMessage ?? ''}`.trim())),
       );
-      ws.once('error', (e) => reject(new RfbError(`the console socket to Proxmox failed: ${e.message}`)));
+      // Transport errors name hosts and addresses: logged, never shown (userMessage makes them generic).
+      ws.once('error', (e) => reject(new Error(`the console socket to Proxmox failed: ${e.message}`, { cause: e })));
     });
   } catch (err) {
     ws.terminate();
