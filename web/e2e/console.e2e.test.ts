@@ -176,6 +176,18 @@ describe('consoles', () => {
     await page.getByRole('button', { name: 'Ctrl+Alt+Del' }).click();
     await expect.poll(async () => (await received()).slice(-3), { timeout: 10_000 }).toEqual([0xffe3, 0xffe9, 0xffff]);
 
+    // Full screen takes the screen's frame; clipboard text goes to the guest without breaking the session.
+    await page.getByRole('button', { name: 'Full screen' }).click();
+    await page.waitForFunction(() => document.fullscreenElement?.querySelector('canvas') != null);
+    await page.evaluate(() => document.exitFullscreen());
+    await page.getByLabel("Send text to the guest's clipboard").fill('from the clipboard');
+    await page.getByRole('button', { name: 'Send clipboard' }).click();
+    await page.getByRole('button', { name: 'Ctrl+Alt+Del' }).click();
+    await expect
+      .poll(async () => (await received()).length, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(keys.length + 6);
+    expect(await page.locator('[data-console-state]').getAttribute('data-console-state')).toBe('connected');
+
     // Reconnect opens a new one-time session and a new socket.
     const sockets = () => requested.filter((u) => new URL(u).pathname.startsWith('/console/')).length;
     const before = sockets();
