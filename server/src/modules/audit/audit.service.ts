@@ -111,23 +111,22 @@ export async function appendAudit(em: EntityManager, entries: AuditEntry[]): Pro
   return em.fork().transactional(async (tx) => {
     const conn = tx.getConnection();
     const ctx = tx.getTransactionContext();
+    // The lock in a statement of its own: under READ COMMITTED a statement's snapshot is taken when
+    // it starts, so only a statement begun after the lock is held sees the previous append's row.
     await conn.execute(`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`, [], 'all', ctx);
-    const last = await conn.execute<{ hash: string }[]>(
-      `select hash from audit_log order by id desc limit 1`,
+    // The head, and an id per entry reserved under the lock, so id order is chain order.
+    const head = await conn.execute<{ hash: string | null; ids: string[] }[]>(
+      `select (select hash from audit_log order by id desc limit 1) as hash,
+              array(select nextval('audit_log_id_seq')::text from generate_series(1, ${Number(entries.length)})) as ids`,
       [],
       'all',
       ctx,
     );
-    let prevHash = last[0]?.hash ?? GENESIS_HASH;
+    let prevHash = head[0]?.hash ?? GENESIS_HASH;
+    const ids = head[0]!.ids;
     const rows: AuditLog[] = [];
-    for (const entry of entries) {
-      const [next] = await conn.execute<{ id: string }[]>(
-        `select nextval('audit_log_id_seq')::text as id`,
-        [],
-        'all',
-        ctx,
-      );
-      const id = next!.id;
+    for (const [i, entry] of entries.entries()) {
+      const id = ids[i]!;
       // Millisecond precision, as the column stores it, so the hash recomputes from the stored row.
       const at = new Date();
       const content: HashedContent = {

@@ -106,8 +106,9 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
     expect(ref).toBe(`clusters/${createCluster.id}/api-token`);
     expect((await secrets.read(ref))?.data).toEqual({ secret: given.tokenSecret });
 
-    // The search itself works: the (public) token id and the reference are found.
-    expect(await rowsContaining(given.name)).toEqual({ cluster: 1 });
+    // The search itself works: the (public) token id and the reference are found. The name is also
+    // in the audit row of createCluster (its arguments, with tokenSecret redacted).
+    expect(await rowsContaining(given.name)).toEqual({ cluster: 1, audit_log: 1 });
     expect((await rowsContaining(ref)).cluster).toBe(1);
     // Neither the secret nor its bytes (as a bytea's hex text) are in any table.
     expect(await rowsContaining(given.tokenSecret)).toEqual({});
