@@ -221,6 +221,57 @@ async function signInAs(page: Page, userEmail: string, userPassword: string): Pr
   await page.waitForURL((url) => url.pathname === '/');
 }
 
+describe('machine lifecycle', () => {
+  test('a container is stopped, started and deleted from its page', { timeout: 240_000 }, async () => {
+    session = await launch();
+    const { page } = session;
+    await signIn(page);
+    const name = `e2e-life-${Date.now().toString(36)}`;
+
+    // Created through the API: the wizard has its own tests.
+    const { projects } = await gql(session, `{ projects(first: 5) { edges { node { id } } } }`);
+    const { templates } = await gql(session, `{ templates(kind: LXC) { id name } }`);
+    const { provisionMachine } = await gql(
+      session,
+      `mutation ($input: ProvisionMachineInput!) { provisionMachine(input: $input) { machine { id } job { id } } }`,
+      {
+        input: {
+          name,
+          projectId: projects.edges[0].node.id,
+          templateId: templates.find((t: Json) => t.name === 'Debian 12 container').id,
+        },
+      },
+    );
+    // The machine page follows the provision job itself until it ends.
+    await page.goto(`/machines/${provisionMachine.machine.id}`);
+    await page.locator('main h1 + [data-status="RUNNING"]').waitFor({ timeout: 120_000 });
+
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.locator('main h1 + [data-status="STOPPED"]').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Start', exact: true }).waitFor();
+    await screenshotBoth(session, 'machine-page-stopped');
+
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await page.locator('main h1 + [data-status="RUNNING"]').waitFor({ timeout: 60_000 });
+
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
+    await dialog.waitFor();
+    const confirm = dialog.getByRole('button', { name: `Delete ${name}` });
+    await expect(confirm.isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel(`Type ${name} to confirm`).fill(name);
+    await screenshotBoth(session, 'machine-delete-confirm');
+    await confirm.click();
+    // The page follows the delete job, then returns to the list, where the machine is gone.
+    await page.waitForURL((url) => url.pathname === '/machines', { timeout: 120_000 });
+    await page.getByRole('heading', { name: 'Machines', level: 1 }).waitFor();
+    await page.getByRole('table').or(page.getByText('No machines yet.')).first().waitFor();
+    await expect(page.getByRole('link', { name }).count()).resolves.toBe(0);
+
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
+  });
+});
+
 describe('who may create machines', () => {
   test(
     'viewers get no create button, whether their role is read from the members or probed; operators do',

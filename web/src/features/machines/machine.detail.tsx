@@ -35,6 +35,10 @@ export function MachineDetail({ machineRef, jobsRef, operableProjectIds }: Props
   const jobs = jobsData.jobs.edges.map(({ node }) => node);
   const activeJob = jobs.find((job) => ACTIVE_JOB.has(job.status));
 
+  // While it is being deleted the machine may vanish at any moment: asking for it again would answer
+  // NOT_FOUND and replace the page (and the delete job's progress) with an error.
+  const deleting = activeJob?.kind === 'delete';
+
   function refresh() {
     // In a transition: the page keeps showing what it has until the new answers arrive.
     startTransition(async () => {
@@ -51,7 +55,7 @@ export function MachineDetail({ machineRef, jobsRef, operableProjectIds }: Props
   // A status that changes by itself (provisioning, deleting) is watched until it settles.
   const transitional = TRANSITIONAL.has(machine.status);
   useEffect(() => {
-    if (!transitional || activeJob) return;
+    if (!transitional || activeJob || machine.status === 'DELETING') return;
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') refresh();
     }, POLL_MS);
@@ -77,7 +81,7 @@ export function MachineDetail({ machineRef, jobsRef, operableProjectIds }: Props
       <MachineEventsListener
         projectIds={[machine.project.id]}
         onEvent={(event) => {
-          if (event.machineId === machine.id && !event.deleted) refresh();
+          if (event.machineId === machine.id && !event.deleted && !deleting) refresh();
         }}
       />
       {operableProjectIds.includes(machine.project.id) && (
