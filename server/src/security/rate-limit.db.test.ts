@@ -2,7 +2,9 @@
 // limits as a client meets them over HTTP (sign-in per account and per address, operations per
 // user and per API token), with X-Forwarded-For believed for one hop.
 import { randomBytes } from 'node:crypto';
+import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiToken } from '../auth/session.js';
 import { ApiToken } from '../modules/api-token/api-token.entity.js';
@@ -206,5 +208,36 @@ describe.skipIf(postgresUnavailable()).each(stores)('rate limits (%s store)', (_
     const refused = await post('{ viewer { id } }', {}, { authorization: `Bearer ${t.token}` });
     expect(refused.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
     expect((await post('{ viewer { id } }', {}, { authorization: `Bearer ${session}` })).errors).toBeUndefined();
+  });
+
+  it('limits operations on the WebSocket too', async () => {
+    const { token } = await api.user();
+    const client = createClient({
+      url: api.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+    const once = () =>
+      new Promise<{ errors?: GqlError[] }>((resolve) => {
+        client.subscribe(
+          { query: '{ viewer { id } }' },
+          {
+            next: (v) => resolve(v as { errors?: GqlError[] }),
+            error: (e) => resolve({ errors: e as GqlError[] }),
+            complete: () => undefined,
+          },
+        );
+      });
+    try {
+      for (let i = 0; i < 20; i++) expect((await once()).errors).toBeUndefined();
+      const refused = await once();
+      expect(refused.errors?.[0]?.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: expect.any(Number),
+      });
+    } finally {
+      await client.dispose();
+    }
   });
 });

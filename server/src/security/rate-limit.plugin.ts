@@ -9,6 +9,12 @@ import { Errors } from '../errors/domain-error.js';
 import type { Context } from '../graphql/context.js';
 import type { RateLimited, RateLimiter } from './rate-limit.js';
 
+/** A refusal as a GraphQLError for graphql-ws (no HTTP status there). */
+export function rateLimitError(limited: RateLimited): GraphQLError {
+  const domain = Errors.rateLimited(limited.what, limited.retryAfterSeconds);
+  return new GraphQLError(domain.message, { originalError: domain });
+}
+
 function refusal(limited: RateLimited): GraphQLError {
   const domain = Errors.rateLimited(limited.what, limited.retryAfterSeconds);
   return new GraphQLError(domain.message, {

@@ -1,6 +1,8 @@
 // Everything the API edge needs for hardening, built once by createApp: the operation limits (HTTP
 // and graphql-ws), the rate limiter and its store, and the Apollo plugins (rate limits, then the
 // audit log). app.ts wires these in place; this file decides what they are.
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { ExecutionArgs } from 'graphql';
@@ -11,7 +13,8 @@ import { auditPlugin } from '../modules/audit/audit.plugin.js';
 import { graphqlBodyErrors, queryLimitsMiddleware } from './http-guard.js';
 import { createOperationGuard, type OperationGuard } from './query-limits.js';
 import { createRateLimitStore, RateLimiter, type RateLimitSettings, type RateLimitStore } from './rate-limit.js';
-import { rateLimitPlugin } from './rate-limit.plugin.js';
+import { rateLimitError, rateLimitPlugin } from './rate-limit.plugin.js';
+import { SESSION_COOKIE } from '../auth/session.js';
 
 export interface Security {
   guard: OperationGuard;
@@ -26,8 +29,28 @@ export interface Security {
     ctx: unknown,
     id: string,
     payload: { query: unknown; operationName?: string | null; variables?: Record<string, unknown> | null },
-  ) => ExecutionArgs | readonly GraphQLError[];
+  ) => Promise<ExecutionArgs | readonly GraphQLError[]>;
   close(): Promise<void>;
+}
+
+interface SocketContext {
+  connectionParams?: Readonly<Record<string, unknown>>;
+  extra: { request: IncomingMessage };
+}
+
+/**
+ * Who a WebSocket operation counts against: its credential (hashed; the socket authenticates per
+ * operation, after this) or, anonymous, the address the first proxy hop reports, as `trust proxy`
+ * reads it for HTTP.
+ */
+function socketKey(ctx: SocketContext): string {
+  const auth = ctx.connectionParams?.authorization;
+  const cookie = ctx.extra.request.headers.cookie;
+  const credential = typeof auth === 'string' && auth ? auth : cookie?.includes(SESSION_COOKIE) ? cookie : null;
+  if (credential) return `api:socket:${createHash('sha256').update(credential).digest('hex').slice(0, 32)}`;
+  const forwarded = ctx.extra.request.headers['x-forwarded-for'];
+  const last = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').at(-1)?.trim();
+  return `api:ip:${last || ctx.extra.request.socket.remoteAddress || 'unknown'}`;
 }
 
 export function rateLimitSettings(config: Config): RateLimitSettings {
@@ -54,9 +77,11 @@ export function createSecurity(
     plugins: [rateLimitPlugin(limiter), auditPlugin(log)],
     httpGuard: queryLimitsMiddleware(guard.limits, formatError),
     httpErrors: graphqlBodyErrors,
-    onSubscribe: (schema) => (_ctx, _id, payload) => {
+    onSubscribe: (schema) => async (ctx, _id, payload) => {
       const prepared = guard.prepare(schema, payload.query, payload.operationName, payload.variables);
       if ('errors' in prepared) return prepared.errors;
+      const limited = await limiter.consume(socketKey(ctx as SocketContext), limiter.settings.api, 'requests');
+      if (limited) return [rateLimitError(limited)];
       return {
         schema,
         document: prepared.document,

@@ -43,7 +43,7 @@ const MAX_DEPTH = 5;
 export function redact(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') {
-    const clean = (value as string & { toWellFormed(): string }).toWellFormed().replace(/\u0000/g, '');
+    const clean = (value as string & { toWellFormed(): string }).toWellFormed().replaceAll('\u0000', '');
     return clean.length > MAX_STRING ? `${clean.slice(0, MAX_STRING)}…` : clean;
   }
   if (typeof value === 'boolean') return value;
