@@ -242,6 +242,9 @@ export function clusterRoutes(r: Router) {
       const start = req.params.int('start') ?? 0;
       const limit = req.params.int('limit') ?? 50;
       const lines = t.log.map((text, i) => ({ n: i + 1, t: text }));
+      // pve-common's dump_logfile_by_filehandle answers an empty log with a placeholder line
+      // ("HACK: ExtJS store.guaranteeRange() does not like empty array").
+      if (lines.length === 0 && start === 0) return new Paged([{ n: 1, t: 'no content' }], 1);
       return new Paged(lines.slice(start, start + limit), lines.length);
     },
     { paged: true },
