@@ -17,20 +17,23 @@ afterEach(async () => {
 const colorScheme = (page: Page) =>
   page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'));
 
-/** Saves `<name>-light.png` and `<name>-dark.png` of the page as it is, switching with the shell's toggle. */
+/**
+ * Saves `<name>-light.png` and `<name>-dark.png` of the page as it is, switching with the shell's toggle
+ * (clicked by event, so an open modal's overlay does not take the click and close the modal).
+ */
 async function screenshotBoth(current: BrowserSession, name: string): Promise<void> {
   const { page } = current;
   const toggle = page.getByRole('button', { name: 'Toggle colour scheme' });
   const first = await colorScheme(page);
   await current.screenshot(`${name}-${first}`);
-  await toggle.click();
+  await toggle.dispatchEvent('click');
   const second = first === 'dark' ? 'light' : 'dark';
   await page.waitForFunction(
     (scheme) => document.documentElement.getAttribute('data-mantine-color-scheme') === scheme,
     second,
   );
   await current.screenshot(`${name}-${second}`);
-  await toggle.click();
+  await toggle.dispatchEvent('click');
   await page.waitForFunction(
     (scheme) => document.documentElement.getAttribute('data-mantine-color-scheme') === scheme,
     first,
