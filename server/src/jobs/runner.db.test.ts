@@ -59,9 +59,9 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
   };
 
   async function submit(params: Record<string, unknown>, idempotencyKey?: string) {
-    return api.db.orm.em.fork().transactional((em) =>
-      createJobInTransaction(em, api.jobs, { kind: 'test.steps', project, requestedBy: owner.user, params, idempotencyKey }),
-    );
+    const em = api.db.orm.em.fork();
+    const job = { kind: 'test.steps', project, requestedBy: owner.user, params, idempotencyKey };
+    return em.transactional((tx) => createJobInTransaction(tx, api.jobs, job));
   }
 
   function follow(jobId: string, client = ws): Promise<Progress[]> {

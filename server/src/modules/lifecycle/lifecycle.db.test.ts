@@ -76,7 +76,7 @@ describe.skipIf(postgresUnavailable())('machine lifecycle on the Proxmox VE simu
   /** Runs a lifecycle mutation and follows its job to the end; fails unless it succeeded. */
   const run = async (mutation: string, input: Record<string, unknown>) => {
     const data = await api.ok(mutation, { input }, admin.token);
-    const job = Object.values(data)[0] as { id: string; kind: string; status: string };
+    const job = Object.values(data)[0] as { id: string; kind: string; status: string; params: Record<string, unknown> };
     expect(job.status).toBe('QUEUED');
     const progress = await follow(job.id);
     expect(progress.at(-1), JSON.stringify(progress.filter((e) => e.status === 'failed'))).toMatchObject({
