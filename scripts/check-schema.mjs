@@ -36,7 +36,9 @@ if (existsSync('codegen.ts')) {
   }
 }
 if (problems.length) {
-  console.error(`Generated files are stale:\n- ${problems.join('\n- ')}\nRun \`npm run gen:schema\` and commit the result.`);
+  console.error(
+    `Generated files are stale:\n- ${problems.join('\n- ')}\nRun \`npm run gen:schema\` and commit the result.`,
+  );
   process.exit(1);
 }
 console.log('schema and generated client types are up to date');

@@ -14,7 +14,11 @@ const apiUrl = `http://${host}:${apiPort}`;
 
 const children = [];
 function run(name, args, env, cwd = root) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping the platform.`);
@@ -32,7 +36,9 @@ function stop(code = 0) {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   const deadline = setTimeout(() => process.exit(code), 10_000);
   deadline.unref();
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() =>
+    process.exit(code),
+  );
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
@@ -59,9 +65,20 @@ for (const built of ['server/dist/main.js', 'web/.next/BUILD_ID']) {
   }
 }
 
-run('API', ['server/dist/main.js'], { PORT: apiPort, HOST: host, DATA_DIR: dataDir, NODE_ENV: process.env.NODE_ENV ?? 'production', GRAPHQL_INTROSPECTION: process.env.GRAPHQL_INTROSPECTION ?? 'true' });
+run('API', ['server/dist/main.js'], {
+  PORT: apiPort,
+  HOST: host,
+  DATA_DIR: dataDir,
+  NODE_ENV: process.env.NODE_ENV ?? 'production',
+  GRAPHQL_INTROSPECTION: process.env.GRAPHQL_INTROSPECTION ?? 'true',
+});
 await waitFor(`${apiUrl}/readyz`, 'The API');
-run('web', [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', webPort, '-H', host], { API_URL: apiUrl }, path.join(root, 'web'));
+run(
+  'web',
+  [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', webPort, '-H', host],
+  { API_URL: apiUrl },
+  path.join(root, 'web'),
+);
 await waitFor(`http://${host}:${webPort}/sign-in`, 'The web app');
 if (!stopping) {
   const passwordFile = path.join(dataDir, 'initial-admin-password');

@@ -1,7 +1,10 @@
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { sourceResolve, swcPlugin } from '../vitest.shared.js';
 
-const base = (name: string, test: NonNullable<TestProjectInlineConfiguration['test']>): TestProjectInlineConfiguration => ({
+const base = (
+  name: string,
+  test: NonNullable<TestProjectInlineConfiguration['test']>,
+): TestProjectInlineConfiguration => ({
   plugins: [swcPlugin()],
   resolve: sourceResolve,
   test: {
@@ -27,4 +30,9 @@ export const dbProject = (db: 'postgres' | 'pglite') =>
   });
 
 /** Unit tests: everything else in server/. */
-export default defineConfig(base('server', { include: ['src/**/*.test.ts'], exclude: ['src/**/*.db.test.ts', 'src/**/*.pg.test.ts', '**/node_modules/**'] }));
+export default defineConfig(
+  base('server', {
+    include: ['src/**/*.test.ts'],
+    exclude: ['src/**/*.db.test.ts', 'src/**/*.pg.test.ts', '**/node_modules/**'],
+  }),
+);

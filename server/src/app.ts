@@ -92,7 +92,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         const auth = ctx.connectionParams?.authorization;
         const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : null;
         const cookies = parseCookies(ctx.extra.request.headers.cookie);
-        const viewer = await authenticate(em, services.sessionKeys, { bearer, cookie: cookies[SESSION_COOKIE] ?? null });
+        const viewer = await authenticate(em, services.sessionKeys, {
+          bearer,
+          cookie: cookies[SESSION_COOKIE] ?? null,
+        });
         return makeContext({ em, viewer, services, log });
       },
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors),

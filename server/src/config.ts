@@ -18,7 +18,11 @@ export const configSchema = z.object({
   REDIS_URL: optionalUrl,
   /** Signing key for session tokens (base64 of 32 bytes). Generated into DATA_DIR/session.key when absent. */
   SESSION_SECRET: z.string().min(43).optional(),
-  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(8 * 3600),
   /** The first platform administrator, created at start when no user exists yet. */
   ADMIN_EMAIL: z.string().email().default('admin@example.com'),
   ADMIN_PASSWORD: z.string().min(12).optional(),

@@ -21,7 +21,14 @@ const freePort = () =>
 
 async function start(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: password, LOG_LEVEL: 'warn', PVE_SIMULATOR: 'false' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      ADMIN_PASSWORD: password,
+      LOG_LEVEL: 'warn',
+      PVE_SIMULATOR: 'false',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 240; i++) {
@@ -59,7 +66,11 @@ describe('the API process in embedded mode', () => {
     let api = await start(port);
     const signIn = `mutation { signIn(input: { email: "admin@example.com", password: "${password}" }) { accessToken } }`;
     let token = (await gql(port, signIn)).data.signIn.accessToken as string;
-    const created = await gql(port, 'mutation { createOrganization(input: { name: "Kept", slug: "kept" }) { id } }', token);
+    const created = await gql(
+      port,
+      'mutation { createOrganization(input: { name: "Kept", slug: "kept" }) { id } }',
+      token,
+    );
     expect(created.errors).toBeUndefined();
     expect(await stop(api)).toBe(0);
 

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
     url: config.DATABASE_URL ?? embedded!.url,
     poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE,
   });
-  log.info({ database: embedded ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'PostgreSQL (DATABASE_URL)' }, 'database ready');
+  log.info(
+    { database: embedded ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'PostgreSQL (DATABASE_URL)' },
+    'database ready',
+  );
   // Vault when VAULT_ADDR is set (never a silent fallback), else the local encrypted store.
   const secrets = await createSecretStore(
     parseSecretsConfig({ SECRETS_KEY_FILE: path.join(config.DATA_DIR, 'secrets.key'), ...process.env }),
@@ -39,10 +42,29 @@ async function main(): Promise<void> {
   await bootstrap(orm, config, log, { demo: embedded !== null });
   const pubsub = config.REDIS_URL ? await createRedisPubSub(config.REDIS_URL) : createInProcessPubSub();
   const jobs = await JobQueue.start({ url: config.DATABASE_URL ?? embedded!.url, poolSize: embedded ? 1 : 4, log });
-  const app = await createApp(config, { orm, log, secrets, pubsub, jobs, sessionSecret: sessionKey.key.toString('base64') });
+  const app = await createApp(config, {
+    orm,
+    log,
+    secrets,
+    pubsub,
+    jobs,
+    sessionSecret: sessionKey.key.toString('base64'),
+  });
   // Embedded mode also runs the Proxmox VE simulator and the job worker in this process.
-  const demo = embedded && config.PVE_SIMULATOR !== false ? await startDemoCluster(orm, secrets, config.DATA_DIR, log) : null;
-  const worker = embedded || config.WORKER_IN_PROCESS ? await startWorker({ orm, jobs, pubsub, secrets, log, concurrency: config.WORKER_CONCURRENCY, reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000 }) : null;
+  const demo =
+    embedded && config.PVE_SIMULATOR !== false ? await startDemoCluster(orm, secrets, config.DATA_DIR, log) : null;
+  const worker =
+    embedded || config.WORKER_IN_PROCESS
+      ? await startWorker({
+          orm,
+          jobs,
+          pubsub,
+          secrets,
+          log,
+          concurrency: config.WORKER_CONCURRENCY,
+          reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+        })
+      : null;
   const address = await app.listen(config.PORT);
   log.info({ url: `http://${address.address}:${address.port}/graphql` }, 'API listening');
 

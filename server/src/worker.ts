@@ -13,8 +13,12 @@ import { startWorker } from './worker/start-worker.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'worker');
-  if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL is required for a separate worker (npm start runs one inside the API in embedded mode).');
-  if (!config.REDIS_URL) log.warn('REDIS_URL is not set: job progress reaches subscribers only through the database, not live.');
+  if (!config.DATABASE_URL)
+    throw new ConfigError(
+      'DATABASE_URL is required for a separate worker (npm start runs one inside the API in embedded mode).',
+    );
+  if (!config.REDIS_URL)
+    log.warn('REDIS_URL is not set: job progress reaches subscribers only through the database, not live.');
   const orm = await openOrm({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const secrets = await createSecretStore(parseSecretsConfig(process.env), { sql: sqlClientFromOrm(orm), logger: log });
   const pubsub = config.REDIS_URL ? await createRedisPubSub(config.REDIS_URL) : createInProcessPubSub();

@@ -26,7 +26,8 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.E2E_BASE_URL) return async () => undefined;
   for (const built of ['server/dist/main.js', 'web/.next/BUILD_ID']) {
-    if (!existsSync(path.join(root, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`);
+    if (!existsSync(path.join(root, built)))
+      throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`);
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pvepaas-e2e-'));
   const password = randomBytes(12).toString('base64url');

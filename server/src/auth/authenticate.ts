@@ -26,7 +26,10 @@ export async function authenticate(em: EntityManager, keys: SessionKeys, creds: 
     user = token.user;
     scopes = new Set(token.scopes);
     // Recorded without waiting: a failed write of lastUsedAt must not fail the request.
-    void em.fork().nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    void em
+      .fork()
+      .nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: new Date() })
+      .catch(() => undefined);
   } else {
     const userId = await keys.verify(raw);
     if (userId) user = await em.findOne(User, { id: userId });

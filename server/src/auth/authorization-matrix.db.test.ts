@@ -31,7 +31,8 @@ function sample(type: GraphQLInputType, depth = 0): unknown {
     if (depth > 4) return {};
     const out: Record<string, unknown> = {};
     for (const field of Object.values(type.getFields())) {
-      if (isNonNullType(field.type) && field.defaultValue === undefined) out[field.name] = sample(field.type, depth + 1);
+      if (isNonNullType(field.type) && field.defaultValue === undefined)
+        out[field.name] = sample(field.type, depth + 1);
     }
     return out;
   }
@@ -68,50 +69,67 @@ function operation(kind: 'query' | 'mutation' | 'subscription', field: GraphQLFi
   };
 }
 
-describe.skipIf(postgresUnavailable())('authorisation matrix generated from the schema: anonymous callers', async () => {
-  const schema = await buildApiSchema(createInProcessPubSub());
-  const fields = (type: GraphQLObjectType | null | undefined) => Object.values(type?.getFields() ?? {});
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api?.close());
+describe.skipIf(postgresUnavailable())(
+  'authorisation matrix generated from the schema: anonymous callers',
+  async () => {
+    const schema = await buildApiSchema(createInProcessPubSub());
+    const fields = (type: GraphQLObjectType | null | undefined) => Object.values(type?.getFields() ?? {});
+    let api: TestApi;
+    beforeAll(async () => {
+      api = await startTestApi();
+    });
+    afterAll(() => api?.close());
 
-  const http = [
-    ...fields(schema.getQueryType()).map((f) => ['query', f] as const),
-    ...fields(schema.getMutationType()).map((f) => ['mutation', f] as const),
-  ].filter(([, f]) => !PUBLIC_OPERATIONS.has(f.name));
+    const http = [
+      ...fields(schema.getQueryType()).map((f) => ['query', f] as const),
+      ...fields(schema.getMutationType()).map((f) => ['mutation', f] as const),
+    ].filter(([, f]) => !PUBLIC_OPERATIONS.has(f.name));
 
-  it('covers a real set of operations', () => {
-    expect(http.length).toBeGreaterThan(30);
-  });
+    it('covers a real set of operations', () => {
+      expect(http.length).toBeGreaterThan(30);
+    });
 
-  it.each(http.map(([kind, f]) => [`${kind} ${f.name}`, kind, f] as const))('%s is refused with UNAUTHENTICATED', async (_name, kind, field) => {
-    const { query, variables } = operation(kind, field);
-    const res = await api.gql(query, variables);
-    expect(res.errors?.[0]?.extensions?.code, `${query}\n${JSON.stringify(res)}`).toBe('UNAUTHENTICATED');
-    expect(res.data?.[field.name as never] ?? null).toBeNull();
-  });
+    it.each(http.map(([kind, f]) => [`${kind} ${f.name}`, kind, f] as const))(
+      '%s is refused with UNAUTHENTICATED',
+      async (_name, kind, field) => {
+        const { query, variables } = operation(kind, field);
+        const res = await api.gql(query, variables);
+        expect(res.errors?.[0]?.extensions?.code, `${query}\n${JSON.stringify(res)}`).toBe('UNAUTHENTICATED');
+        expect(res.data?.[field.name as never] ?? null).toBeNull();
+      },
+    );
 
-  const subscriptions = fields(schema.getSubscriptionType());
-  it.each(subscriptions.map((f) => [f.name, f] as const))('subscription %s is refused with UNAUTHENTICATED over graphql-ws', async (_name, field) => {
-    const { query, variables } = operation('subscription', field);
-    const client = createClient({ url: api.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
-    try {
-      const errors = await new Promise<unknown>((resolve) => {
-        client.subscribe(
-          { query, variables },
-          { next: (m) => resolve(m.errors), error: (e) => resolve(e), complete: () => resolve('completed without an error') },
-        );
-      });
-      expect(JSON.stringify(errors)).toContain('UNAUTHENTICATED');
-    } finally {
-      await client.dispose();
-    }
-  });
+    const subscriptions = fields(schema.getSubscriptionType());
+    it.each(subscriptions.map((f) => [f.name, f] as const))(
+      'subscription %s is refused with UNAUTHENTICATED over graphql-ws',
+      async (_name, field) => {
+        const { query, variables } = operation('subscription', field);
+        const client = createClient({
+          url: api.url.replace('http', 'ws') + '/graphql',
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+        });
+        try {
+          const errors = await new Promise<unknown>((resolve) => {
+            client.subscribe(
+              { query, variables },
+              {
+                next: (m) => resolve(m.errors),
+                error: (e) => resolve(e),
+                complete: () => resolve('completed without an error'),
+              },
+            );
+          });
+          expect(JSON.stringify(errors)).toContain('UNAUTHENTICATED');
+        } finally {
+          await client.dispose();
+        }
+      },
+    );
 
-  it('lets the public operations through', async () => {
-    const res = await api.gql('{ viewer { id } }');
-    expect(res).toEqual({ data: { viewer: null } });
-  });
-});
+    it('lets the public operations through', async () => {
+      const res = await api.gql('{ viewer { id } }');
+      expect(res).toEqual({ data: { viewer: null } });
+    });
+  },
+);

@@ -13,9 +13,34 @@ import { MachineKind, Template } from '../modules/template/template.entity.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
 const DEMO_TEMPLATES = [
-  { name: 'Debian 12', kind: MachineKind.VM, os: 'debian-12', sourceVmid: 9000, defaultCores: 2, defaultMemoryMiB: 2048, defaultDiskGiB: 10 },
-  { name: 'Ubuntu 24.04', kind: MachineKind.VM, os: 'ubuntu-24.04', sourceVmid: 9001, defaultCores: 2, defaultMemoryMiB: 2048, defaultDiskGiB: 10 },
-  { name: 'Windows 11', kind: MachineKind.VM, os: 'windows-11', sourceVmid: 9002, defaultCores: 4, defaultMemoryMiB: 8192, defaultDiskGiB: 64, cloudInit: false },
+  {
+    name: 'Debian 12',
+    kind: MachineKind.VM,
+    os: 'debian-12',
+    sourceVmid: 9000,
+    defaultCores: 2,
+    defaultMemoryMiB: 2048,
+    defaultDiskGiB: 10,
+  },
+  {
+    name: 'Ubuntu 24.04',
+    kind: MachineKind.VM,
+    os: 'ubuntu-24.04',
+    sourceVmid: 9001,
+    defaultCores: 2,
+    defaultMemoryMiB: 2048,
+    defaultDiskGiB: 10,
+  },
+  {
+    name: 'Windows 11',
+    kind: MachineKind.VM,
+    os: 'windows-11',
+    sourceVmid: 9002,
+    defaultCores: 4,
+    defaultMemoryMiB: 8192,
+    defaultDiskGiB: 64,
+    cloudInit: false,
+  },
   {
     name: 'Debian 12 container',
     kind: MachineKind.LXC,
@@ -27,7 +52,12 @@ const DEMO_TEMPLATES = [
   },
 ];
 
-export async function startDemoCluster(orm: MikroORM, secrets: SecretStore, dataDir: string, log: Logger): Promise<PveSimulator> {
+export async function startDemoCluster(
+  orm: MikroORM,
+  secrets: SecretStore,
+  dataDir: string,
+  log: Logger,
+): Promise<PveSimulator> {
   const sim = await createPveSimulator({
     port: 0,
     tls: false,
@@ -43,7 +73,13 @@ export async function startDemoCluster(orm: MikroORM, secrets: SecretStore, data
     cluster = em.create(Cluster, { name: 'demo', apiUrl: sim.url, tokenId: token.tokenid, tokenSecretRef: '' });
     cluster.tokenSecretRef = `clusters/${cluster.id}/api-token`;
     for (const t of DEMO_TEMPLATES) em.create(Template, { cluster, description: 'Demo cluster template.', ...t });
-    em.create(StorageConfiguration, { cluster, name: 'local-lvm', storageId: 'local-lvm', type: 'lvmthin', shared: false });
+    em.create(StorageConfiguration, {
+      cluster,
+      name: 'local-lvm',
+      storageId: 'local-lvm',
+      type: 'lvmthin',
+      shared: false,
+    });
     em.create(StorageConfiguration, { cluster, name: 'ceph', storageId: 'ceph-vm', type: 'rbd', shared: true });
     for (const project of await em.find(Project, {})) {
       em.create(NetworkConfiguration, { project, name: 'default', bridge: 'vmbr0', firewall: true });

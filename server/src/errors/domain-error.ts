@@ -25,17 +25,20 @@ export class DomainError extends Error {
 
 /** Message factories, so every message says what went wrong and what to do, in one place. */
 export const Errors = {
-  invalid: (field: string, problem: string) =>
-    new DomainError('BAD_USER_INPUT', `${field}: ${problem}`, { field }),
+  invalid: (field: string, problem: string) => new DomainError('BAD_USER_INPUT', `${field}: ${problem}`, { field }),
   notFound: (entity: string, id: string) =>
     new DomainError('NOT_FOUND', `${entity} ${id} does not exist or is not visible to you.`, { entity, id }),
   conflict: (what: string, hint: string) => new DomainError('CONFLICT', `${what} ${hint}`),
   unauthenticated: () =>
     new DomainError('UNAUTHENTICATED', 'Sign in first: this operation needs a session or an API token.'),
   forbidden: (privilege: string, scope: string) =>
-    new DomainError('FORBIDDEN', `You lack ${privilege} on ${scope}; ask an administrator of it for a role that has it.`, {
-      privilege,
-    }),
+    new DomainError(
+      'FORBIDDEN',
+      `You lack ${privilege} on ${scope}; ask an administrator of it for a role that has it.`,
+      {
+        privilege,
+      },
+    ),
   badCredentials: () => new DomainError('UNAUTHENTICATED', 'Email or password is wrong.'),
   quotaExceeded: (limit: string, max: number, used: number, requested: number) =>
     new DomainError(
@@ -44,12 +47,15 @@ export const Errors = {
       { limit, max, used, requested },
     ),
   rateLimited: (what: string, retryAfterSeconds: number) =>
-    new DomainError(
-      'RATE_LIMITED',
-      `Too many ${what}; try again in ${retryAfterSeconds} s.`,
-      { limit: what, retryAfterSeconds },
-    ),
-  queryLimit: (limit: 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens' | 'characters', max: number, actual: number) =>
+    new DomainError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s.`, {
+      limit: what,
+      retryAfterSeconds,
+    }),
+  queryLimit: (
+    limit: 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens' | 'characters',
+    max: number,
+    actual: number,
+  ) =>
     new DomainError(
       'QUERY_LIMIT_EXCEEDED',
       `The operation's ${limit} is ${actual}, over the limit of ${max}; split it into smaller operations.`,

@@ -37,7 +37,10 @@ function firstError(errors: ValidationError[], path: string[]): { path: string; 
     if (e.constraints) {
       const message = Object.values(e.constraints)[0] ?? 'is invalid';
       // class-validator prefixes the property name; the path already names it.
-      return { path: here.join('.'), message: message.startsWith(e.property + ' ') ? message.slice(e.property.length + 1) : message };
+      return {
+        path: here.join('.'),
+        message: message.startsWith(e.property + ' ') ? message.slice(e.property.length + 1) : message,
+      };
     }
     const nested = firstError(e.children ?? [], here);
     if (nested) return nested;

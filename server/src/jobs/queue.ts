@@ -45,9 +45,11 @@ export class JobQueue {
     await boss.start();
     // A job whose worker dies is retried (resuming from its checkpoint); the retry limit bounds
     // a job that kills every worker that runs it.
-    await boss.createQueue(JOBS_QUEUE, { heartbeatSeconds: options.heartbeatSeconds ?? 10, retryLimit: 5, retryDelay: 1 }).catch((err: Error) => {
-      if (!/already exists/i.test(err.message)) throw err;
-    });
+    await boss
+      .createQueue(JOBS_QUEUE, { heartbeatSeconds: options.heartbeatSeconds ?? 10, retryLimit: 5, retryDelay: 1 })
+      .catch((err: Error) => {
+        if (!/already exists/i.test(err.message)) throw err;
+      });
     return new JobQueue(boss, options.log);
   }
 
@@ -57,10 +59,14 @@ export class JobQueue {
     if (!trx) throw new Error('enqueueInTransaction needs an open transaction');
     // Inside a knex transaction, acquireConnection returns the transaction's own connection.
     const connection = await trx.client.acquireConnection();
-    await this.boss.send(JOBS_QUEUE, { jobId }, {
-      singletonKey: jobId,
-      db: { executeSql: (text: string, values?: unknown[]) => connection.query(text, values) },
-    });
+    await this.boss.send(
+      JOBS_QUEUE,
+      { jobId },
+      {
+        singletonKey: jobId,
+        db: { executeSql: (text: string, values?: unknown[]) => connection.query(text, values) },
+      },
+    );
   }
 
   /** Enqueues outside any transaction (retries of failed jobs). */

@@ -33,7 +33,12 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
   const workflow: Workflow = {
     kind: 'test.steps',
     steps: [
-      { name: 'prepare', weight: 1, timeoutMs: 5000, run: async (ctx) => void (await ctx.log('preparing', { source: 'test' })) },
+      {
+        name: 'prepare',
+        weight: 1,
+        timeoutMs: 5000,
+        run: async (ctx) => void (await ctx.log('preparing', { source: 'test' })),
+      },
       {
         name: 'create',
         weight: 2,
@@ -70,7 +75,8 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
       client.subscribe<{ jobProgress: Progress }>(
         { query: SUBSCRIBE, variables: { jobId } },
         {
-          next: (msg) => (msg.errors ? reject(new Error(JSON.stringify(msg.errors))) : events.push(msg.data!.jobProgress)),
+          next: (msg) =>
+            msg.errors ? reject(new Error(JSON.stringify(msg.errors))) : events.push(msg.data!.jobProgress),
           error: (err) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
           complete: () => resolve(events),
         },
@@ -84,7 +90,11 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
     ({ project } = await api.org(owner.user, Role.OWNER));
     const log = createLogger('silent');
     await api.jobs.work(2, (jobId, signal) =>
-      runJob({ em: api.db.orm.em, pubsub: api.pubsub, log, workflows: new Map([[workflow.kind, workflow]]) }, jobId, signal),
+      runJob(
+        { em: api.db.orm.em, pubsub: api.pubsub, log, workflows: new Map([[workflow.kind, workflow]]) },
+        jobId,
+        signal,
+      ),
     );
     ws = createClient({
       url: api.url.replace('http', 'ws') + '/graphql',
@@ -130,10 +140,17 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
   it('rolls back what was done when a step fails, and says why', async () => {
     const { job } = await submit({ fail: true });
     const events = await follow(job.id);
-    expect(events.find((e) => e.status === 'failed')).toMatchObject({ step: 'finish', message: 'The clone task failed: storage full.', data: { code: 'PROXMOX_TASK_FAILED' } });
+    expect(events.find((e) => e.status === 'failed')).toMatchObject({
+      step: 'finish',
+      message: 'The clone task failed: storage full.',
+      data: { code: 'PROXMOX_TASK_FAILED' },
+    });
     expect(events.filter((e) => e.status === 'rolledBack').map((e) => e.step)).toEqual(['create']);
     expect(undone).toContain(`thing-${job.id}`);
-    expect(events.at(-1)).toMatchObject({ status: 'finished', data: { status: 'FAILED', code: 'PROXMOX_TASK_FAILED' } });
+    expect(events.at(-1)).toMatchObject({
+      status: 'finished',
+      data: { status: 'FAILED', code: 'PROXMOX_TASK_FAILED' },
+    });
     const stored = await api.db.orm.em.fork().findOneOrFail(Job, { id: job.id });
     expect(stored).toMatchObject({ status: JobStatus.FAILED, error: 'The clone task failed: storage full.' });
   });
@@ -147,7 +164,10 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
   it('records a skipped step with its reason', async () => {
     const { job } = await submit({ skip: true });
     const events = await follow(job.id);
-    expect(events.find((e) => e.status === 'skipped')).toMatchObject({ step: 'finish', message: 'Nothing to configure: no playbook for this template.' });
+    expect(events.find((e) => e.status === 'skipped')).toMatchObject({
+      step: 'finish',
+      message: 'Nothing to configure: no playbook for this template.',
+    });
     expect(events.at(-1)?.data).toMatchObject({ status: 'SUCCEEDED' });
   });
 
@@ -178,8 +198,17 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
   it('reads the job and its events over HTTP', async () => {
     const { job } = await submit({ n: 6 });
     await follow(job.id);
-    const data = await api.ok(`query($id: ID!) { job(id: $id) { kind status percent events { seq status } project { id } } }`, { id: job.id }, owner.token);
-    expect(data.job).toMatchObject({ kind: 'test.steps', status: 'SUCCEEDED', percent: 100, project: { id: project.id } });
+    const data = await api.ok(
+      `query($id: ID!) { job(id: $id) { kind status percent events { seq status } project { id } } }`,
+      { id: job.id },
+      owner.token,
+    );
+    expect(data.job).toMatchObject({
+      kind: 'test.steps',
+      status: 'SUCCEEDED',
+      percent: 100,
+      project: { id: project.id },
+    });
     expect(data.job.events.length).toBeGreaterThan(5);
   });
 });

@@ -66,19 +66,29 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
   if (!job || FINAL_STATES.has(job.status)) return;
   const workflow = deps.workflows.get(job.kind);
   const emit = (e: EventInput) => appendJobEvent(em, deps.pubsub, job.id, e);
-  const setState = async (patch: Partial<Pick<Job, 'status' | 'percent' | 'currentStep' | 'error' | 'startedAt' | 'finishedAt'>>) => {
+  const setState = async (
+    patch: Partial<Pick<Job, 'status' | 'percent' | 'currentStep' | 'error' | 'startedAt' | 'finishedAt'>>,
+  ) => {
     Object.assign(job, patch);
     await em.flush();
   };
   if (!workflow) {
-    await setState({ status: JobStatus.FAILED, error: `No workflow for job kind "${job.kind}".`, finishedAt: new Date() });
+    await setState({
+      status: JobStatus.FAILED,
+      error: `No workflow for job kind "${job.kind}".`,
+      finishedAt: new Date(),
+    });
     await emit({ step: 'job', status: 'finished', message: job.error ?? '', data: { status: JobStatus.FAILED } });
     return;
   }
   if (job.status === JobStatus.QUEUED) {
     // Conditional, so a cancelJob racing with this pickup is not overwritten: a job cancelled while
     // queued stays CANCELLING and ends before its first step.
-    await em.nativeUpdate(Job, { id: job.id, status: JobStatus.QUEUED }, { status: JobStatus.RUNNING, startedAt: new Date() });
+    await em.nativeUpdate(
+      Job,
+      { id: job.id, status: JobStatus.QUEUED },
+      { status: JobStatus.RUNNING, startedAt: new Date() },
+    );
     await em.refresh(job);
   }
 
@@ -152,7 +162,13 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
   if (!failure) {
     await setState({ status: JobStatus.SUCCEEDED, percent: 100, currentStep: null, finishedAt: new Date() });
     await workflow.onFinished?.(em, job, JobStatus.SUCCEEDED);
-    await emit({ step: 'job', status: 'finished', percent: 100, message: 'Done.', data: { status: JobStatus.SUCCEEDED } });
+    await emit({
+      step: 'job',
+      status: 'finished',
+      percent: 100,
+      message: 'Done.',
+      data: { status: JobStatus.SUCCEEDED },
+    });
     return;
   }
 
@@ -179,20 +195,37 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
       await emit({ step: step.name, status: 'rolledBack', message: `${step.name} undone` });
     } catch (err) {
       deps.log.error({ err, jobId, step: step.name }, 'undo failed');
-      await emit({ step: step.name, status: 'log', message: `Undo failed: ${(err as Error).message}`, data: { code: 'UNDO_FAILED' } });
+      await emit({
+        step: step.name,
+        status: 'log',
+        message: `Undo failed: ${(err as Error).message}`,
+        data: { code: 'UNDO_FAILED' },
+      });
     }
   }
-  const cancelled = failure.code === 'CANCELLED' || (failure.code === 'RESUMED' && failure.message === CANCELLED_MESSAGE);
+  const cancelled =
+    failure.code === 'CANCELLED' || (failure.code === 'RESUMED' && failure.message === CANCELLED_MESSAGE);
   const final = cancelled ? JobStatus.CANCELLED : JobStatus.FAILED;
   await setState({ status: final, error: failure.message, currentStep: null, finishedAt: new Date() });
   await workflow.onFinished?.(em, job, final);
-  await emit({ step: 'job', status: 'finished', message: failure.message, data: { status: final, code: failure.code } });
+  await emit({
+    step: 'job',
+    status: 'finished',
+    message: failure.message,
+    data: { status: final, code: failure.code },
+  });
 }
 
 function describeFailure(err: unknown, step: Step, timedOut: boolean): { code: string; message: string; step: string } {
-  if (timedOut) return { code: 'STEP_TIMEOUT', message: `Step ${step.name} did not finish within ${step.timeoutMs / 1000} s.`, step: step.name };
+  if (timedOut)
+    return {
+      code: 'STEP_TIMEOUT',
+      message: `Step ${step.name} did not finish within ${step.timeoutMs / 1000} s.`,
+      step: step.name,
+    };
   if (err instanceof StepError) return { code: err.code, message: err.message, step: step.name };
-  const code = typeof (err as { code?: unknown }).code === 'string' ? String((err as { code: string }).code) : 'INTERNAL';
+  const code =
+    typeof (err as { code?: unknown }).code === 'string' ? String((err as { code: string }).code) : 'INTERNAL';
   return { code, message: (err as Error).message ?? String(err), step: step.name };
 }
 

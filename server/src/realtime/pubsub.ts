@@ -20,9 +20,25 @@ export interface Topics {
     data: Record<string, unknown>;
   };
   /** Status, node and address changes of a project's machines; `id` is the project id. */
-  machineEvents: { machineId: string; projectId: string; status: string; node: string | null; ipAddresses: string[]; at: string };
+  machineEvents: {
+    machineId: string;
+    projectId: string;
+    status: string;
+    node: string | null;
+    ipAddresses: string[];
+    at: string;
+  };
   /** One metrics sample of a machine; `id` is the machine id. */
-  machineMetrics: { machineId: string; at: string; cpu: number; memoryBytes: number; netIn: number; netOut: number; diskRead: number; diskWrite: number };
+  machineMetrics: {
+    machineId: string;
+    at: string;
+    cpu: number;
+    memoryBytes: number;
+    netIn: number;
+    netOut: number;
+    diskRead: number;
+    diskWrite: number;
+  };
 }
 export type Topic = keyof Topics;
 
@@ -59,10 +75,14 @@ class EnginePubSub implements PubSub {
     const queue: Topics[T][] = [];
     let wake: (() => void) | null = null;
     let done = false;
-    const subId = await this.engine.subscribe(channel(topic, id, this.prefix), (payload: Topics[T]) => {
-      queue.push(payload);
-      wake?.();
-    }, {});
+    const subId = await this.engine.subscribe(
+      channel(topic, id, this.prefix),
+      (payload: Topics[T]) => {
+        queue.push(payload);
+        wake?.();
+      },
+      {},
+    );
     const engine = this.engine;
     const finish = async (): Promise<IteratorResult<Topics[T]>> => {
       if (!done) {

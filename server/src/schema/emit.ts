@@ -8,4 +8,7 @@ import { createInProcessPubSub } from '../realtime/pubsub.js';
 
 const target = process.argv[2] ?? new URL('../../../schema/schema.graphql', import.meta.url).pathname;
 const schema = lexicographicSortSchema(await buildApiSchema(createInProcessPubSub()));
-await writeFile(target, `# Generated from the server's type-graphql classes by \`npm run gen:schema\`. Do not edit.\n\n${printSchema(schema)}\n`);
+await writeFile(
+  target,
+  `# Generated from the server's type-graphql classes by \`npm run gen:schema\`. Do not edit.\n\n${printSchema(schema)}\n`,
+);

@@ -34,7 +34,11 @@ export interface TestApi {
   app: App;
   pubsub: PubSub;
   jobs: JobQueue;
-  gql<T = Record<string, Json>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  gql<T = Record<string, Json>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GqlResult<T>>;
   /** Like gql, but fails the test on any error and returns data. */
   ok<T = Record<string, Json>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
   /** Like gql, but fails the test unless there is an error, and returns the first one. */
@@ -122,7 +126,12 @@ export async function startTestApi(
     async template() {
       const em = db.orm.em.fork();
       const n = ++seq;
-      const cluster = em.create(Cluster, { name: `c${n}`, apiUrl: 'https://pve:8006', tokenId: 'a@pve!t', tokenSecretRef: `clusters/c${n}` });
+      const cluster = em.create(Cluster, {
+        name: `c${n}`,
+        apiUrl: 'https://pve:8006',
+        tokenId: 'a@pve!t',
+        tokenSecretRef: `clusters/c${n}`,
+      });
       const template = em.create(Template, {
         cluster,
         name: `debian-12-${n}`,

@@ -22,7 +22,8 @@ async function reachable(): Promise<string | null> {
 function tryStartLocalCluster(): void {
   try {
     const versions = execFileSync('ls', ['/etc/postgresql'], { encoding: 'utf8' }).trim().split('\n');
-    for (const v of versions) execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', v, 'main', 'start'], { stdio: 'ignore' });
+    for (const v of versions)
+      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', v, 'main', 'start'], { stdio: 'ignore' });
   } catch {
     // Not installed here; the banner below explains.
   }

@@ -37,7 +37,10 @@ export const PROVISION = `mutation($input: ProvisionMachineInput!) {
 const FOLLOW = `subscription($jobId: ID!) { jobProgress(jobId: $jobId) { seq step status percent message data } }`;
 
 export async function startProvisioningPlatform(
-  options: { sim?: PveSimulatorOptions; worker?: Partial<Pick<WorkerDeps, 'concurrency' | 'addressTimeoutMs' | 'stepTimeoutsMs'>> } = {},
+  options: {
+    sim?: PveSimulatorOptions;
+    worker?: Partial<Pick<WorkerDeps, 'concurrency' | 'addressTimeoutMs' | 'stepTimeoutsMs'>>;
+  } = {},
 ): Promise<ProvisioningPlatform> {
   const sim = await createPveSimulator({ seed: 7, timeFactor: 0.01, port: 0, ...options.sim });
   const api = await startTestApi();
@@ -51,8 +54,24 @@ export async function startProvisioningPlatform(
   );
   const templates = { VM: '', LXC: '' };
   for (const t of [
-    { name: 'debian-12', kind: 'VM', os: 'debian-12', sourceVmid: 9000, defaultCores: 1, defaultMemoryMiB: 1024, defaultDiskGiB: 4 },
-    { name: 'debian-12-ct', kind: 'LXC', os: 'debian-12', osTemplate: 'local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst', defaultCores: 1, defaultMemoryMiB: 512, defaultDiskGiB: 4 },
+    {
+      name: 'debian-12',
+      kind: 'VM',
+      os: 'debian-12',
+      sourceVmid: 9000,
+      defaultCores: 1,
+      defaultMemoryMiB: 1024,
+      defaultDiskGiB: 4,
+    },
+    {
+      name: 'debian-12-ct',
+      kind: 'LXC',
+      os: 'debian-12',
+      osTemplate: 'local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst',
+      defaultCores: 1,
+      defaultMemoryMiB: 512,
+      defaultDiskGiB: 4,
+    },
   ] as const) {
     const { createTemplate } = await api.ok(
       `mutation($input: CreateTemplateInput!) { createTemplate(input: $input) { id } }`,
@@ -94,7 +113,8 @@ export async function startProvisioningPlatform(
           },
         );
       }),
-    provision: async (input) => (await api.ok(PROVISION, { input: { projectId: project.id, ...input } }, admin.token)).provisionMachine,
+    provision: async (input) =>
+      (await api.ok(PROVISION, { input: { projectId: project.id, ...input } }, admin.token)).provisionMachine,
     async close() {
       await ws.dispose();
       worker.stop();

@@ -42,7 +42,13 @@ export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void; rec
         addressTimeoutMs: deps.addressTimeoutMs,
         stepTimeoutsMs: deps.stepTimeoutsMs,
       }) as unknown as Workflow,
-      ...lifecycleWorkflows({ em: deps.orm.em, clusters, secrets: deps.secrets, pubsub: deps.pubsub, addressTimeoutMs: deps.addressTimeoutMs }),
+      ...lifecycleWorkflows({
+        em: deps.orm.em,
+        clusters,
+        secrets: deps.secrets,
+        pubsub: deps.pubsub,
+        addressTimeoutMs: deps.addressTimeoutMs,
+      }),
     ].map((w) => [w.kind, w]),
   );
   await deps.jobs.work(deps.concurrency ?? 8, async (jobId, signal) => {
@@ -53,7 +59,13 @@ export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void; rec
       log.info({ jobId, ms: Date.now() - started }, 'job run ended');
     }
   });
-  const reconciler = startReconciler({ orm: deps.orm, clusters, pubsub: deps.pubsub, log, intervalMs: deps.reconcileIntervalMs ?? 0 });
+  const reconciler = startReconciler({
+    orm: deps.orm,
+    clusters,
+    pubsub: deps.pubsub,
+    log,
+    intervalMs: deps.reconcileIntervalMs ?? 0,
+  });
   log.info({ workflows: [...workflows.keys()] }, 'worker started');
   return {
     reconciler,

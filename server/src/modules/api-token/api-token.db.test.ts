@@ -37,10 +37,19 @@ describe.skipIf(postgresUnavailable())('personal API tokens over HTTP', () => {
     const token = createApiToken.token;
     const read = await api.ok(`{ projects { totalCount } }`, {}, token);
     expect(read.projects.totalCount).toBeGreaterThan(0);
-    const write = await api.gql(`mutation($id: ID!) { updateProject(id: $id, input: { description: "x" }) { id } }`, { id: project.id }, token);
+    const write = await api.gql(
+      `mutation($id: ID!) { updateProject(id: $id, input: { description: "x" }) { id } }`,
+      { id: project.id },
+      token,
+    );
     expect(write.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', privilege: 'Project.Admin' });
-    const scoped = (await api.ok(CREATE, { input: { name: 'admin', scopes: ['Project.Admin'] } }, owner.token)).createApiToken.token;
-    await api.ok(`mutation($id: ID!) { updateProject(id: $id, input: { description: "y" }) { id } }`, { id: project.id }, scoped);
+    const scoped = (await api.ok(CREATE, { input: { name: 'admin', scopes: ['Project.Admin'] } }, owner.token))
+      .createApiToken.token;
+    await api.ok(
+      `mutation($id: ID!) { updateProject(id: $id, input: { description: "y" }) { id } }`,
+      { id: project.id },
+      scoped,
+    );
     const mint = await api.gql(CREATE, { input: { name: 'nested' } }, scoped);
     expect(mint.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
@@ -55,11 +64,19 @@ describe.skipIf(postgresUnavailable())('personal API tokens over HTTP', () => {
 
   it('stops working when revoked or expired', async () => {
     const { createApiToken } = await api.ok(CREATE, { input: { name: 'revoke-me' } }, owner.token);
-    await api.ok(`mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`, { id: createApiToken.apiToken.id }, owner.token);
+    await api.ok(
+      `mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`,
+      { id: createApiToken.apiToken.id },
+      owner.token,
+    );
     const after = await api.gql(`{ projects { totalCount } }`, {}, createApiToken.token);
     expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const expiring = await api.ok(CREATE, { input: { name: 'short', expiresAt: new Date(Date.now() + 1500).toISOString() } }, owner.token);
+    const expiring = await api.ok(
+      CREATE,
+      { input: { name: 'short', expiresAt: new Date(Date.now() + 1500).toISOString() } },
+      owner.token,
+    );
     await api.ok(`{ viewer { id } }`, {}, expiring.createApiToken.token);
     await new Promise((r) => setTimeout(r, 1600));
     const expired = await api.gql(`{ projects { totalCount } }`, {}, expiring.createApiToken.token);
@@ -73,7 +90,11 @@ describe.skipIf(postgresUnavailable())('personal API tokens over HTTP', () => {
     expect(past.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expiresAt' });
     const { createApiToken } = await api.ok(CREATE, { input: { name: 'mine' } }, owner.token);
     const other = await api.user();
-    const steal = await api.gql(`mutation($id: ID!) { revokeApiToken(id: $id) { id } }`, { id: createApiToken.apiToken.id }, other.token);
+    const steal = await api.gql(
+      `mutation($id: ID!) { revokeApiToken(id: $id) { id } }`,
+      { id: createApiToken.apiToken.id },
+      other.token,
+    );
     expect(steal.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

@@ -50,7 +50,8 @@ export class ApiTokenResolver {
   async createApiToken(@Arg('input') input: CreateApiTokenInput, @Ctx() ctx: Context): Promise<CreatedApiToken> {
     const viewer = requireViewer(ctx);
     if (viewer.isApiToken) throw Errors.forbidden('a browser session', 'API tokens (a token cannot mint tokens)');
-    if (input.expiresAt && input.expiresAt <= new Date()) throw Errors.invalid('input.expiresAt', 'must be in the future');
+    if (input.expiresAt && input.expiresAt <= new Date())
+      throw Errors.invalid('input.expiresAt', 'must be in the future');
     const { token, prefix, hash } = newApiToken();
     const apiToken = ctx.em.create(ApiToken, {
       user: ctx.em.getReference(User, viewer.id),

@@ -18,7 +18,10 @@ class CreateClusterInput {
   name!: string;
 
   @Field()
-  @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true }, { message: 'must be an https:// URL' })
+  @IsUrl(
+    { protocols: ['https', 'http'], require_tld: false, require_protocol: true },
+    { message: 'must be an https:// URL' },
+  )
   apiUrl!: string;
 
   @Field({ description: 'USER@REALM!TOKENID' })
@@ -44,7 +47,10 @@ class CreateClusterInput {
 class UpdateClusterInput {
   @Field({ nullable: true })
   @IsOptionalNonNull()
-  @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true }, { message: 'must be an https:// URL' })
+  @IsUrl(
+    { protocols: ['https', 'http'], require_tld: false, require_protocol: true },
+    { message: 'must be an https:// URL' },
+  )
   apiUrl?: string;
 
   @Field(() => String, { nullable: true })
@@ -79,7 +85,10 @@ export class ClusterResolver {
     } catch (err) {
       // A refused row (e.g. a duplicate name) must not leave its token secret behind in the store.
       await ctx.services.secrets.destroy(cluster.tokenSecretRef).catch((cleanup: unknown) => {
-        ctx.log.error({ err: cleanup, path: cluster.tokenSecretRef }, 'could not destroy the secret of a refused cluster');
+        ctx.log.error(
+          { err: cleanup, path: cluster.tokenSecretRef },
+          'could not destroy the secret of a refused cluster',
+        );
       });
       throw err;
     }

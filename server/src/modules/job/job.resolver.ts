@@ -1,5 +1,20 @@
 import { IsOptional, IsUUID } from 'class-validator';
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
@@ -73,7 +88,11 @@ export class JobResolver {
   }
 
   @Query(() => JobConnection, { description: 'Jobs the caller can see, newest first.' })
-  jobs(@Args() page: PageArgs, @Ctx() ctx: Context, @Arg('filter', () => JobFilter, { nullable: true }) filter?: JobFilter) {
+  jobs(
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+    @Arg('filter', () => JobFilter, { nullable: true }) filter?: JobFilter,
+  ) {
     const conditions: object[] = [{ project: projectVisibilityFilter(requireViewer(ctx), Privilege.MachineAudit) }];
     if (filter?.projectId) conditions.push({ project: filter.projectId });
     if (filter?.machineId) conditions.push({ machine: filter.machineId });
@@ -81,7 +100,10 @@ export class JobResolver {
     return paginate<Job>(ctx.em, Job, { $and: conditions }, { field: 'createdAt', direction: 'DESC' }, page);
   }
 
-  @Mutation(() => Job, { description: 'Cancels a queued or running job: the worker stops it before its next step and undoes what was done. Needs Machine.PowerMgmt.' })
+  @Mutation(() => Job, {
+    description:
+      'Cancels a queued or running job: the worker stops it before its next step and undoes what was done. Needs Machine.PowerMgmt.',
+  })
   async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Job> {
     const job = await findVisibleJob(ctx, id);
     requireViewer(ctx).require(Privilege.MachinePowerMgmt, projectScope(job.project), 'this project');
@@ -93,19 +115,37 @@ export class JobResolver {
       throw Errors.conflict(`The job is ${job.status.toLowerCase()};`, 'only queued or running jobs can be cancelled.');
     }
     await ctx.em.flush();
-    await appendJobEvent(ctx.em, ctx.services.pubsub, job.id, { step: 'job', status: 'progress', message: 'Cancellation requested.' });
+    await appendJobEvent(ctx.em, ctx.services.pubsub, job.id, {
+      step: 'job',
+      status: 'progress',
+      message: 'Cancellation requested.',
+    });
     return job;
   }
 
-  @Mutation(() => Job, { description: 'Runs a failed job again, resuming after its last finished step. Needs Machine.PowerMgmt.' })
+  @Mutation(() => Job, {
+    description: 'Runs a failed job again, resuming after its last finished step. Needs Machine.PowerMgmt.',
+  })
   async retryJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Job> {
     const job = await findVisibleJob(ctx, id);
     requireViewer(ctx).require(Privilege.MachinePowerMgmt, projectScope(job.project), 'this project');
-    if (job.status !== JobStatus.FAILED) throw Errors.conflict(`The job is ${job.status.toLowerCase()};`, 'only failed jobs can be retried.');
+    if (job.status !== JobStatus.FAILED)
+      throw Errors.conflict(`The job is ${job.status.toLowerCase()};`, 'only failed jobs can be retried.');
     // Rollback undid every step: the retry starts from the beginning.
-    Object.assign(job, { status: JobStatus.QUEUED, error: null, finishedAt: null, percent: 0, checkpoint: { done: [] } });
+    Object.assign(job, {
+      status: JobStatus.QUEUED,
+      error: null,
+      finishedAt: null,
+      percent: 0,
+      checkpoint: { done: [] },
+    });
     await ctx.em.flush();
-    await appendJobEvent(ctx.em, ctx.services.pubsub, job.id, { step: 'queued', status: 'queued', percent: 0, message: 'Retry requested.' });
+    await appendJobEvent(ctx.em, ctx.services.pubsub, job.id, {
+      step: 'queued',
+      status: 'queued',
+      percent: 0,
+      message: 'Retry requested.',
+    });
     await ctx.services.jobs.enqueue(job.id);
     return job;
   }
@@ -116,7 +156,9 @@ export class JobResolver {
       const ctx = context as Context;
       const job = await findVisibleJob(ctx, String(args.jobId));
       const viewer = requireViewer(ctx);
-      return jobProgressStream(ctx.em, ctx.services.pubsub, job.id, () => viewer.can(Privilege.MachineAudit, projectScope(job.project)));
+      return jobProgressStream(ctx.em, ctx.services.pubsub, job.id, () =>
+        viewer.can(Privilege.MachineAudit, projectScope(job.project)),
+      );
     },
   })
   jobProgress(@Root() event: JobProgressPayload, @Arg('jobId', () => ID) _jobId: string): JobProgress {

@@ -23,13 +23,18 @@ export interface NewJob {
  * Writes the job and its first event and enqueues it, all in `em`'s open transaction. With an
  * idempotency key already used by this caller: the same job for the same request, CONFLICT otherwise.
  */
-export async function createJobInTransaction(em: EntityManager, queue: JobQueue, request: NewJob): Promise<{ job: Job; created: boolean }> {
+export async function createJobInTransaction(
+  em: EntityManager,
+  queue: JobQueue,
+  request: NewJob,
+): Promise<{ job: Job; created: boolean }> {
   // Parameters as they will be stored (JSON drops undefined), so a repeated request compares equal.
   const input = { ...request, params: JSON.parse(JSON.stringify(request.params)) as Record<string, unknown> };
   if (input.idempotencyKey && input.requestedBy) {
     const existing = await em.findOne(Job, { requestedBy: input.requestedBy.id, idempotencyKey: input.idempotencyKey });
     if (existing) {
-      if (existing.kind === input.kind && isDeepStrictEqual(existing.params, input.params)) return { job: existing, created: false };
+      if (existing.kind === input.kind && isDeepStrictEqual(existing.params, input.params))
+        return { job: existing, created: false };
       throw Errors.conflict(
         `The idempotency key "${input.idempotencyKey}" was used for a different request;`,
         'use a new key for a new request.',
@@ -59,7 +64,12 @@ export interface EventInput {
 }
 
 /** Stores the next event of a job (numbered without gaps), then publishes it. */
-export async function appendJobEvent(em: EntityManager, pubsub: PubSub, jobId: string, input: EventInput): Promise<JobEvent> {
+export async function appendJobEvent(
+  em: EntityManager,
+  pubsub: PubSub,
+  jobId: string,
+  input: EventInput,
+): Promise<JobEvent> {
   for (let attempt = 0; ; attempt++) {
     const fork = em.fork();
     const [row] = await fork
@@ -95,4 +105,8 @@ export async function appendJobEvent(em: EntityManager, pubsub: PubSub, jobId: s
   }
 }
 
-export const FINAL_STATES: ReadonlySet<JobStatus> = new Set([JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED]);
+export const FINAL_STATES: ReadonlySet<JobStatus> = new Set([
+  JobStatus.SUCCEEDED,
+  JobStatus.FAILED,
+  JobStatus.CANCELLED,
+]);

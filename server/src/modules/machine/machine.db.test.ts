@@ -23,7 +23,11 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
   let template: Template;
 
   /** Inserts machines straight into the database (fast fixtures for paging). */
-  async function insertMachines(count: number, prefix: string, extra: { status?: string; tags?: string[]; cores?: number } = {}) {
+  async function insertMachines(
+    count: number,
+    prefix: string,
+    extra: { status?: string; tags?: string[]; cores?: number } = {},
+  ) {
     const em = api.db.orm.em.fork();
     for (let i = 0; i < count; i++) {
       em.create('Machine', {
@@ -47,7 +51,12 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
     owner = await api.user();
     ({ project } = await api.org(owner.user, Role.OWNER));
     const em = api.db.orm.em.fork();
-    const cluster = em.create(Cluster, { name: 'c1', apiUrl: 'https://pve:8006', tokenId: 'a@pve!t', tokenSecretRef: 'x' });
+    const cluster = em.create(Cluster, {
+      name: 'c1',
+      apiUrl: 'https://pve:8006',
+      tokenId: 'a@pve!t',
+      tokenSecretRef: 'x',
+    });
     template = em.create(Template, {
       cluster,
       name: 'debian-12',
@@ -63,11 +72,31 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
   afterAll(() => api?.close());
 
   it('creates, reads, updates and deletes a machine record', async () => {
-    const { createMachine } = await api.ok(CREATE, { input: { projectId: project.id, name: 'web-1', templateId: template.id, tags: ['web'] } }, owner.token);
-    expect(createMachine).toMatchObject({ name: 'web-1', kind: 'VM', cores: 2, memoryMiB: 2048, diskGiB: 10, status: 'PENDING', tags: ['web'] });
-    const { machine } = await api.ok(`query($id: ID!) { machine(id: $id) { name template { name } project { name } } }`, { id: createMachine.id }, owner.token);
+    const { createMachine } = await api.ok(
+      CREATE,
+      { input: { projectId: project.id, name: 'web-1', templateId: template.id, tags: ['web'] } },
+      owner.token,
+    );
+    expect(createMachine).toMatchObject({
+      name: 'web-1',
+      kind: 'VM',
+      cores: 2,
+      memoryMiB: 2048,
+      diskGiB: 10,
+      status: 'PENDING',
+      tags: ['web'],
+    });
+    const { machine } = await api.ok(
+      `query($id: ID!) { machine(id: $id) { name template { name } project { name } } }`,
+      { id: createMachine.id },
+      owner.token,
+    );
     expect(machine).toEqual({ name: 'web-1', template: { name: 'debian-12' }, project: { name: 'default' } });
-    const { updateMachine } = await api.ok(`mutation($id: ID!) { updateMachine(id: $id, input: { tags: ["web", "prod"] }) { tags } }`, { id: createMachine.id }, owner.token);
+    const { updateMachine } = await api.ok(
+      `mutation($id: ID!) { updateMachine(id: $id, input: { tags: ["web", "prod"] }) { tags } }`,
+      { id: createMachine.id },
+      owner.token,
+    );
     expect(updateMachine.tags).toEqual(['web', 'prod']);
     await api.ok(`mutation($id: ID!) { deleteMachine(id: $id) }`, { id: createMachine.id }, owner.token);
     const gone = await api.gql(`query($id: ID!) { machine(id: $id) { id } }`, { id: createMachine.id }, owner.token);
@@ -75,10 +104,18 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
   });
 
   it('names the invalid field and its problem', async () => {
-    const res = await api.gql(CREATE, { input: { projectId: project.id, name: 'Bad_Name!', templateId: template.id } }, owner.token);
+    const res = await api.gql(
+      CREATE,
+      { input: { projectId: project.id, name: 'Bad_Name!', templateId: template.id } },
+      owner.token,
+    );
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
     expect(res.errors?.[0]?.message).toMatch(/^input\.name: must be a hostname/);
-    const cores = await api.gql(CREATE, { input: { projectId: project.id, name: 'ok', templateId: template.id, cores: 0 } }, owner.token);
+    const cores = await api.gql(
+      CREATE,
+      { input: { projectId: project.id, name: 'ok', templateId: template.id, cores: 0 } },
+      owner.token,
+    );
     expect(cores.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.cores' });
     const page = await api.gql(PAGE, { first: 1000 }, owner.token);
     expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
@@ -97,8 +134,18 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
     const other = await api.org(owner.user, Role.OWNER);
     await em.nativeUpdate('Project', { id: other.project.id }, { quota: { cores: 3 } } as never);
     await api.ok(CREATE, { input: { projectId: other.project.id, name: 'a', templateId: template.id } }, owner.token);
-    const res = await api.gql(CREATE, { input: { projectId: other.project.id, name: 'b', templateId: template.id } }, owner.token);
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', limit: 'project.cores', max: 3, used: 2, requested: 2 });
+    const res = await api.gql(
+      CREATE,
+      { input: { projectId: other.project.id, name: 'b', templateId: template.id } },
+      owner.token,
+    );
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      limit: 'project.cores',
+      max: 3,
+      used: 2,
+      requested: 2,
+    });
   });
 
   it('pages without duplicates or gaps while rows are inserted', async () => {
@@ -108,7 +155,11 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
     let after: string | null = null;
     let round = 0;
     do {
-      const data: any = await api.ok(PAGE, { first: 10, after, filter, orderBy: { field: 'NAME', direction: 'ASC' } }, owner.token);
+      const data: any = await api.ok(
+        PAGE,
+        { first: 10, after, filter, orderBy: { field: 'NAME', direction: 'ASC' } },
+        owner.token,
+      );
       seen.push(...data.machines.edges.map((e: any) => e.node.name));
       after = data.machines.pageInfo.hasNextPage ? data.machines.pageInfo.endCursor : null;
       // Rows inserted before the cursor position must not shift later pages.
@@ -134,7 +185,11 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
       const seen: string[] = [];
       let after: string | null = null;
       do {
-        const data: any = await api.ok(PAGE, { first: 7, after, filter: { nameContains: 'sql-' }, orderBy: { field: 'CREATED_AT', direction } }, owner.token);
+        const data: any = await api.ok(
+          PAGE,
+          { first: 7, after, filter: { nameContains: 'sql-' }, orderBy: { field: 'CREATED_AT', direction } },
+          owner.token,
+        );
         seen.push(...data.machines.edges.map((e: any) => e.node.name));
         after = data.machines.pageInfo.hasNextPage ? data.machines.pageInfo.endCursor : null;
       } while (after);
@@ -149,7 +204,11 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
     expect(byStatus.machines.totalCount).toBe(3);
     expect(byStatus.machines.edges.every((e: any) => e.node.status === 'STOPPED')).toBe(true);
     const byTag: any = await api.ok(PAGE, { first: 50, filter: { tag: 'db' } }, owner.token);
-    expect(byTag.machines.edges.map((e: any) => e.node.name).sort()).toEqual(['stopped-00000', 'stopped-00001', 'stopped-00002']);
+    expect(byTag.machines.edges.map((e: any) => e.node.name).sort()).toEqual([
+      'stopped-00000',
+      'stopped-00001',
+      'stopped-00002',
+    ]);
     const lxc: any = await api.ok(PAGE, { first: 50, filter: { kind: 'LXC' } }, owner.token);
     expect(lxc.machines.totalCount).toBe(0);
     const desc: any = await api.ok(PAGE, { first: 5, orderBy: { field: 'CORES', direction: 'DESC' } }, owner.token);

@@ -21,21 +21,21 @@ export class CreateMachineInput {
   @IsUUID('all', { message: 'must be a template id' })
   templateId!: string;
 
-  @Field(() => Int, { nullable: true, description: 'Defaults to the template\'s.' })
+  @Field(() => Int, { nullable: true, description: "Defaults to the template's." })
   @IsOptional()
   @IsInt()
   @Min(1, { message: 'must be at least 1' })
   @Max(128, { message: 'must be at most 128' })
   cores?: number;
 
-  @Field(() => Int, { nullable: true, description: 'MiB; defaults to the template\'s.' })
+  @Field(() => Int, { nullable: true, description: "MiB; defaults to the template's." })
   @IsOptional()
   @IsInt()
   @Min(64, { message: 'must be at least 64 MiB' })
   @Max(4 * 1024 * 1024, { message: 'must be at most 4 TiB' })
   memoryMiB?: number;
 
-  @Field(() => Int, { nullable: true, description: 'GiB; defaults to the template\'s.' })
+  @Field(() => Int, { nullable: true, description: "GiB; defaults to the template's." })
   @IsOptional()
   @IsInt()
   @Min(1, { message: 'must be at least 1 GiB' })

@@ -21,7 +21,8 @@ const MachineConnection = ConnectionType(Machine, 'Machine');
 async function findVisibleMachine(ctx: Context, id: string): Promise<Machine> {
   const viewer = requireViewer(ctx);
   const machine = await ctx.em.findOne(Machine, { id }, { populate: ['project'] });
-  if (!machine || !viewer.can(Privilege.MachineAudit, projectScope(machine.project))) throw Errors.notFound('Machine', id);
+  if (!machine || !viewer.can(Privilege.MachineAudit, projectScope(machine.project)))
+    throw Errors.notFound('Machine', id);
   return machine;
 }
 
@@ -30,7 +31,8 @@ function machineWhere(ctx: Context, filter: MachineFilter | undefined) {
   if (filter?.projectId) conditions.push({ project: filter.projectId });
   if (filter?.status?.length) conditions.push({ status: { $in: filter.status } });
   if (filter?.kind) conditions.push({ kind: filter.kind });
-  if (filter?.nameContains) conditions.push({ name: { $ilike: `%${filter.nameContains.replace(/[%_\\]/g, '\\$&')}%` } });
+  if (filter?.nameContains)
+    conditions.push({ name: { $ilike: `%${filter.nameContains.replace(/[%_\\]/g, '\\$&')}%` } });
   if (filter?.tag) conditions.push({ tags: { $contains: [filter.tag] } });
   return { $and: conditions };
 }
@@ -39,11 +41,22 @@ function machineWhere(ctx: Context, filter: MachineFilter | undefined) {
  * Validates the request against its template, network and storage, checks quotas under a lock on
  * the project, and adds the machine row (status PENDING) to `em`'s open transaction.
  */
-export async function insertMachine(em: EntityManager, owner: User, projectId: string, input: CreateMachineInput): Promise<Machine> {
-  const project = await em.findOneOrFail(Project, { id: projectId }, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['organization'] });
+export async function insertMachine(
+  em: EntityManager,
+  owner: User,
+  projectId: string,
+  input: CreateMachineInput,
+): Promise<Machine> {
+  const project = await em.findOneOrFail(
+    Project,
+    { id: projectId },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['organization'] },
+  );
   const template = await em.findOne(Template, { id: input.templateId });
   if (!template) throw Errors.invalid('input.templateId', 'no such template');
-  const network = input.networkId ? await em.findOne(NetworkConfiguration, { id: input.networkId, project: project.id }) : null;
+  const network = input.networkId
+    ? await em.findOne(NetworkConfiguration, { id: input.networkId, project: project.id })
+    : null;
   if (input.networkId && !network) throw Errors.invalid('input.networkId', 'no such network in this project');
   const storage = input.storageId
     ? await em.findOne(StorageConfiguration, { id: input.storageId, cluster: template.cluster.id })
@@ -82,7 +95,13 @@ export class MachineResolver {
     @Arg('orderBy', () => MachineOrder, { nullable: true }) orderBy?: MachineOrder,
   ) {
     const order = orderBy ?? new MachineOrder();
-    return paginate<Machine>(ctx.em, Machine, machineWhere(ctx, filter), { field: order.field as keyof Machine & string, direction: order.direction }, page);
+    return paginate<Machine>(
+      ctx.em,
+      Machine,
+      machineWhere(ctx, filter),
+      { field: order.field as keyof Machine & string, direction: order.direction },
+      page,
+    );
   }
 
   @Query(() => Machine)
@@ -114,13 +133,20 @@ export class MachineResolver {
   }
 
   @Mutation(() => Boolean, {
-    description: 'Deletes the record of a machine that has no guest on Proxmox (never provisioned, or failed). Use destroyMachine otherwise. Needs Machine.Delete.',
+    description:
+      'Deletes the record of a machine that has no guest on Proxmox (never provisioned, or failed). Use destroyMachine otherwise. Needs Machine.Delete.',
   })
   async deleteMachine(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const machine = await findVisibleMachine(ctx, id);
     requireViewer(ctx).require(Privilege.MachineDelete, projectScope(machine.project), 'this machine');
-    if (machine.vmid || ![MachineStatus.PENDING, MachineStatus.FAILED, MachineStatus.MISSING].includes(machine.status)) {
-      throw Errors.conflict(`Machine ${machine.name} has a guest on Proxmox (status ${machine.status});`, 'use destroyMachine to remove the guest with it.');
+    if (
+      machine.vmid ||
+      ![MachineStatus.PENDING, MachineStatus.FAILED, MachineStatus.MISSING].includes(machine.status)
+    ) {
+      throw Errors.conflict(
+        `Machine ${machine.name} has a guest on Proxmox (status ${machine.status});`,
+        'use destroyMachine to remove the guest with it.',
+      );
     }
     await ctx.em.remove(machine).flush();
     return true;

@@ -44,8 +44,13 @@ function requireRoleManagement(ctx: Context, organizationId: string, roles: Role
 async function assertOwnerRemains(em: EntityManager, membership: Membership): Promise<void> {
   if (membership.role !== Role.OWNER || membership.project) return;
   await em.findOneOrFail(Organization, { id: membership.organization.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  const owners = await em.count(Membership, { organization: membership.organization.id, project: null, role: Role.OWNER });
-  if (owners <= 1) throw Errors.conflict('This is the last owner of the organization:', 'make another member owner first.');
+  const owners = await em.count(Membership, {
+    organization: membership.organization.id,
+    project: null,
+    role: Role.OWNER,
+  });
+  if (owners <= 1)
+    throw Errors.conflict('This is the last owner of the organization:', 'make another member owner first.');
 }
 
 async function findMembership(ctx: Context, id: string): Promise<Membership> {
@@ -59,13 +64,17 @@ async function findMembership(ctx: Context, id: string): Promise<Membership> {
 
 @Resolver(() => Membership)
 export class MembershipResolver {
-  @Mutation(() => Membership, { description: 'Gives an existing user a role in the organization or one of its projects.' })
+  @Mutation(() => Membership, {
+    description: 'Gives an existing user a role in the organization or one of its projects.',
+  })
   async addMember(@Arg('input') input: AddMemberInput, @Ctx() ctx: Context): Promise<Membership> {
     const org = await findVisibleOrganization(ctx, input.organizationId);
     requireRoleManagement(ctx, org.id, [input.role]);
     const user = await ctx.em.findOne(User, { email: input.email.toLowerCase() });
     if (!user) throw Errors.invalid('input.email', 'no user has this email; create the account first');
-    const project = input.projectId ? await ctx.em.findOne(Project, { id: input.projectId, organization: org.id }) : null;
+    const project = input.projectId
+      ? await ctx.em.findOne(Project, { id: input.projectId, organization: org.id })
+      : null;
     if (input.projectId && !project) throw Errors.invalid('input.projectId', 'no such project in this organization');
     const membership = ctx.em.create(Membership, { organization: org, project, user, role: input.role });
     await ctx.em.flush();

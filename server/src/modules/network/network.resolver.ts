@@ -62,9 +62,13 @@ class UpdateNetworkConfigurationInput extends NetworkFields {
 }
 
 /** A gateway means static addressing, which needs a CIDR. `patch` (of an update) tells which field the caller got wrong. */
-function assertGatewayHasCidr(network: { gateway?: string | null; cidr?: string | null }, patch: { cidr?: string | null } = {}): void {
+function assertGatewayHasCidr(
+  network: { gateway?: string | null; cidr?: string | null },
+  patch: { cidr?: string | null } = {},
+): void {
   if (!network.gateway || network.cidr) return;
-  if (patch.cidr === null) throw Errors.invalid('input.cidr', 'cannot be cleared while the network has a gateway; clear input.gateway too');
+  if (patch.cidr === null)
+    throw Errors.invalid('input.cidr', 'cannot be cleared while the network has a gateway; clear input.gateway too');
   throw Errors.invalid('input.gateway', 'needs input.cidr (a gateway means static addressing)');
 }
 

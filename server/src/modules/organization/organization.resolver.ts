@@ -13,7 +13,9 @@ export const OrganizationConnection = ConnectionType(Organization, 'Organization
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
-  @Query(() => OrganizationConnection, { description: 'Organizations the caller belongs to (all, for platform admins).' })
+  @Query(() => OrganizationConnection, {
+    description: 'Organizations the caller belongs to (all, for platform admins).',
+  })
   organizations(@Args() page: PageArgs, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     const where = viewer.isPlatformAdmin ? {} : { id: { $in: viewer.organizationIds() } };
@@ -55,7 +57,9 @@ export class OrganizationResolver {
     return org;
   }
 
-  @Mutation(() => Boolean, { description: 'Deletes the organization with its projects; refused while it has machines.' })
+  @Mutation(() => Boolean, {
+    description: 'Deletes the organization with its projects; refused while it has machines.',
+  })
   async deleteOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const org = await findVisibleOrganization(ctx, id);
     requireViewer(ctx).require(Privilege.OrganizationOwner, { organizationId: org.id });

@@ -9,7 +9,10 @@ import { Project } from './project.entity.js';
 export const ProjectConnection = ConnectionType(Project, 'Project');
 
 /** SQL filter for the projects in which the viewer holds `privilege`. */
-export function projectVisibilityFilter(viewer: Viewer, privilege: Privilege = Privilege.ProjectAudit): FilterQuery<Project> {
+export function projectVisibilityFilter(
+  viewer: Viewer,
+  privilege: Privilege = Privilege.ProjectAudit,
+): FilterQuery<Project> {
   const v = viewer.visibility(privilege);
   if (v.all) return {};
   return { $or: [{ organization: { $in: v.organizationIds } }, { id: { $in: v.projectIds } }] };

@@ -31,7 +31,8 @@ export class ProjectResolver {
     const viewer = requireViewer(ctx);
     const org = await findVisibleOrganization(ctx, input.organizationId);
     viewer.require(Privilege.OrganizationAdmin, { organizationId: org.id });
-    if (input.quota) viewer.require(Privilege.PlatformAdmin, undefined, 'the platform (quotas are set by platform admins)');
+    if (input.quota)
+      viewer.require(Privilege.PlatformAdmin, undefined, 'the platform (quotas are set by platform admins)');
     const project = ctx.em.create(Project, {
       organization: org,
       name: input.name,

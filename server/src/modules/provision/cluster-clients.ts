@@ -18,7 +18,10 @@ export function createClusterClients(orm: Pick<MikroORM, 'em'>, secrets: SecretS
       if (!cluster) return undefined;
       const secret = await secrets.read(cluster.tokenSecretRef);
       const tokenSecret = secret?.data.secret;
-      if (!tokenSecret) throw new Error(`The API token secret of cluster ${cluster.name} is missing from the secret store; set it again with updateCluster.`);
+      if (!tokenSecret)
+        throw new Error(
+          `The API token secret of cluster ${cluster.name} is missing from the secret store; set it again with updateCluster.`,
+        );
       return {
         id,
         url: cluster.apiUrl,

@@ -22,11 +22,16 @@ export const leastCommittedMemory: PlacementPolicy = async (client, request) => 
   const resources = await client.cluster.resources();
   const committed = new Map<string, number>();
   for (const r of resources) {
-    if ((r.type === 'qemu' || r.type === 'lxc') && r.node && !r.template) committed.set(r.node, (committed.get(r.node) ?? 0) + Number(r.maxmem ?? 0));
+    if ((r.type === 'qemu' || r.type === 'lxc') && r.node && !r.template)
+      committed.set(r.node, (committed.get(r.node) ?? 0) + Number(r.maxmem ?? 0));
   }
   const candidates = resources
     .filter((r) => r.type === 'node' && r.status === 'online' && r.node && !request.excluded.has(r.node))
-    .map((r) => ({ node: r.node!, free: Number(r.maxmem ?? 0) - (committed.get(r.node!) ?? 0), cpus: Number(r.maxcpu ?? 0) }))
+    .map((r) => ({
+      node: r.node!,
+      free: Number(r.maxmem ?? 0) - (committed.get(r.node!) ?? 0),
+      cpus: Number(r.maxcpu ?? 0),
+    }))
     .filter((c) => c.free >= request.memoryBytes && c.cpus >= request.cores)
     .sort((a, b) => b.free - a.free);
   const best = candidates[0];

@@ -11,7 +11,10 @@ import { findVisibleProject, projectScope } from '../project/project.access.js';
 
 @InputType()
 class ProvisionMachineInput extends CreateMachineInput {
-  @Field(() => String, { nullable: true, description: 'Same key and parameters: the same job back. Same key, other parameters: CONFLICT.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Same key and parameters: the same job back. Same key, other parameters: CONFLICT.',
+  })
   @IsOptional()
   @Length(1, 200, { message: 'must be 1 to 200 characters' })
   idempotencyKey?: string;
@@ -29,7 +32,8 @@ class ProvisionPayload {
 @Resolver()
 export class ProvisionResolver {
   @Mutation(() => ProvisionPayload, {
-    description: 'Creates a machine on Proxmox: the machine row and its provision job are written in one transaction. Needs Machine.Allocate.',
+    description:
+      'Creates a machine on Proxmox: the machine row and its provision job are written in one transaction. Needs Machine.Allocate.',
   })
   async provisionMachine(@Arg('input') input: ProvisionMachineInput, @Ctx() ctx: Context): Promise<ProvisionPayload> {
     const viewer = requireViewer(ctx);

@@ -41,7 +41,11 @@ type Ctx = StepContext<ProvisionCheckpoint>;
 export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckpoint> {
   const load = async (ctx: Ctx) => {
     const em = deps.em.fork();
-    const machine = await em.findOneOrFail(Machine, { id: ctx.job.machine!.id }, { populate: ['template', 'network', 'storage', 'cluster'] });
+    const machine = await em.findOneOrFail(
+      Machine,
+      { id: ctx.job.machine!.id },
+      { populate: ['template', 'network', 'storage', 'cluster'] },
+    );
     const client = await deps.clusters.get(machine.cluster!.id);
     return { em, machine, client, api: machine.kind === MachineKind.VM ? client.qemu : client.lxc };
   };
@@ -123,9 +127,9 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       let candidate = await client.cluster.nextId();
       const reserved = async () =>
         new Set(
-          (await em.find(Machine, { cluster: machine.cluster!.id, vmid: { $gte: candidate } }, { fields: ['vmid'] })).map(
-            (m) => m.vmid,
-          ),
+          (
+            await em.find(Machine, { cluster: machine.cluster!.id, vmid: { $gte: candidate } }, { fields: ['vmid'] })
+          ).map((m) => m.vmid),
         );
       let taken = await reserved();
       for (let attempt = 0; attempt < 50; candidate++) {
@@ -175,13 +179,21 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       const node = ctx.checkpoint.node!;
       const vmid = ctx.checkpoint.vmid!;
       if (!ctx.checkpoint.createUpid) {
-        if (await client.cluster.findGuest(vmid)) throw new StepError('VMID_TAKEN', `VMID ${vmid} is already used on the cluster by a guest this job did not create.`);
+        if (await client.cluster.findGuest(vmid))
+          throw new StepError(
+            'VMID_TAKEN',
+            `VMID ${vmid} is already used on the cluster by a guest this job did not create.`,
+          );
         const creds = (await deps.secrets.read(credentialsPath(machine.id)))!.data as unknown as MachineCredentials;
         const net = machine.network;
         const storage = machine.storage?.storageId;
         if (machine.kind === MachineKind.VM) {
           const source = await client.cluster.findGuest(machine.template.sourceVmid!);
-          if (!source) throw new StepError('TEMPLATE_MISSING', `Template VM ${machine.template.sourceVmid} is not on the cluster; ask an operator to fix template ${machine.template.name}.`);
+          if (!source)
+            throw new StepError(
+              'TEMPLATE_MISSING',
+              `Template VM ${machine.template.sourceVmid} is not on the cluster; ask an operator to fix template ${machine.template.name}.`,
+            );
           ctx.checkpoint.createUpid = await client.qemu.clone(source.node, source.vmid!, {
             newid: vmid,
             name: machine.name,
@@ -197,7 +209,9 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
             cipassword: creds.rootPassword,
             sshkeys: [creds.sshPublicKey],
             tags: ['pvepaas', ...machine.tags],
-            net: net ? { 0: { model: 'virtio', bridge: net.bridge, tag: net.vlanTag ?? undefined, firewall: net.firewall } } : undefined,
+            net: net
+              ? { 0: { model: 'virtio', bridge: net.bridge, tag: net.vlanTag ?? undefined, firewall: net.firewall } }
+              : undefined,
             ipconfig: { 0: net?.cidr ? { ip: net.cidr, gw: net.gateway ?? undefined } : { ip: 'dhcp' } },
             agent: true,
           };
@@ -211,7 +225,16 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
             cores: machine.cores,
             memory: machine.memoryMiB,
             rootfs: { volume: `${storage ?? 'local-lvm'}:${machine.diskGiB}` },
-            net: { 0: { name: 'eth0', bridge: net?.bridge ?? 'vmbr0', ip: net?.cidr ?? 'dhcp', gw: net?.gateway ?? undefined, tag: net?.vlanTag ?? undefined, firewall: net?.firewall ?? true } },
+            net: {
+              0: {
+                name: 'eth0',
+                bridge: net?.bridge ?? 'vmbr0',
+                ip: net?.cidr ?? 'dhcp',
+                gw: net?.gateway ?? undefined,
+                tag: net?.vlanTag ?? undefined,
+                firewall: net?.firewall ?? true,
+              },
+            },
             unprivileged: true,
             tags: ['pvepaas', ...machine.tags],
           } as never);
@@ -245,8 +268,11 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       }
       const guest = await client.cluster.findGuest(vmid);
       if (!guest) return;
-      if (guest.status === 'running') await client.waitForTask(await api.stop(guest.node, vmid), { timeoutMs: 120_000 });
-      await client.waitForTask(await api.destroy(guest.node, vmid, { purge: true, destroyUnreferencedDisks: true }), { timeoutMs: 300_000 });
+      if (guest.status === 'running')
+        await client.waitForTask(await api.stop(guest.node, vmid), { timeoutMs: 120_000 });
+      await client.waitForTask(await api.destroy(guest.node, vmid, { purge: true, destroyUnreferencedDisks: true }), {
+        timeoutMs: 300_000,
+      });
     },
   };
 
@@ -294,7 +320,9 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     weight: 1,
     timeoutMs: 30 * 60_000,
     async run(ctx) {
-      ctx.skip('No configuration playbook runs yet: Ansible is wired into provisioning with the Terraform/Ansible issue.');
+      ctx.skip(
+        'No configuration playbook runs yet: Ansible is wired into provisioning with the Terraform/Ansible issue.',
+      );
     },
   };
 
@@ -316,11 +344,15 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
 
 /** The guest's IPv4 addresses (not loopback): from the guest agent for VMs, the interfaces for LXC. */
 async function guestAddresses(client: ProxmoxClient, kind: MachineKind, node: string, vmid: number): Promise<string[]> {
-  const interfaces = kind === MachineKind.VM ? await client.qemu.agentNetworkInterfaces(node, vmid) : await client.lxc.interfaces(node, vmid);
+  const interfaces =
+    kind === MachineKind.VM
+      ? await client.qemu.agentNetworkInterfaces(node, vmid)
+      : await client.lxc.interfaces(node, vmid);
   const out: string[] = [];
   for (const i of interfaces) {
     if (i.name === 'lo') continue;
-    for (const a of i['ip-addresses'] ?? []) if (a['ip-address-type'] === 'ipv4' && !a['ip-address'].startsWith('127.')) out.push(a['ip-address']);
+    for (const a of i['ip-addresses'] ?? [])
+      if (a['ip-address-type'] === 'ipv4' && !a['ip-address'].startsWith('127.')) out.push(a['ip-address']);
     const inet = 'inet' in i ? (i as { inet?: string }).inet : undefined;
     if (inet && !out.includes(inet.split('/')[0]!)) out.push(inet.split('/')[0]!);
   }

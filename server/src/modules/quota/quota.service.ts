@@ -18,12 +18,14 @@ export interface ResourceRequest {
 type Usage = ResourceRequest;
 
 async function usage(em: EntityManager, where: Record<string, unknown>): Promise<Usage> {
-  const qb = em.createQueryBuilder(Machine, 'm').select([
-    raw('count(*)::int as machines'),
-    raw('coalesce(sum(m.cores), 0)::int as cores'),
-    raw('coalesce(sum(m.memory_mib), 0)::bigint as memory_mib'),
-    raw('coalesce(sum(m.disk_gib), 0)::bigint as disk_gib'),
-  ]);
+  const qb = em
+    .createQueryBuilder(Machine, 'm')
+    .select([
+      raw('count(*)::int as machines'),
+      raw('coalesce(sum(m.cores), 0)::int as cores'),
+      raw('coalesce(sum(m.memory_mib), 0)::bigint as memory_mib'),
+      raw('coalesce(sum(m.disk_gib), 0)::bigint as disk_gib'),
+    ]);
   qb.where(where);
   const row = (await qb.execute('get')) as unknown as Record<string, string | number>;
   return {

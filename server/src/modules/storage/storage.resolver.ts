@@ -55,7 +55,9 @@ export class StorageConfigurationResolver {
     @Arg('clusterId', () => ID, { nullable: true }) clusterId?: string,
   ): Promise<StorageConfiguration[]> {
     requireViewer(ctx);
-    return ctx.em.find(StorageConfiguration, clusterId ? { cluster: clusterId } : {}, { orderBy: { name: 'ASC', id: 'ASC' } });
+    return ctx.em.find(StorageConfiguration, clusterId ? { cluster: clusterId } : {}, {
+      orderBy: { name: 'ASC', id: 'ASC' },
+    });
   }
 
   @Mutation(() => StorageConfiguration)

@@ -59,7 +59,10 @@ class CreateTemplateInput extends TemplateSizeInput {
   @Max(999_999_999, { message: 'must be a VMID from 100 to 999999999' })
   sourceVmid?: number;
 
-  @Field({ nullable: true, description: 'Required for LXC templates, e.g. local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst' })
+  @Field({
+    nullable: true,
+    description: 'Required for LXC templates, e.g. local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+  })
   @IsOptional()
   @Matches(/^[a-z][\w.-]*:vztmpl\/[\w.+-]+$/, { message: 'must be a volume id like local:vztmpl/<file>' })
   osTemplate?: string;
@@ -79,7 +82,10 @@ class UpdateTemplateInput extends TemplateSizeInput {
 @Resolver(() => Template)
 export class TemplateResolver {
   @Query(() => [Template], { description: 'Templates machines can be created from (any signed-in user).' })
-  templates(@Ctx() ctx: Context, @Arg('kind', () => MachineKind, { nullable: true }) kind?: MachineKind): Promise<Template[]> {
+  templates(
+    @Ctx() ctx: Context,
+    @Arg('kind', () => MachineKind, { nullable: true }) kind?: MachineKind,
+  ): Promise<Template[]> {
     requireViewer(ctx);
     return ctx.em.find(Template, kind ? { kind } : {}, { orderBy: { name: 'ASC', id: 'ASC' } });
   }
@@ -87,8 +93,10 @@ export class TemplateResolver {
   @Mutation(() => Template)
   async createTemplate(@Arg('input') input: CreateTemplateInput, @Ctx() ctx: Context): Promise<Template> {
     requireViewer(ctx).require(Privilege.PlatformAdmin);
-    if (input.kind === MachineKind.VM && !input.sourceVmid) throw Errors.invalid('input.sourceVmid', 'is required for VM templates');
-    if (input.kind === MachineKind.LXC && !input.osTemplate) throw Errors.invalid('input.osTemplate', 'is required for LXC templates');
+    if (input.kind === MachineKind.VM && !input.sourceVmid)
+      throw Errors.invalid('input.sourceVmid', 'is required for VM templates');
+    if (input.kind === MachineKind.LXC && !input.osTemplate)
+      throw Errors.invalid('input.osTemplate', 'is required for LXC templates');
     const { clusterId, ...fields } = input;
     const cluster = await ctx.em.findOne(Cluster, { id: clusterId });
     if (!cluster) throw Errors.invalid('input.clusterId', 'no such cluster');

@@ -99,5 +99,4 @@ export class UserResolver {
 }
 
 // A valid argon2id hash of a random string, verified against when the email is unknown.
-const DUMMY_HASH =
-  '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5VtWOO3gvIjRAU4UYn5yHv6Gd9Uc1o/e0tqhGOdkgFs';
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5VtWOO3gvIjRAU4UYn5yHv6Gd9Uc1o/e0tqhGOdkgFs';

@@ -19,7 +19,9 @@ async function take<T>(iterable: AsyncIterator<T>, n: number, timeoutMs = 5000):
   while (out.length < n) {
     const next = await Promise.race([
       iterable.next(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${out.length}/${n}`)), deadline - Date.now())),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`timed out after ${out.length}/${n}`)), deadline - Date.now()),
+      ),
     ]);
     if (next.done) break;
     out.push(next.value);
