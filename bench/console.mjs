@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchDatabase } from './lib/bench-database.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => path.join(root, 'server/dist', p);
@@ -51,20 +52,7 @@ async function main() {
     throw new Error(`Node ${process.version}: run through npm run bench:console (the pinned Node 24)`);
   }
 
-  const pg = (await import('pg')).default;
-  const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `pvepaas_bench_${randomBytes(6).toString('hex')}`;
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${dbName}`;
-  const admin = async (sql) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const { dbName, dbUrl, admin } = await benchDatabase();
 
   const children = [];
   const sockets = [];

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { benchDatabase } from './lib/bench-database.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => path.join(root, 'server/dist', p);
@@ -45,20 +46,7 @@ async function main() {
     throw new Error(`Node ${process.version}: run through npm run bench:graphql-read (the pinned Node 24)`);
   }
 
-  const pg = (await import('pg')).default;
-  const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `pvepaas_bench_${randomBytes(6).toString('hex')}`;
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${dbName}`;
-  const admin = async (sql) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const { pg, dbName, dbUrl, admin } = await benchDatabase();
 
   const children = [];
   // One cleanup, shared by the normal end, a failure and a signal (whichever comes first waits for it).
