@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { createPveSimulator, type PveSimulator, type PveSimulatorOptions } from '@pvepaas/orchestration/pve-sim/index';
 import { createLogger } from '../logger.js';
 import { Role } from '../modules/membership/membership.entity.js';
+import type { Organization } from '../modules/organization/organization.entity.js';
 import type { Project } from '../modules/project/project.entity.js';
 import type { User } from '../modules/user/user.entity.js';
 import { startWorker, type WorkerDeps } from '../worker/start-worker.js';
@@ -23,7 +24,10 @@ export interface ProvisioningPlatform {
   api: TestApi;
   sim: PveSimulator;
   admin: { user: User; token: string };
+  org: Organization;
   project: Project;
+  /** The admin's graphql-ws client (more subscriptions can share it). */
+  ws: Client;
   templates: { VM: string; LXC: string };
   /** Every event of a job, from the first to `finished`, over graphql-ws. */
   follow(jobId: string): Promise<Progress[]>;
@@ -45,7 +49,7 @@ export async function startProvisioningPlatform(
   const sim = await createPveSimulator({ seed: 7, timeFactor: 0.01, port: 0, ...options.sim });
   const api = await startTestApi();
   const admin = await api.user({ admin: true });
-  const { project } = await api.org(admin.user, Role.OWNER);
+  const { org, project } = await api.org(admin.user, Role.OWNER);
   const token = sim.credentials.tokens.full;
   const { createCluster } = await api.ok(
     `mutation($input: CreateClusterInput!) { createCluster(input: $input) { id } }`,
@@ -99,7 +103,9 @@ export async function startProvisioningPlatform(
     api,
     sim,
     admin,
+    org,
     project,
+    ws,
     templates,
     follow: (jobId) =>
       new Promise<Progress[]>((resolve, reject) => {

@@ -1,11 +1,10 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPveSimulator, type PveSimulator } from '@pvepaas/orchestration/pve-sim/index';
-import { createLogger } from '../../logger.js';
+import type { PveSimulator } from '@pvepaas/orchestration/pve-sim/index';
 import { postgresUnavailable } from '../../test/database.js';
-import { startTestApi, type TestApi } from '../../test/api.js';
-import { startWorker } from '../../worker/start-worker.js';
+import type { TestApi } from '../../test/api.js';
+import { PROVISION, startProvisioningPlatform, type ProvisioningPlatform } from '../../test/provisioning.js';
 import { Node } from '../cluster/node.entity.js';
 import { Machine } from '../machine/machine.entity.js';
 import { Membership, Role } from '../membership/membership.entity.js';
@@ -13,8 +12,6 @@ import type { Organization } from '../organization/organization.entity.js';
 import { Project } from '../project/project.entity.js';
 import type { User } from '../user/user.entity.js';
 
-const PROVISION = `mutation($input: ProvisionMachineInput!) { provisionMachine(input: $input) { machine { id } job { id } } }`;
-const FOLLOW = `subscription($jobId: ID!) { jobProgress(jobId: $jobId) { seq step status percent message data } }`;
 const EVENTS = `subscription($projectId: ID!) { machineEvents(projectId: $projectId) { machineId status deleted node ipAddresses } }`;
 const MACHINE = `query($id: ID!) { machine(id: $id) { status vmid cores memoryMiB diskGiB ipAddresses snapshots { name description includesMemory parent } } }`;
 const op = (name: string, input: string) =>
@@ -32,14 +29,6 @@ const DELETE_SNAPSHOT = op('deleteSnapshot', 'SnapshotInput');
 const MIGRATE = op('migrateMachine', 'MigrateMachineInput');
 const DESTROY = op('destroyMachine', 'MachineJobInput');
 
-interface Progress {
-  seq: number;
-  step: string;
-  status: string;
-  percent: number | null;
-  message: string;
-  data: Record<string, unknown>;
-}
 interface MachineEventMsg {
   machineId: string;
   status: string | null;
@@ -55,24 +44,13 @@ describe.skipIf(postgresUnavailable())('machine lifecycle on the Proxmox VE simu
   let org: Organization;
   let project: Project;
   let ws: Client;
-  let stopWorker: () => void;
+  let platform: ProvisioningPlatform;
   const templates: Record<string, string> = {};
   const events: MachineEventMsg[] = [];
   let vm: { id: string; vmid: number };
   let ct: { id: string; vmid: number };
 
-  const follow = (jobId: string) =>
-    new Promise<Progress[]>((resolve, reject) => {
-      const out: Progress[] = [];
-      ws.subscribe<{ jobProgress: Progress }>(
-        { query: FOLLOW, variables: { jobId } },
-        {
-          next: (m) => (m.errors ? reject(new Error(JSON.stringify(m.errors))) : out.push(m.data!.jobProgress)),
-          error: reject,
-          complete: () => resolve(out),
-        },
-      );
-    });
+  const follow = (jobId: string) => platform.follow(jobId);
   /** Runs a lifecycle mutation and follows its job to the end; fails unless it succeeded. */
   const run = async (mutation: string, input: Record<string, unknown>) => {
     const data = await api.ok(mutation, { input }, admin.token);
@@ -106,58 +84,9 @@ describe.skipIf(postgresUnavailable())('machine lifecycle on the Proxmox VE simu
   };
 
   beforeAll(async () => {
-    sim = await createPveSimulator({ seed: 11, timeFactor: 0.01, port: 0 });
-    api = await startTestApi();
-    admin = await api.user({ admin: true });
-    ({ org, project } = await api.org(admin.user, Role.OWNER));
-    const token = sim.credentials.tokens.full;
-    const { createCluster } = await api.ok(
-      `mutation($input: CreateClusterInput!) { createCluster(input: $input) { id } }`,
-      { input: { name: 'sim', apiUrl: sim.url, tokenId: token.tokenid, tokenSecret: token.secret } },
-      admin.token,
-    );
-    for (const t of [
-      {
-        name: 'debian-12',
-        kind: 'VM',
-        os: 'debian-12',
-        sourceVmid: 9000,
-        defaultCores: 1,
-        defaultMemoryMiB: 1024,
-        defaultDiskGiB: 4,
-      },
-      {
-        name: 'debian-12-ct',
-        kind: 'LXC',
-        os: 'debian-12',
-        osTemplate: 'local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst',
-        defaultCores: 1,
-        defaultMemoryMiB: 512,
-        defaultDiskGiB: 4,
-      },
-    ]) {
-      const { createTemplate } = await api.ok(
-        `mutation($input: CreateTemplateInput!) { createTemplate(input: $input) { id } }`,
-        { input: { ...t, clusterId: createCluster.id } },
-        admin.token,
-      );
-      templates[t.kind] = createTemplate.id;
-    }
-    const worker = await startWorker({
-      orm: api.db.orm,
-      jobs: api.jobs,
-      pubsub: api.pubsub,
-      secrets: api.app.services.secrets,
-      log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-      concurrency: 4,
-      addressTimeoutMs: 5_000,
-    });
-    stopWorker = worker.stop;
-    ws = createClient({
-      url: api.url.replace('http', 'ws') + '/graphql',
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${admin.token}` },
-    });
+    platform = await startProvisioningPlatform({ sim: { seed: 11 }, worker: { addressTimeoutMs: 5_000 } });
+    ({ api, sim, admin, org, project, ws } = platform);
+    Object.assign(templates, platform.templates);
     ws.subscribe<{ machineEvents: MachineEventMsg }>(
       { query: EVENTS, variables: { projectId: project.id } },
       { next: (m) => m.data && events.push(m.data.machineEvents), error: () => undefined, complete: () => undefined },
@@ -167,12 +96,7 @@ describe.skipIf(postgresUnavailable())('machine lifecycle on the Proxmox VE simu
     ct = await provision({ name: 'ct-1', templateId: templates.LXC });
   }, 120_000);
 
-  afterAll(async () => {
-    await ws?.dispose();
-    stopWorker?.();
-    await api?.close();
-    await sim?.close();
-  });
+  afterAll(() => platform?.close());
 
   it('powers a VM through shutdown, start, reboot, suspend, resume and stop, with Proxmox task logs and machineEvents', async () => {
     const shutdown = await run(SHUTDOWN, { id: vm.id, timeoutSeconds: 30 });
