@@ -10,12 +10,12 @@
 // in their own process; the RFB clients run here. Both paths are measured in alternating rounds, so
 // whatever else loads the machine loads both alike. A fresh database is created and dropped per run.
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startBenchApi } from './lib/bench-api.mjs';
 import { benchDatabase } from './lib/bench-database.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -647,41 +647,10 @@ function request(child, message) {
 
 /** The API as main.ts builds it (createApp from server/dist), in-process pub/sub, silent logs. */
 async function serveApi() {
-  await import('reflect-metadata');
-  const [orm_, app_, config_, logger_, secrets_, sqlClient_, pubsub_, jobs_] = await Promise.all(
-    [
-      'db/orm.js',
-      'app.js',
-      'config.js',
-      'logger.js',
-      'secrets/local-secret-store.js',
-      'db/sql-client.js',
-      'realtime/pubsub.js',
-      'jobs/queue.js',
-    ].map((p) => import(dist(p))),
-  );
-  const url = process.env.BENCH_DATABASE_URL;
-  const log = logger_.createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
-  const config = config_.loadConfig({ NODE_ENV: 'production' });
-  const orm = await orm_.openOrm({ url, poolSize: config.DATABASE_POOL_SIZE });
-  const secrets = new secrets_.LocalSecretStore({ sql: sqlClient_.sqlClientFromOrm(orm), key: randomBytes(32) });
-  const pubsub = pubsub_.createInProcessPubSub();
-  const jobs = await jobs_.JobQueue.start({ url, poolSize: 2, log });
-  const app = await app_.createApp(config, {
-    orm,
-    log,
-    secrets,
-    pubsub,
-    jobs,
-    sessionSecret: randomBytes(32).toString('base64'),
+  const { app, address, close } = await startBenchApi({
+    url: process.env.BENCH_DATABASE_URL,
+    logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent',
   });
-  const address = await app.listen(0, '127.0.0.1');
-  const close = async () => {
-    await app.stop();
-    await jobs.stop();
-    await pubsub.close();
-    await orm.close();
-  };
   let session = null;
   process.on('message', async (m) => {
     if (m === 'stop') return void close().finally(() => process.exit(0));

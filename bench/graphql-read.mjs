@@ -8,13 +8,13 @@
 // Each server runs in its own child process, so autocannon (here, in the parent) does not share an
 // event loop with the server it measures. A fresh database is created, seeded and dropped per run.
 import { execFileSync, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { startBenchApi } from './lib/bench-api.mjs';
 import { benchDatabase } from './lib/bench-database.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -441,41 +441,10 @@ function onStop(close) {
  */
 async function servePlatform() {
   const { url, fixture } = childEnv();
-  const [orm_, app_, config_, logger_, secrets_, sqlClient_, pubsub_, jobs_] = await Promise.all(
-    [
-      'db/orm.js',
-      'app.js',
-      'config.js',
-      'logger.js',
-      'secrets/local-secret-store.js',
-      'db/sql-client.js',
-      'realtime/pubsub.js',
-      'jobs/queue.js',
-    ].map((p) => import(dist(p))),
-  );
-  const log = logger_.createLogger('silent');
   const onQuery = process.env.BENCH_SHOW_SQL ? (line) => console.log(line) : undefined;
-  const config = config_.loadConfig({ NODE_ENV: 'production', DATABASE_POOL_SIZE: String(POOL_SIZE) });
-  const orm = await orm_.openOrm({ url, poolSize: config.DATABASE_POOL_SIZE, onQuery });
-  const secrets = new secrets_.LocalSecretStore({ sql: sqlClient_.sqlClientFromOrm(orm), key: randomBytes(32) });
-  const pubsub = pubsub_.createInProcessPubSub();
-  const jobs = await jobs_.JobQueue.start({ url, poolSize: 2, log });
-  const app = await app_.createApp(config, {
-    orm,
-    log,
-    secrets,
-    pubsub,
-    jobs,
-    sessionSecret: randomBytes(32).toString('base64'),
-  });
-  const address = await app.listen(0, '127.0.0.1');
+  const { app, address, close } = await startBenchApi({ url, poolSize: POOL_SIZE, onQuery });
   const token = await app.services.sessionKeys.sign(fixture.ownerId);
-  onStop(async () => {
-    await app.stop();
-    await jobs.stop();
-    await pubsub.close();
-    await orm.close();
-  });
+  onStop(close);
   process.send({ port: address.port, token });
 }
 
