@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AccessResolver, OrganizationUsageResolver, ProjectUsageResolver } from '../modules/access/access.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ApiTokenResolver } from '../modules/api-token/api-token.resolver.js';
 import { ClusterResolver } from '../modules/cluster/cluster.resolver.js';
@@ -37,6 +38,9 @@ export const resolvers = [
   ReconcileResolver,
   ConsoleResolver,
   AuditResolver,
+  AccessResolver,
+  ProjectUsageResolver,
+  OrganizationUsageResolver,
 ] as const;
 
 /** The whole API schema, built from the resolver classes. Emitted to schema/schema.graphql. */
