@@ -14,6 +14,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": typeof types.MyPrivilegesDocument,
+    "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.VisibleProjectsDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      email\n      displayName\n      isPlatformAdmin\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
@@ -29,17 +31,21 @@ type Documents = {
     "\n  query ProvisionOptions {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      cloudInit\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n    }\n  }\n": typeof types.ProvisionOptionsDocument,
     "\n  query Networks($projectId: ID!) {\n    networkConfigurations(projectId: $projectId) {\n      id\n      name\n      bridge\n      cidr\n      vlanTag\n      firewall\n    }\n  }\n": typeof types.NetworksDocument,
     "\n  mutation ProvisionMachine($input: ProvisionMachineInput!) {\n    provisionMachine(input: $input) {\n      machine {\n        ...MachineRow\n      }\n      job {\n        id\n        status\n        percent\n      }\n    }\n  }\n": typeof types.ProvisionMachineDocument,
-    "\n  query MachinePermissions {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.MachinePermissionsDocument,
-    "\n  query OrganizationMembers($id: ID!) {\n    organization(id: $id) {\n      id\n      members {\n        id\n        role\n        user {\n          id\n        }\n        project {\n          id\n        }\n      }\n    }\n  }\n": typeof types.OrganizationMembersDocument,
-    "\n  mutation AllocateProbe($projectId: ID!) {\n    provisionMachine(\n      input: { projectId: $projectId, name: \"permission-probe\", templateId: \"00000000-0000-0000-0000-000000000000\" }\n    ) {\n      job {\n        id\n      }\n    }\n  }\n": typeof types.AllocateProbeDocument,
     "\n  mutation StartMachine($input: MachineJobInput!) {\n    startMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.StartMachineDocument,
     "\n  mutation StopMachine($input: MachineJobInput!) {\n    stopMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.StopMachineDocument,
     "\n  mutation RebootMachine($input: MachineJobInput!) {\n    rebootMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.RebootMachineDocument,
     "\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.DestroyMachineDocument,
     "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n": typeof types.MachineEventsDocument,
     "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.OrganizationsDocument,
+    "\n  query MachineSnapshots($id: ID!) {\n    machine(id: $id) {\n      id\n      kind\n      status\n      snapshots {\n        name\n        description\n        createdAt\n        includesMemory\n        parent\n      }\n    }\n  }\n": typeof types.MachineSnapshotsDocument,
+    "\n  mutation CreateSnapshot($input: CreateSnapshotInput!) {\n    createSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.CreateSnapshotDocument,
+    "\n  mutation RollbackSnapshot($input: SnapshotInput!) {\n    rollbackSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.RollbackSnapshotDocument,
+    "\n  mutation DeleteSnapshot($input: SnapshotInput!) {\n    deleteSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.DeleteSnapshotDocument,
+    "\n  mutation ResizeMachine($input: ResizeMachineInput!) {\n    resizeMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.ResizeMachineDocument,
 };
 const documents: Documents = {
+    "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": types.MyPrivilegesDocument,
+    "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.VisibleProjectsDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      email\n      displayName\n      isPlatformAdmin\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
@@ -55,15 +61,17 @@ const documents: Documents = {
     "\n  query ProvisionOptions {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      cloudInit\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n    }\n  }\n": types.ProvisionOptionsDocument,
     "\n  query Networks($projectId: ID!) {\n    networkConfigurations(projectId: $projectId) {\n      id\n      name\n      bridge\n      cidr\n      vlanTag\n      firewall\n    }\n  }\n": types.NetworksDocument,
     "\n  mutation ProvisionMachine($input: ProvisionMachineInput!) {\n    provisionMachine(input: $input) {\n      machine {\n        ...MachineRow\n      }\n      job {\n        id\n        status\n        percent\n      }\n    }\n  }\n": types.ProvisionMachineDocument,
-    "\n  query MachinePermissions {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.MachinePermissionsDocument,
-    "\n  query OrganizationMembers($id: ID!) {\n    organization(id: $id) {\n      id\n      members {\n        id\n        role\n        user {\n          id\n        }\n        project {\n          id\n        }\n      }\n    }\n  }\n": types.OrganizationMembersDocument,
-    "\n  mutation AllocateProbe($projectId: ID!) {\n    provisionMachine(\n      input: { projectId: $projectId, name: \"permission-probe\", templateId: \"00000000-0000-0000-0000-000000000000\" }\n    ) {\n      job {\n        id\n      }\n    }\n  }\n": types.AllocateProbeDocument,
     "\n  mutation StartMachine($input: MachineJobInput!) {\n    startMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.StartMachineDocument,
     "\n  mutation StopMachine($input: MachineJobInput!) {\n    stopMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.StopMachineDocument,
     "\n  mutation RebootMachine($input: MachineJobInput!) {\n    rebootMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.RebootMachineDocument,
     "\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.DestroyMachineDocument,
     "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n": types.MachineEventsDocument,
     "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.OrganizationsDocument,
+    "\n  query MachineSnapshots($id: ID!) {\n    machine(id: $id) {\n      id\n      kind\n      status\n      snapshots {\n        name\n        description\n        createdAt\n        includesMemory\n        parent\n      }\n    }\n  }\n": types.MachineSnapshotsDocument,
+    "\n  mutation CreateSnapshot($input: CreateSnapshotInput!) {\n    createSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.CreateSnapshotDocument,
+    "\n  mutation RollbackSnapshot($input: SnapshotInput!) {\n    rollbackSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.RollbackSnapshotDocument,
+    "\n  mutation DeleteSnapshot($input: SnapshotInput!) {\n    deleteSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.DeleteSnapshotDocument,
+    "\n  mutation ResizeMachine($input: ResizeMachineInput!) {\n    resizeMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.ResizeMachineDocument,
 };
 
 /**
@@ -80,6 +88,14 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n"): (typeof documents)["\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -143,18 +159,6 @@ export function graphql(source: "\n  mutation ProvisionMachine($input: Provision
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MachinePermissions {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MachinePermissions {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query OrganizationMembers($id: ID!) {\n    organization(id: $id) {\n      id\n      members {\n        id\n        role\n        user {\n          id\n        }\n        project {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OrganizationMembers($id: ID!) {\n    organization(id: $id) {\n      id\n      members {\n        id\n        role\n        user {\n          id\n        }\n        project {\n          id\n        }\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation AllocateProbe($projectId: ID!) {\n    provisionMachine(\n      input: { projectId: $projectId, name: \"permission-probe\", templateId: \"00000000-0000-0000-0000-000000000000\" }\n    ) {\n      job {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AllocateProbe($projectId: ID!) {\n    provisionMachine(\n      input: { projectId: $projectId, name: \"permission-probe\", templateId: \"00000000-0000-0000-0000-000000000000\" }\n    ) {\n      job {\n        id\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  mutation StartMachine($input: MachineJobInput!) {\n    startMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation StartMachine($input: MachineJobInput!) {\n    startMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -176,6 +180,26 @@ export function graphql(source: "\n  subscription MachineEvents($projectId: ID!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MachineSnapshots($id: ID!) {\n    machine(id: $id) {\n      id\n      kind\n      status\n      snapshots {\n        name\n        description\n        createdAt\n        includesMemory\n        parent\n      }\n    }\n  }\n"): (typeof documents)["\n  query MachineSnapshots($id: ID!) {\n    machine(id: $id) {\n      id\n      kind\n      status\n      snapshots {\n        name\n        description\n        createdAt\n        includesMemory\n        parent\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSnapshot($input: CreateSnapshotInput!) {\n    createSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation CreateSnapshot($input: CreateSnapshotInput!) {\n    createSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollbackSnapshot($input: SnapshotInput!) {\n    rollbackSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation RollbackSnapshot($input: SnapshotInput!) {\n    rollbackSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSnapshot($input: SnapshotInput!) {\n    deleteSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteSnapshot($input: SnapshotInput!) {\n    deleteSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResizeMachine($input: ResizeMachineInput!) {\n    resizeMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ResizeMachine($input: ResizeMachineInput!) {\n    resizeMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,10 +1,12 @@
 'use client';
 
 import { type QueryRef, useQueryRefHandlers, useReadQuery } from '@apollo/client/react';
-import { Accordion, Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Accordion, Badge, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useRouter } from 'next/navigation';
 import { useEffect, useTransition } from 'react';
 import type { JobStatus, MachineJobsQuery as MachineJobs, MachineQuery as MachineResult } from '@/gql/graphql';
+import { MachineSettings } from '@/features/snapshots/machine.settings';
+import { MachineSnapshots } from '@/features/snapshots/machine.snapshots';
 import { JobLog } from './job.log';
 import { failureOf, logLinesOf, stepDetail, stepLabel, stepsOf } from './job.events';
 import { JobProgress, StepBadge } from './job.progress';
@@ -19,12 +21,12 @@ const POLL_MS = 5_000;
 interface Props {
   machineRef: QueryRef<MachineResult>;
   jobsRef: QueryRef<MachineJobs>;
-  /** Projects where the viewer may start, stop, reboot and delete machines. */
-  operableProjectIds: readonly string[];
+  /** What the viewer may do to this machine (myPrivileges in its project). */
+  can: { power: boolean; snapshot: boolean; config: boolean };
 }
 
 /** One machine: what it is and where it runs, the job running on it now, and every job it had. */
-export function MachineDetail({ machineRef, jobsRef, operableProjectIds }: Props) {
+export function MachineDetail({ machineRef, jobsRef, can }: Props) {
   const router = useRouter();
   const { data } = useReadQuery(machineRef);
   const { data: jobsData } = useReadQuery(jobsRef);
@@ -84,46 +86,7 @@ export function MachineDetail({ machineRef, jobsRef, operableProjectIds }: Props
           if (event.machineId === machine.id && !event.deleted && !deleting) refresh();
         }}
       />
-      {operableProjectIds.includes(machine.project.id) && (
-        <MachineActions machine={machine} busy={Boolean(activeJob)} onJob={refresh} />
-      )}
-
-      <Paper withBorder p="lg" component="section" aria-labelledby="machine-overview">
-        <Title order={2} size="h4" id="machine-overview" mb="md">
-          Overview
-        </Title>
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" component="dl" m={0}>
-          <Fact label="Status" value={machine.status} />
-          <Fact label="Kind" value={KIND_LABEL[machine.kind]} />
-          <Fact label="Node" value={node ?? 'Not placed yet'} />
-          <Fact label="VMID" value={machine.vmid?.toString() ?? 'Not reserved yet'} mono />
-          <Fact
-            label="Addresses"
-            value={machine.ipAddresses.length ? machine.ipAddresses.join(', ') : 'None reported yet'}
-            mono
-          />
-          <Fact
-            label="Size"
-            value={`${machine.cores} ${machine.cores === 1 ? 'core' : 'cores'} · ${formatMemory(machine.memoryMiB)} · ${machine.diskGiB} GiB disk`}
-          />
-          <Fact label="Template" value={`${machine.template.name} (${machine.template.os})`} />
-          <Fact
-            label="Network"
-            value={
-              machine.network
-                ? `${machine.network.name} (${machine.network.bridge}${machine.network.vlanTag ? `, VLAN ${machine.network.vlanTag}` : ''})`
-                : 'None (vmbr0, DHCP)'
-            }
-          />
-          <Fact
-            label="Storage"
-            value={machine.storage ? `${machine.storage.name} (${machine.storage.storageId})` : 'Cluster default'}
-          />
-          <Fact label="Project" value={machine.project.name} />
-          <Fact label="Owner" value={machine.owner.displayName} />
-          <Fact label="Created" value={formatDateTime(machine.createdAt)} />
-        </SimpleGrid>
-      </Paper>
+      {can.power && <MachineActions machine={machine} busy={Boolean(activeJob)} onJob={refresh} />}
 
       {activeJob && (
         <Paper withBorder p="lg" component="section" aria-labelledby="machine-active-job">
@@ -139,71 +102,152 @@ export function MachineDetail({ machineRef, jobsRef, operableProjectIds }: Props
         </Paper>
       )}
 
-      <Paper withBorder p="lg" component="section" aria-labelledby="machine-jobs">
-        <Title order={2} size="h4" id="machine-jobs" mb="md">
-          Job history
-        </Title>
-        {jobs.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            No jobs yet.
-          </Text>
-        ) : (
-          <Accordion variant="separated" multiple defaultValue={jobs[0] && !activeJob ? [jobs[0].id] : []}>
-            {jobs.map((job) => {
-              const steps = stepsOf(job.events);
-              const failure = job.error ?? failureOf(job.events);
-              return (
-                <Accordion.Item key={job.id} value={job.id}>
-                  <Accordion.Control>
-                    <Group gap="sm" wrap="nowrap">
-                      <Badge color={JOB_STATUS_COLOR[job.status]} variant="light">
-                        {titleCase(job.status)}
-                      </Badge>
-                      <Text fw={500}>{job.kind}</Text>
-                      <Text size="sm" c="dimmed">
-                        {formatDateTime(job.createdAt)} · {job.percent}%
-                      </Text>
-                    </Group>
-                  </Accordion.Control>
-                  <Accordion.Panel>
-                    <Stack gap="sm">
-                      {failure && job.status === 'FAILED' && (
-                        <Text size="sm" c="red">
-                          {failure}
-                        </Text>
-                      )}
-                      {steps.length > 0 ? (
-                        <Stack gap={4} aria-label={`Steps of the ${job.kind} job`}>
-                          {steps.map((step) => (
-                            <Group key={step.name} gap="xs" wrap="nowrap">
-                              <StepBadge state={step.state} />
-                              <Text size="sm" fw={500}>
-                                {stepLabel(step.name)}
-                              </Text>
-                              <Text size="sm" c="dimmed" truncate="end">
-                                {stepDetail(step)}
-                              </Text>
-                            </Group>
-                          ))}
-                        </Stack>
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          No step has started.
-                        </Text>
-                      )}
-                      <JobLog lines={logLinesOf(job.events)} label={`Log of the ${job.kind} job`} />
-                      <Text size="xs" c="dimmed">
-                        Started {formatDateTime(job.startedAt)} · finished {formatDateTime(job.finishedAt)}
-                      </Text>
-                    </Stack>
-                  </Accordion.Panel>
-                </Accordion.Item>
-              );
-            })}
-          </Accordion>
-        )}
-      </Paper>
+      <Tabs defaultValue="overview" keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="snapshots">Snapshots</Tabs.Tab>
+          <Tabs.Tab value="settings">Settings</Tabs.Tab>
+          <Tabs.Tab value="jobs">Job history</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="snapshots">
+          <MachineSnapshots machineId={machine.id} canManage={can.snapshot} busy={Boolean(activeJob)} onJob={refresh} />
+        </Tabs.Panel>
+        <Tabs.Panel value="settings">
+          <MachineSettings machine={machine} canConfigure={can.config} busy={Boolean(activeJob)} onJob={refresh} />
+        </Tabs.Panel>
+        <Tabs.Panel value="overview">
+          <Paper withBorder p="lg" component="section" aria-labelledby="machine-overview">
+            <Title order={2} size="h4" id="machine-overview" mb="md">
+              Overview
+            </Title>
+            <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" component="dl" m={0}>
+              <Fact label="Status" value={machine.status} />
+              <Fact label="Kind" value={KIND_LABEL[machine.kind]} />
+              <Fact label="Node" value={node ?? 'Not placed yet'} />
+              <Fact label="VMID" value={machine.vmid?.toString() ?? 'Not reserved yet'} mono />
+              <Fact
+                label="Addresses"
+                value={machine.ipAddresses.length ? machine.ipAddresses.join(', ') : 'None reported yet'}
+                mono
+              />
+              <Fact
+                label="Size"
+                value={`${machine.cores} ${machine.cores === 1 ? 'core' : 'cores'} · ${formatMemory(machine.memoryMiB)} · ${machine.diskGiB} GiB disk`}
+              />
+              <Fact label="Template" value={`${machine.template.name} (${machine.template.os})`} />
+              <Fact
+                label="Network"
+                value={
+                  machine.network
+                    ? `${machine.network.name} (${machine.network.bridge}${machine.network.vlanTag ? `, VLAN ${machine.network.vlanTag}` : ''})`
+                    : 'None (vmbr0, DHCP)'
+                }
+              />
+              <Fact
+                label="Storage"
+                value={machine.storage ? `${machine.storage.name} (${machine.storage.storageId})` : 'Cluster default'}
+              />
+              <Fact label="Project" value={machine.project.name} />
+              <Fact label="Owner" value={machine.owner.displayName} />
+              <Fact label="Created" value={formatDateTime(machine.createdAt)} />
+            </SimpleGrid>
+          </Paper>
+        </Tabs.Panel>
+        <Tabs.Panel value="jobs">
+          <JobHistory jobs={jobs} activeJob={activeJob} />
+        </Tabs.Panel>
+      </Tabs>
     </Stack>
+  );
+}
+
+type HistoryJob = MachineJobs['jobs']['edges'][number]['node'];
+
+/** Every job the machine had, each with its steps and the log lines of each step. */
+function JobHistory({ jobs, activeJob }: { jobs: HistoryJob[]; activeJob: HistoryJob | undefined }) {
+  return (
+    <Paper withBorder p="lg" component="section" aria-labelledby="machine-jobs">
+      <Title order={2} size="h4" id="machine-jobs" mb="md">
+        Job history
+      </Title>
+      {jobs.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No jobs yet.
+        </Text>
+      ) : (
+        <Accordion variant="separated" multiple defaultValue={jobs[0] && !activeJob ? [jobs[0].id] : []}>
+          {jobs.map((job) => {
+            const steps = stepsOf(job.events);
+            const failure = job.error ?? failureOf(job.events);
+            return (
+              <Accordion.Item key={job.id} value={job.id}>
+                <Accordion.Control>
+                  <Group gap="sm" wrap="nowrap">
+                    <Badge color={JOB_STATUS_COLOR[job.status]} variant="light">
+                      {titleCase(job.status)}
+                    </Badge>
+                    <Text fw={500}>{job.kind}</Text>
+                    <Text size="sm" c="dimmed">
+                      {formatDateTime(job.createdAt)} · {job.percent}%
+                    </Text>
+                  </Group>
+                </Accordion.Control>
+                <Accordion.Panel>
+                  <Stack gap="sm">
+                    {failure && job.status === 'FAILED' && (
+                      <Text size="sm" c="red">
+                        {failure}
+                      </Text>
+                    )}
+                    {steps.length > 0 ? (
+                      <Stack gap={4} aria-label={`Steps of the ${job.kind} job`}>
+                        {steps.map((step) => {
+                          const lines = logLinesOf(job.events).filter((line) => line.step === step.name);
+                          return (
+                            <Stack key={step.name} gap={4}>
+                              <Group gap="xs" wrap="nowrap">
+                                <StepBadge state={step.state} />
+                                <Text size="sm" fw={500}>
+                                  {stepLabel(step.name)}
+                                </Text>
+                                <Text size="sm" c="dimmed" truncate="end">
+                                  {stepDetail(step)}
+                                </Text>
+                              </Group>
+                              {lines.length > 0 && (
+                                <JobLog
+                                  lines={lines}
+                                  label={`Log of the ${stepLabel(step.name)} step of the ${job.kind} job`}
+                                />
+                              )}
+                            </Stack>
+                          );
+                        })}
+                      </Stack>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        No step has started.
+                      </Text>
+                    )}
+                    {/* Lines of no started step (the job's own, e.g. queueing) below the steps. */}
+                    {(() => {
+                      const named = new Set(steps.map((step) => step.name));
+                      const rest = logLinesOf(job.events).filter((line) => !named.has(line.step));
+                      return rest.length > 0 ? (
+                        <JobLog lines={rest} label={`Other log lines of the ${job.kind} job`} />
+                      ) : null;
+                    })()}
+                    <Text size="xs" c="dimmed">
+                      Started {formatDateTime(job.startedAt)} · finished {formatDateTime(job.finishedAt)}
+                    </Text>
+                  </Stack>
+                </Accordion.Panel>
+              </Accordion.Item>
+            );
+          })}
+        </Accordion>
+      )}
+    </Paper>
   );
 }
 

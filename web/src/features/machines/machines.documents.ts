@@ -188,69 +188,6 @@ export const ProvisionMachineMutation = graphql(`
   }
 `);
 
-/** Who may create machines where: the viewer and the projects it can see. */
-export const MachinePermissionsQuery = graphql(`
-  query MachinePermissions {
-    viewer {
-      id
-      isPlatformAdmin
-    }
-    projects(first: 100) {
-      edges {
-        node {
-          id
-          name
-          organization {
-            id
-            name
-          }
-        }
-      }
-    }
-  }
-`);
-
-/**
- * An organization's members, to find the viewer's own roles. Asked per organization: members needs
- * Organization.Audit there, which project-only members lack (FORBIDDEN), and the field is non-null,
- * so one refusal would null a whole organizations list.
- */
-export const OrganizationMembersQuery = graphql(`
-  query OrganizationMembers($id: ID!) {
-    organization(id: $id) {
-      id
-      members {
-        id
-        role
-        user {
-          id
-        }
-        project {
-          id
-        }
-      }
-    }
-  }
-`);
-
-/**
- * The permission probe for projects whose roles the viewer cannot read (project-only members may not
- * read their organization's members). provisionMachine checks Machine.Allocate before it looks at the
- * template, so a template id that cannot exist answers FORBIDDEN without the privilege and
- * BAD_USER_INPUT (input.templateId) with it; nothing is written either way.
- */
-export const AllocateProbeMutation = graphql(`
-  mutation AllocateProbe($projectId: ID!) {
-    provisionMachine(
-      input: { projectId: $projectId, name: "permission-probe", templateId: "00000000-0000-0000-0000-000000000000" }
-    ) {
-      job {
-        id
-      }
-    }
-  }
-`);
-
 /** What the machines page asks for first; the server preloads exactly this, the list refetches from it. */
 export const MACHINE_PAGE_SIZE = 20;
 export const DEFAULT_MACHINES_VARIABLES = {

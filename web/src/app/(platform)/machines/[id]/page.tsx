@@ -5,7 +5,7 @@ import { QueryErrorBoundary } from '@/components/query-error.boundary';
 import { requireViewer } from '@/features/auth/viewer.server';
 import { AllMachinesLink } from '@/features/machines/machine.links';
 import { MachineDetail } from '@/features/machines/machine.detail';
-import { getMachineAccess } from '@/features/machines/machine.permissions.server';
+import { machineCan } from '@/features/machines/machine.permissions.server';
 import { MachineSkeleton } from '@/features/machines/machine.skeleton';
 import { MachineJobsQuery, MachineQuery } from '@/features/machines/machines.documents';
 import { PreloadQuery } from '@/lib/apollo/apollo.rsc';
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: 'Machine' };
 export default async function MachinePage({ params }: { params: Promise<{ id: string }> }) {
   await requireViewer();
   const { id } = await params;
-  const { allocatable } = await getMachineAccess();
+  const can = await machineCan(id);
   return (
     <Stack gap="md">
       <AllMachinesLink />
@@ -25,11 +25,7 @@ export default async function MachinePage({ params }: { params: Promise<{ id: st
             <PreloadQuery query={MachineJobsQuery} variables={{ machineId: id }}>
               {(jobsRef) => (
                 <Suspense fallback={<MachineSkeleton label="Loading the machine…" rows={6} />}>
-                  <MachineDetail
-                    machineRef={machineRef}
-                    jobsRef={jobsRef}
-                    operableProjectIds={allocatable.map((p) => p.id)}
-                  />
+                  <MachineDetail machineRef={machineRef} jobsRef={jobsRef} can={can} />
                 </Suspense>
               )}
             </PreloadQuery>
