@@ -8,19 +8,25 @@ import type { ComponentType, ReactNode } from 'react';
 import { SignOutButton } from '@/features/auth/sign-out.button';
 import type { Viewer } from '@/features/auth/auth.documents';
 import { ColorSchemeToggle } from './color-scheme.toggle';
-import { DashboardIcon, MachinesIcon, OrganizationsIcon } from './icons';
+import { AdminIcon, AuditIcon, DashboardIcon, MachinesIcon, OrganizationsIcon, ProfileIcon } from './icons';
 
 interface NavItem {
   href: string;
   label: string;
   icon: ComponentType<{ size?: number }>;
+  /** Shown to platform admins only (the API refuses everyone else anyway). */
+  adminOnly?: boolean;
 }
 
-// Only pages that exist. Projects, Audit, Alerts and Admin join when they are built.
+// Only pages that exist; Alerts joins when its API lands. The audit log is for organization admins too
+// (the page says so when the API refuses), so it is listed for everyone.
 const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Dashboard', icon: DashboardIcon },
   { href: '/machines', label: 'Machines', icon: MachinesIcon },
   { href: '/organizations', label: 'Organizations', icon: OrganizationsIcon },
+  { href: '/audit', label: 'Audit log', icon: AuditIcon },
+  { href: '/admin', label: 'Admin', icon: AdminIcon, adminOnly: true },
+  { href: '/profile', label: 'Profile', icon: ProfileIcon },
 ];
 
 function isActive(pathname: string, href: string): boolean {
@@ -69,21 +75,23 @@ export function PlatformShell({ viewer, children }: { viewer: Viewer; children: 
 
       <AppShell.Navbar id="platform-navigation" p="sm" aria-label="Main navigation" inert={navbarHidden}>
         <AppShell.Section grow component={ScrollArea}>
-          {NAV_ITEMS.map(({ href, label, icon: ItemIcon }) => {
-            const active = isActive(pathname, href);
-            return (
-              <NavLink
-                key={href}
-                component={Link}
-                href={href}
-                label={label}
-                leftSection={<ItemIcon size={18} />}
-                active={active}
-                aria-current={active ? 'page' : undefined}
-                onClick={close}
-              />
-            );
-          })}
+          {NAV_ITEMS.filter((item) => !item.adminOnly || viewer.isPlatformAdmin).map(
+            ({ href, label, icon: ItemIcon }) => {
+              const active = isActive(pathname, href);
+              return (
+                <NavLink
+                  key={href}
+                  component={Link}
+                  href={href}
+                  label={label}
+                  leftSection={<ItemIcon size={18} />}
+                  active={active}
+                  aria-current={active ? 'page' : undefined}
+                  onClick={close}
+                />
+              );
+            },
+          )}
         </AppShell.Section>
         <AppShell.Section pt="sm" style={{ borderTop: '1px solid var(--app-shell-border-color)' }}>
           <Stack gap="xs">

@@ -37,6 +37,19 @@ type Documents = {
     "\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.DestroyMachineDocument,
     "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n": typeof types.MachineEventsDocument,
     "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.OrganizationsDocument,
+    "\n  fragment QuotaFields on Quota {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n    gpus\n  }\n": typeof types.QuotaFieldsFragmentDoc,
+    "\n  fragment UsageFields on ResourceUsage {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n  }\n": typeof types.UsageFieldsFragmentDoc,
+    "\n  query Organization($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      slug\n      createdAt\n      quota {\n        ...QuotaFields\n      }\n      usage {\n        ...UsageFields\n      }\n      projects(first: 100) {\n        totalCount\n        edges {\n          node {\n            id\n            name\n            description\n            quota {\n              ...QuotaFields\n            }\n            usage {\n              ...UsageFields\n            }\n          }\n        }\n      }\n    }\n    myPrivileges(organizationId: $id)\n    viewer {\n      id\n      isPlatformAdmin\n    }\n  }\n": typeof types.OrganizationDocument,
+    "\n  query Members($id: ID!) {\n    organization(id: $id) {\n      id\n      members {\n        id\n        role\n        createdAt\n        user {\n          id\n          email\n          displayName\n        }\n        project {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.MembersDocument,
+    "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      id\n      role\n    }\n  }\n": typeof types.AddMemberDocument,
+    "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": typeof types.UpdateMemberRoleDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": typeof types.RemoveMemberDocument,
+    "\n  mutation UpdateProject($id: ID!, $input: UpdateProjectInput!) {\n    updateProject(id: $id, input: $input) {\n      id\n      name\n      description\n      quota {\n        ...QuotaFields\n      }\n    }\n  }\n": typeof types.UpdateProjectDocument,
+    "\n  mutation CreateProject($input: CreateProjectInput!) {\n    createProject(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateProjectDocument,
+    "\n  mutation UpdateOrganizationQuota($id: ID!, $input: UpdateOrganizationInput!) {\n    updateOrganization(id: $id, input: $input) {\n      id\n      quota {\n        ...QuotaFields\n      }\n    }\n  }\n": typeof types.UpdateOrganizationQuotaDocument,
+    "\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n        prefix\n        scopes\n        createdAt\n        expiresAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
     "\n  query MachineSnapshots($id: ID!) {\n    machine(id: $id) {\n      id\n      kind\n      status\n      snapshots {\n        name\n        description\n        createdAt\n        includesMemory\n        parent\n      }\n    }\n  }\n": typeof types.MachineSnapshotsDocument,
     "\n  mutation CreateSnapshot($input: CreateSnapshotInput!) {\n    createSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.CreateSnapshotDocument,
     "\n  mutation RollbackSnapshot($input: SnapshotInput!) {\n    rollbackSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.RollbackSnapshotDocument,
@@ -67,6 +80,19 @@ const documents: Documents = {
     "\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.DestroyMachineDocument,
     "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n": types.MachineEventsDocument,
     "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.OrganizationsDocument,
+    "\n  fragment QuotaFields on Quota {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n    gpus\n  }\n": types.QuotaFieldsFragmentDoc,
+    "\n  fragment UsageFields on ResourceUsage {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n  }\n": types.UsageFieldsFragmentDoc,
+    "\n  query Organization($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      slug\n      createdAt\n      quota {\n        ...QuotaFields\n      }\n      usage {\n        ...UsageFields\n      }\n      projects(first: 100) {\n        totalCount\n        edges {\n          node {\n            id\n            name\n            description\n            quota {\n              ...QuotaFields\n            }\n            usage {\n              ...UsageFields\n            }\n          }\n        }\n      }\n    }\n    myPrivileges(organizationId: $id)\n    viewer {\n      id\n      isPlatformAdmin\n    }\n  }\n": types.OrganizationDocument,
+    "\n  query Members($id: ID!) {\n    organization(id: $id) {\n      id\n      members {\n        id\n        role\n        createdAt\n        user {\n          id\n          email\n          displayName\n        }\n        project {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.MembersDocument,
+    "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      id\n      role\n    }\n  }\n": types.AddMemberDocument,
+    "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": types.UpdateMemberRoleDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": types.RemoveMemberDocument,
+    "\n  mutation UpdateProject($id: ID!, $input: UpdateProjectInput!) {\n    updateProject(id: $id, input: $input) {\n      id\n      name\n      description\n      quota {\n        ...QuotaFields\n      }\n    }\n  }\n": types.UpdateProjectDocument,
+    "\n  mutation CreateProject($input: CreateProjectInput!) {\n    createProject(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateProjectDocument,
+    "\n  mutation UpdateOrganizationQuota($id: ID!, $input: UpdateOrganizationInput!) {\n    updateOrganization(id: $id, input: $input) {\n      id\n      quota {\n        ...QuotaFields\n      }\n    }\n  }\n": types.UpdateOrganizationQuotaDocument,
+    "\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n        prefix\n        scopes\n        createdAt\n        expiresAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiTokenDocument,
     "\n  query MachineSnapshots($id: ID!) {\n    machine(id: $id) {\n      id\n      kind\n      status\n      snapshots {\n        name\n        description\n        createdAt\n        includesMemory\n        parent\n      }\n    }\n  }\n": types.MachineSnapshotsDocument,
     "\n  mutation CreateSnapshot($input: CreateSnapshotInput!) {\n    createSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.CreateSnapshotDocument,
     "\n  mutation RollbackSnapshot($input: SnapshotInput!) {\n    rollbackSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.RollbackSnapshotDocument,
@@ -180,6 +206,58 @@ export function graphql(source: "\n  subscription MachineEvents($projectId: ID!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment QuotaFields on Quota {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n    gpus\n  }\n"): (typeof documents)["\n  fragment QuotaFields on Quota {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n    gpus\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UsageFields on ResourceUsage {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n  }\n"): (typeof documents)["\n  fragment UsageFields on ResourceUsage {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Organization($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      slug\n      createdAt\n      quota {\n        ...QuotaFields\n      }\n      usage {\n        ...UsageFields\n      }\n      projects(first: 100) {\n        totalCount\n        edges {\n          node {\n            id\n            name\n            description\n            quota {\n              ...QuotaFields\n            }\n            usage {\n              ...UsageFields\n            }\n          }\n        }\n      }\n    }\n    myPrivileges(organizationId: $id)\n    viewer {\n      id\n      isPlatformAdmin\n    }\n  }\n"): (typeof documents)["\n  query Organization($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      slug\n      createdAt\n      quota {\n        ...QuotaFields\n      }\n      usage {\n        ...UsageFields\n      }\n      projects(first: 100) {\n        totalCount\n        edges {\n          node {\n            id\n            name\n            description\n            quota {\n              ...QuotaFields\n            }\n            usage {\n              ...UsageFields\n            }\n          }\n        }\n      }\n    }\n    myPrivileges(organizationId: $id)\n    viewer {\n      id\n      isPlatformAdmin\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Members($id: ID!) {\n    organization(id: $id) {\n      id\n      members {\n        id\n        role\n        createdAt\n        user {\n          id\n          email\n          displayName\n        }\n        project {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Members($id: ID!) {\n    organization(id: $id) {\n      id\n      members {\n        id\n        role\n        createdAt\n        user {\n          id\n          email\n          displayName\n        }\n        project {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      id\n      role\n    }\n  }\n"): (typeof documents)["\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) {\n      id\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateProject($id: ID!, $input: UpdateProjectInput!) {\n    updateProject(id: $id, input: $input) {\n      id\n      name\n      description\n      quota {\n        ...QuotaFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateProject($id: ID!, $input: UpdateProjectInput!) {\n    updateProject(id: $id, input: $input) {\n      id\n      name\n      description\n      quota {\n        ...QuotaFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateProject($input: CreateProjectInput!) {\n    createProject(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CreateProject($input: CreateProjectInput!) {\n    createProject(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateOrganizationQuota($id: ID!, $input: UpdateOrganizationInput!) {\n    updateOrganization(id: $id, input: $input) {\n      id\n      quota {\n        ...QuotaFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateOrganizationQuota($id: ID!, $input: UpdateOrganizationInput!) {\n    updateOrganization(id: $id, input: $input) {\n      id\n      quota {\n        ...QuotaFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  query ApiTokens {\n    apiTokens {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n        prefix\n        scopes\n        createdAt\n        expiresAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n        prefix\n        scopes\n        createdAt\n        expiresAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

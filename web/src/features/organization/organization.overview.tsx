@@ -39,7 +39,9 @@ export function OrganizationOverview({ queryRef }: { queryRef: QueryRef<Organiza
               <Group justify="space-between" align="flex-start" wrap="nowrap" mb="xs">
                 <div>
                   <Title order={3} size="h4" id={`org-${organization.id}`}>
-                    {organization.name}
+                    <Anchor component={Link} href={`/organizations/${organization.id}`} inherit>
+                      {organization.name}
+                    </Anchor>
                   </Title>
                   <Text size="xs" c="dimmed">
                     {organization.slug} · created {formatDate(organization.createdAt)}

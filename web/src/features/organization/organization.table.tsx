@@ -1,7 +1,8 @@
 'use client';
 
 import { type QueryRef, useReadQuery } from '@apollo/client/react';
-import { Paper, Table, Text } from '@mantine/core';
+import { Anchor, Paper, Table, Text } from '@mantine/core';
+import Link from 'next/link';
 import type { OrganizationsQuery } from '@/gql/graphql';
 import { formatDate } from './organization.format';
 
@@ -44,7 +45,9 @@ export function OrganizationTable({ queryRef }: { queryRef: QueryRef<Organizatio
             {edges.map(({ node: organization }) => (
               <Table.Tr key={organization.id}>
                 <Table.Th scope="row" fw={500}>
-                  {organization.name}
+                  <Anchor component={Link} href={`/organizations/${organization.id}`}>
+                    {organization.name}
+                  </Anchor>
                 </Table.Th>
                 <Table.Td>
                   <Text size="sm" ff="monospace">

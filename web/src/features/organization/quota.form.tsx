@@ -1,0 +1,96 @@
+'use client';
+
+import { Alert, Button, Group, Modal, NumberInput, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { QuotaFieldsFragment, QuotaInput } from '@/gql/graphql';
+import { describeApiError } from '@/lib/apollo/graphql-errors';
+
+const FIELDS = [
+  { key: 'machines', label: 'Machines' },
+  { key: 'cores', label: 'Cores' },
+  { key: 'memoryMiB', label: 'Memory (MiB)' },
+  { key: 'diskGiB', label: 'Disk (GiB)' },
+  { key: 'gpus', label: 'GPUs' },
+] as const;
+
+interface Props {
+  title: string;
+  quota: QuotaFieldsFragment;
+  opened: boolean;
+  onClose: () => void;
+  /** Sends the new quota; throws what the API answered. */
+  onSave: (quota: QuotaInput) => Promise<unknown>;
+}
+
+/** Edit a quota: every limit a whole number, empty for no limit. Platform admins only (the API checks). */
+export function QuotaForm({ title, quota, opened, onClose, onSave }: Props) {
+  const [values, setValues] = useState<Record<string, number | null>>(() =>
+    Object.fromEntries(FIELDS.map(({ key }) => [key, quota[key]])),
+  );
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function save(event: React.FormEvent) {
+    event.preventDefault();
+    const problems: Record<string, string> = {};
+    for (const { key, label } of FIELDS) {
+      const v = values[key];
+      if (v !== null && v !== undefined && (!Number.isInteger(v) || v < 0))
+        problems[key] = `${label}: a whole number of 0 or more, or empty for no limit.`;
+    }
+    setFields(problems);
+    if (Object.keys(problems).length) return;
+    setSaving(true);
+    setFailure(null);
+    try {
+      await onSave(Object.fromEntries(FIELDS.map(({ key }) => [key, values[key] ?? null])) as QuotaInput);
+      onClose();
+    } catch (error) {
+      const view = describeApiError(error);
+      setFields(view.fields);
+      setFailure(view.message);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={title}>
+      <form onSubmit={save} noValidate>
+        <Stack>
+          <Text size="sm" c="dimmed">
+            Leave a limit empty for none. Lowering a limit below what is in use refuses new machines; existing ones keep
+            running.
+          </Text>
+          <SimpleGrid cols={2}>
+            {FIELDS.map(({ key, label }) => (
+              <NumberInput
+                key={key}
+                label={label}
+                min={0}
+                allowDecimal={false}
+                value={values[key] ?? ''}
+                onChange={(v) => setValues((s) => ({ ...s, [key]: typeof v === 'number' ? v : null }))}
+                error={fields[key]}
+              />
+            ))}
+          </SimpleGrid>
+          {failure && (
+            <Alert color="red" title="The quota was not saved" role="alert">
+              {failure}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={saving}>
+              Save quota
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
