@@ -13,6 +13,7 @@ import type { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate } from './auth/authenticate.js';
+import { MfaChallengeKeys } from './auth/mfa-challenge.js';
 import { SESSION_COOKIE, SessionKeys } from './auth/session.js';
 import type { Config } from './config.js';
 import { makeContext, type Context } from './graphql/context.js';
@@ -52,9 +53,14 @@ export interface App {
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { orm, log } = deps;
   const sessionKeys = new SessionKeys(deps.sessionSecret, config.SESSION_TTL_SECONDS);
+  const formatError = makeFormatError(log);
+  // Operation limits (HTTP and WebSocket), rate limits and the audit log (security/security.ts).
+  const security = createSecurity(config, log, formatError, deps.rateLimitStore);
   const services: Services = {
     config,
     sessionKeys,
+    mfaChallenges: new MfaChallengeKeys(deps.sessionSecret),
+    limiter: security.limiter,
     secrets: deps.secrets,
     pubsub: deps.pubsub,
     jobs: deps.jobs,
@@ -67,11 +73,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const http = createServer(app);
 
   const schema = await buildApiSchema(deps.pubsub);
-  const formatError = makeFormatError(log);
   // The same edge for WebSocket operations as for HTTP: codes kept, internals masked.
   const formatErrors = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
-  // Operation limits (HTTP and WebSocket), rate limits and the audit log (security/security.ts).
-  const security = createSecurity(config, log, formatError, deps.rateLimitStore);
 
   // Subscriptions: graphql-ws on the same port and path. The browser's cookie (sent with the
   // upgrade) or `connectionParams.authorization` authenticates, once per operation.

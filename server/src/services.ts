@@ -1,5 +1,7 @@
 import type { Config } from './config.js';
 import type { SessionKeys } from './auth/session.js';
+import type { MfaChallengeKeys } from './auth/mfa-challenge.js';
+import type { RateLimiter } from './security/rate-limit.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { ConsoleGateway } from './modules/console/console.gateway.js';
 import type { PubSub } from './realtime/pubsub.js';
@@ -9,6 +11,10 @@ import type { SecretStore } from './secrets/secret-store.js';
 export interface Services {
   config: Config;
   sessionKeys: SessionKeys;
+  /** Signs and checks the challenge between a password and a second factor (auth/mfa-challenge.ts). */
+  mfaChallenges: MfaChallengeKeys;
+  /** Rate limits (security/rate-limit.ts), for limits counted inside an operation (wrong MFA codes). */
+  limiter: RateLimiter;
   secrets: SecretStore;
   pubsub: PubSub;
   jobs: JobQueue;

@@ -35,11 +35,17 @@ export async function authenticate(em: EntityManager, keys: SessionKeys, creds: 
     if (userId) user = await em.findOne(User, { id: userId });
   }
   if (!user || user.disabledAt) return null;
-  const memberships = await em.find(Membership, { user: user.id }, { fields: ['organization', 'project', 'role'] });
+  // The organization's MFA policy comes with the memberships (one join): see auth/mfa-policy.ts.
+  const memberships = await em.find(
+    Membership,
+    { user: user.id },
+    { fields: ['organization.requireMfa', 'project', 'role'] },
+  );
   const grants = memberships.map((m) => ({
     organizationId: m.organization.id,
     projectId: m.project?.id ?? null,
     role: m.role,
+    requireMfa: m.organization.requireMfa,
   }));
   return new Viewer(user, grants, scopes);
 }

@@ -5,7 +5,13 @@ import type { MiddlewareFn } from 'type-graphql';
 import { Errors } from '../errors/domain-error.js';
 import type { Context } from '../graphql/context.js';
 
-export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set(['viewer', 'signIn', 'signOut']);
+export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set([
+  'viewer',
+  'signIn',
+  'signOut',
+  'completeSignIn',
+  'acceptInvitation',
+]);
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 

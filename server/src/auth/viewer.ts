@@ -8,6 +8,8 @@ export interface Grant {
   /** null: the role holds in every project of the organization. */
   projectId: string | null;
   role: Role;
+  /** The organization requires a second factor of its members (auth/mfa-policy.ts). */
+  requireMfa?: boolean;
 }
 
 /** Where a privilege is checked: an organization, optionally narrowed to one of its projects. */
@@ -35,6 +37,11 @@ export class Viewer {
   /** True when the caller authenticated with a personal API token (not a session). */
   get isApiToken(): boolean {
     return this.tokenScopes !== null;
+  }
+
+  /** Member of an organization that requires a second factor, without one: may only enrol (auth/mfa-policy.ts). */
+  get mfaEnrolmentRequired(): boolean {
+    return !this.user.totpEnabledAt && this.grants.some((g) => g.requireMfa);
   }
 
   get isPlatformAdmin(): boolean {

@@ -14,6 +14,8 @@ import { Project } from '../modules/project/project.entity.js';
 import { StorageConfiguration } from '../modules/storage/storage.entity.js';
 import { Template } from '../modules/template/template.entity.js';
 import { User } from '../modules/user/user.entity.js';
+import { MfaRecoveryCode } from '../auth/mfa-recovery-code.entity.js';
+import { Invitation } from '../modules/invitation/invitation.entity.js';
 
 /** Every entity, listed explicitly: no folder scanning, so the build and tests see the same set. */
 export const entities = [
@@ -33,4 +35,6 @@ export const entities = [
   JobEvent,
   AuditLog,
   ApiToken,
+  MfaRecoveryCode,
+  Invitation,
 ];

@@ -17,12 +17,19 @@ import { ReconcileResolver } from '../modules/reconcile/reconcile.resolver.js';
 import { StorageConfigurationResolver } from '../modules/storage/storage.resolver.js';
 import { TemplateResolver } from '../modules/template/template.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
+import { MfaResolver } from '../auth/mfa.resolver.js';
+import { InvitationResolver } from '../modules/invitation/invitation.resolver.js';
+import { AccountResolver } from '../modules/user/account.resolver.js';
 import { asTypeGraphqlPubSub, type PubSub } from '../realtime/pubsub.js';
 import { requireAuthentication } from '../auth/require-authentication.js';
+import { requireMfaEnrolment } from '../auth/mfa-policy.js';
 import { validateArgument } from './validate.js';
 
 export const resolvers = [
   UserResolver,
+  MfaResolver,
+  AccountResolver,
+  InvitationResolver,
   ApiTokenResolver,
   OrganizationResolver,
   ProjectResolver,
@@ -49,7 +56,7 @@ export function buildApiSchema(pubsub: PubSub): Promise<GraphQLSchema> {
     resolvers: [...resolvers],
     pubSub: asTypeGraphqlPubSub(pubsub),
     validateFn: validateArgument as never,
-    globalMiddlewares: [requireAuthentication],
+    globalMiddlewares: [requireAuthentication, requireMfaEnrolment],
     // Dates travel as ISO-8601 strings in UTC.
     scalarsMap: [],
   });

@@ -30,7 +30,8 @@ export interface AuditEntry {
 }
 
 /** Names whose values never reach the log, at any depth of the details. */
-const SECRET_NAME = /pass(word)?|token|secret|credential|private.?key|authorization|cookie/i;
+// `code` and `recoveryCode`: second-factor codes (auth/mfa.resolver.ts); a recovery code is a credential.
+const SECRET_NAME = /pass(word)?|token|secret|credential|private.?key|authorization|cookie|^code$|recovery.?codes?/i;
 export const isSecretName = (name: string): boolean => SECRET_NAME.test(name);
 const MAX_STRING = 200;
 const MAX_ITEMS = 50;

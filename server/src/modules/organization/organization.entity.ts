@@ -5,7 +5,7 @@ import { Quota } from './quota.embeddable.js';
 
 @ObjectType({ description: 'A tenant: owns projects, members and quotas.' })
 @Entity()
-export class Organization extends BaseEntity<'quota'> {
+export class Organization extends BaseEntity<'quota' | 'requireMfa'> {
   @Field()
   @Property({ length: 100 })
   name!: string;
@@ -18,4 +18,10 @@ export class Organization extends BaseEntity<'quota'> {
   @Field(() => Quota)
   @Embedded(() => Quota, { prefix: 'quota_' })
   quota: Quota = new Quota();
+
+  @Field({
+    description: 'Members must have a second factor: without one, their session can only enrol (auth/mfa-policy.ts).',
+  })
+  @Property({ default: false })
+  requireMfa: boolean = false;
 }

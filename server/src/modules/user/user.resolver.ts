@@ -6,16 +6,42 @@ import { SESSION_COOKIE } from '../../auth/session.js';
 import { Errors } from '../../errors/domain-error.js';
 import { ConnectionType, PageArgs, paginate } from '../../graphql/connection.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
+import { MfaChallenge, NO_SESSION, mustEnrolMfa, startMfaSignIn } from '../../auth/mfa-signin.js';
 import { User } from './user.entity.js';
 import { CreateUserInput, SignInInput } from './user.input.js';
 
-@ObjectType()
-class SignInPayload {
-  @Field(() => User)
-  user!: User;
+@ObjectType({
+  description:
+    'Either a session (user and accessToken) or, for an account with a second factor, an mfaChallenge to pass to completeSignIn.',
+})
+export class SignInPayload {
+  @Field(() => User, { nullable: true, description: 'The signed-in user; null while a second factor is due.' })
+  user!: User | null;
 
-  @Field({ description: 'The session token, for API clients that cannot keep the cookie.' })
-  accessToken!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The session token, for API clients that cannot keep the cookie; null while a second factor is due.',
+  })
+  accessToken!: string | null;
+
+  @Field(() => MfaChallenge, {
+    nullable: true,
+    description: 'Set when the account has a second factor: no session yet, complete it with completeSignIn.',
+  })
+  mfaChallenge!: MfaChallenge | null;
+
+  @Field({
+    description:
+      'An organization of the user requires a second factor they do not have: the session can only enrol one (beginTotpEnrolment).',
+  })
+  mfaEnrolmentRequired!: boolean;
+}
+
+/** The one place a session is issued: after a password (no second factor) or after completeSignIn. */
+export async function issueSession(ctx: Context, user: User): Promise<SignInPayload> {
+  const accessToken = await ctx.services.sessionKeys.sign(user.id);
+  setSessionCookie(ctx.res, accessToken, ctx);
+  return { user, accessToken, mfaChallenge: null, mfaEnrolmentRequired: await mustEnrolMfa(ctx.em, user) };
 }
 
 const UserConnection = ConnectionType(User, 'User');
@@ -53,9 +79,9 @@ export class UserResolver {
     // Verify even for unknown emails so response time does not reveal which accounts exist.
     const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
     if (!user || !ok) throw Errors.badCredentials();
-    const accessToken = await ctx.services.sessionKeys.sign(user.id);
-    setSessionCookie(ctx.res, accessToken, ctx);
-    return { user, accessToken };
+    // A second factor: no session yet, a challenge for completeSignIn (auth/mfa.resolver.ts).
+    if (user.totpEnabledAt) return { ...NO_SESSION, mfaChallenge: await startMfaSignIn(ctx, user) };
+    return issueSession(ctx, user);
   }
 
   @Mutation(() => Boolean, { description: 'Clears the session cookie.' })
