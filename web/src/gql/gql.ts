@@ -16,6 +16,22 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": typeof types.MyPrivilegesDocument,
     "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.VisibleProjectsDocument,
+    "\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n": typeof types.AdminClustersDocument,
+    "\n  mutation AdminCreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.AdminCreateClusterDocument,
+    "\n  mutation AdminDeleteCluster($id: ID!) {\n    deleteCluster(id: $id)\n  }\n": typeof types.AdminDeleteClusterDocument,
+    "\n  query AdminClusterCheck($clusterId: ID!) {\n    orphanGuests(clusterId: $clusterId) {\n      vmid\n      name\n      node\n      status\n      type\n    }\n  }\n": typeof types.AdminClusterCheckDocument,
+    "\n  mutation AdminSetNodeMaintenance($id: ID!, $maintenance: Boolean!) {\n    setNodeMaintenance(id: $id, maintenance: $maintenance) {\n      id\n      maintenance\n    }\n  }\n": typeof types.AdminSetNodeMaintenanceDocument,
+    "\n  query AdminStorages {\n    storageConfigurations {\n      id\n      name\n      storageId\n      type\n      shared\n      createdAt\n    }\n    clusters {\n      id\n      name\n    }\n  }\n": typeof types.AdminStoragesDocument,
+    "\n  mutation AdminCreateStorage($input: CreateStorageConfigurationInput!) {\n    createStorageConfiguration(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateStorageDocument,
+    "\n  mutation AdminDeleteStorage($id: ID!) {\n    deleteStorageConfiguration(id: $id)\n  }\n": typeof types.AdminDeleteStorageDocument,
+    "\n  query AdminTemplates {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      sourceVmid\n      osTemplate\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n      cloudInit\n    }\n    clusters {\n      id\n      name\n    }\n  }\n": typeof types.AdminTemplatesDocument,
+    "\n  mutation AdminCreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateTemplateDocument,
+    "\n  mutation AdminDeleteTemplate($id: ID!) {\n    deleteTemplate(id: $id)\n  }\n": typeof types.AdminDeleteTemplateDocument,
+    "\n  query AdminUsers($after: String) {\n    users(first: 50, after: $after) {\n      totalCount\n      edges {\n        node {\n          id\n          email\n          displayName\n          isPlatformAdmin\n          disabledAt\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
+    "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateUserDocument,
+    "\n  mutation AdminSetUserDisabled($id: ID!, $disabled: Boolean!) {\n    setUserDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": typeof types.AdminSetUserDisabledDocument,
+    "\n  query AdminOrganizations {\n    organizations(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          createdAt\n          usage {\n            machines\n            cores\n          }\n          projects(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminOrganizationsDocument,
+    "\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateOrganizationDocument,
     "\n  query AuditLog($first: Int!, $after: String, $filter: AuditLogFilter) {\n    auditLog(first: $first, after: $after, filter: $filter) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          result\n          actorId\n          organizationId\n          targetType\n          targetId\n          ip\n          userAgent\n          details\n          hash\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  query VerifyAuditLog {\n    verifyAuditLog {\n      valid\n      checkedRows\n      firstBrokenId\n      headHash\n      reason\n    }\n  }\n": typeof types.VerifyAuditLogDocument,
     "\n  query AuditScopes {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AuditScopesDocument,
@@ -62,6 +78,22 @@ type Documents = {
 const documents: Documents = {
     "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": types.MyPrivilegesDocument,
     "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.VisibleProjectsDocument,
+    "\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n": types.AdminClustersDocument,
+    "\n  mutation AdminCreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      id\n      name\n    }\n  }\n": types.AdminCreateClusterDocument,
+    "\n  mutation AdminDeleteCluster($id: ID!) {\n    deleteCluster(id: $id)\n  }\n": types.AdminDeleteClusterDocument,
+    "\n  query AdminClusterCheck($clusterId: ID!) {\n    orphanGuests(clusterId: $clusterId) {\n      vmid\n      name\n      node\n      status\n      type\n    }\n  }\n": types.AdminClusterCheckDocument,
+    "\n  mutation AdminSetNodeMaintenance($id: ID!, $maintenance: Boolean!) {\n    setNodeMaintenance(id: $id, maintenance: $maintenance) {\n      id\n      maintenance\n    }\n  }\n": types.AdminSetNodeMaintenanceDocument,
+    "\n  query AdminStorages {\n    storageConfigurations {\n      id\n      name\n      storageId\n      type\n      shared\n      createdAt\n    }\n    clusters {\n      id\n      name\n    }\n  }\n": types.AdminStoragesDocument,
+    "\n  mutation AdminCreateStorage($input: CreateStorageConfigurationInput!) {\n    createStorageConfiguration(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateStorageDocument,
+    "\n  mutation AdminDeleteStorage($id: ID!) {\n    deleteStorageConfiguration(id: $id)\n  }\n": types.AdminDeleteStorageDocument,
+    "\n  query AdminTemplates {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      sourceVmid\n      osTemplate\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n      cloudInit\n    }\n    clusters {\n      id\n      name\n    }\n  }\n": types.AdminTemplatesDocument,
+    "\n  mutation AdminCreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateTemplateDocument,
+    "\n  mutation AdminDeleteTemplate($id: ID!) {\n    deleteTemplate(id: $id)\n  }\n": types.AdminDeleteTemplateDocument,
+    "\n  query AdminUsers($after: String) {\n    users(first: 50, after: $after) {\n      totalCount\n      edges {\n        node {\n          id\n          email\n          displayName\n          isPlatformAdmin\n          disabledAt\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AdminUsersDocument,
+    "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateUserDocument,
+    "\n  mutation AdminSetUserDisabled($id: ID!, $disabled: Boolean!) {\n    setUserDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": types.AdminSetUserDisabledDocument,
+    "\n  query AdminOrganizations {\n    organizations(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          createdAt\n          usage {\n            machines\n            cores\n          }\n          projects(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": types.AdminOrganizationsDocument,
+    "\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateOrganizationDocument,
     "\n  query AuditLog($first: Int!, $after: String, $filter: AuditLogFilter) {\n    auditLog(first: $first, after: $after, filter: $filter) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          result\n          actorId\n          organizationId\n          targetType\n          targetId\n          ip\n          userAgent\n          details\n          hash\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditLogDocument,
     "\n  query VerifyAuditLog {\n    verifyAuditLog {\n      valid\n      checkedRows\n      firstBrokenId\n      headHash\n      reason\n    }\n  }\n": types.VerifyAuditLogDocument,
     "\n  query AuditScopes {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AuditScopesDocument,
@@ -128,6 +160,70 @@ export function graphql(source: "\n  query MyPrivileges($organizationId: ID, $pr
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation AdminCreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteCluster($id: ID!) {\n    deleteCluster(id: $id)\n  }\n"): (typeof documents)["\n  mutation AdminDeleteCluster($id: ID!) {\n    deleteCluster(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminClusterCheck($clusterId: ID!) {\n    orphanGuests(clusterId: $clusterId) {\n      vmid\n      name\n      node\n      status\n      type\n    }\n  }\n"): (typeof documents)["\n  query AdminClusterCheck($clusterId: ID!) {\n    orphanGuests(clusterId: $clusterId) {\n      vmid\n      name\n      node\n      status\n      type\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminSetNodeMaintenance($id: ID!, $maintenance: Boolean!) {\n    setNodeMaintenance(id: $id, maintenance: $maintenance) {\n      id\n      maintenance\n    }\n  }\n"): (typeof documents)["\n  mutation AdminSetNodeMaintenance($id: ID!, $maintenance: Boolean!) {\n    setNodeMaintenance(id: $id, maintenance: $maintenance) {\n      id\n      maintenance\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminStorages {\n    storageConfigurations {\n      id\n      name\n      storageId\n      type\n      shared\n      createdAt\n    }\n    clusters {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query AdminStorages {\n    storageConfigurations {\n      id\n      name\n      storageId\n      type\n      shared\n      createdAt\n    }\n    clusters {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateStorage($input: CreateStorageConfigurationInput!) {\n    createStorageConfiguration(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AdminCreateStorage($input: CreateStorageConfigurationInput!) {\n    createStorageConfiguration(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteStorage($id: ID!) {\n    deleteStorageConfiguration(id: $id)\n  }\n"): (typeof documents)["\n  mutation AdminDeleteStorage($id: ID!) {\n    deleteStorageConfiguration(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminTemplates {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      sourceVmid\n      osTemplate\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n      cloudInit\n    }\n    clusters {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query AdminTemplates {\n    templates {\n      id\n      name\n      kind\n      os\n      description\n      sourceVmid\n      osTemplate\n      defaultCores\n      defaultMemoryMiB\n      defaultDiskGiB\n      cloudInit\n    }\n    clusters {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AdminCreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteTemplate($id: ID!) {\n    deleteTemplate(id: $id)\n  }\n"): (typeof documents)["\n  mutation AdminDeleteTemplate($id: ID!) {\n    deleteTemplate(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUsers($after: String) {\n    users(first: 50, after: $after) {\n      totalCount\n      edges {\n        node {\n          id\n          email\n          displayName\n          isPlatformAdmin\n          disabledAt\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($after: String) {\n    users(first: 50, after: $after) {\n      totalCount\n      edges {\n        node {\n          id\n          email\n          displayName\n          isPlatformAdmin\n          disabledAt\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminSetUserDisabled($id: ID!, $disabled: Boolean!) {\n    setUserDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n"): (typeof documents)["\n  mutation AdminSetUserDisabled($id: ID!, $disabled: Boolean!) {\n    setUserDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminOrganizations {\n    organizations(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          createdAt\n          usage {\n            machines\n            cores\n          }\n          projects(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminOrganizations {\n    organizations(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          createdAt\n          usage {\n            machines\n            cores\n          }\n          projects(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,368 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  NumberInput,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import type { MachineKind } from '@/gql/graphql';
+import { formatMemory } from '@/features/machines/machine.format';
+import {
+  CreateStorageMutation,
+  CreateTemplateMutation,
+  DeleteStorageMutation,
+  DeleteTemplateMutation,
+  StoragesQuery,
+  TemplatesQuery,
+} from './admin.documents';
+import { Confirm, Failure, QueryFailure, useAdminAction } from './admin.ui';
+
+/** Storages machines may use: list, add (a Proxmox storage id on a cluster), delete. */
+export function StoragePanel() {
+  const { data, error, refetch } = useQuery(StoragesQuery);
+  const [create] = useMutation(CreateStorageMutation);
+  const [remove] = useMutation(DeleteStorageMutation);
+  const { run, failure, fields, busy } = useAdminAction();
+  const [form, setForm] = useState({ clusterId: '', name: '', storageId: '', type: 'lvmthin', shared: false });
+  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const ok = await run(() => create({ variables: { input: { ...form, name: form.name.trim() } } }));
+    if (ok) {
+      setForm((f) => ({ ...f, name: '', storageId: '' }));
+      await refetch();
+    }
+  }
+
+  return (
+    <Stack gap="md">
+      <QueryFailure error={error} what="the storages" />
+      <Table.ScrollContainer minWidth={520}>
+        <Table striped aria-label="Storages">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Proxmox storage</Table.Th>
+              <Table.Th>Type</Table.Th>
+              <Table.Th>Shared</Table.Th>
+              <Table.Th>Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data?.storageConfigurations.map((s) => (
+              <Table.Tr key={s.id}>
+                <Table.Td>{s.name}</Table.Td>
+                <Table.Td ff="monospace">{s.storageId}</Table.Td>
+                <Table.Td>{s.type}</Table.Td>
+                <Table.Td>{s.shared ? 'Yes (live migration without moving disks)' : 'No'}</Table.Td>
+                <Table.Td>
+                  <Button
+                    size="xs"
+                    color="red"
+                    variant="light"
+                    onClick={() => setDeleting({ id: s.id, name: s.name })}
+                    aria-label={`Delete storage ${s.name}`}
+                  >
+                    Delete
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {data?.storageConfigurations.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No storage configured: machines use the cluster&apos;s default. Add one to let users choose.
+        </Text>
+      )}
+      <Failure message={failure} />
+      <Paper withBorder p="lg" component="form" onSubmit={submit} aria-labelledby="storage-add" noValidate>
+        <Title order={3} size="h4" id="storage-add" mb="sm">
+          Add a storage
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+          <Select
+            label="Cluster"
+            required
+            data={data?.clusters.map((c) => ({ value: c.id, label: c.name })) ?? []}
+            value={form.clusterId || null}
+            onChange={(v) => setForm((f) => ({ ...f, clusterId: v ?? '' }))}
+            error={fields['clusterId']}
+          />
+          <TextInput
+            label="Name"
+            required
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+            error={fields['name']}
+          />
+          <TextInput
+            label="Proxmox storage id"
+            placeholder="local-lvm"
+            required
+            value={form.storageId}
+            onChange={(e) => setForm({ ...form, storageId: e.currentTarget.value })}
+            error={fields['storageId']}
+          />
+          <Select
+            label="Type"
+            data={['lvmthin', 'lvm', 'zfspool', 'dir', 'nfs', 'rbd', 'cephfs']}
+            value={form.type}
+            onChange={(v) => setForm((f) => ({ ...f, type: v ?? 'lvmthin' }))}
+            allowDeselect={false}
+            error={fields['type']}
+          />
+        </SimpleGrid>
+        <Checkbox
+          mt="sm"
+          label="Shared between nodes"
+          checked={form.shared}
+          onChange={(e) => setForm({ ...form, shared: e.currentTarget.checked })}
+        />
+        <Button type="submit" mt="md" loading={busy}>
+          Add storage
+        </Button>
+      </Paper>
+      <Confirm
+        opened={deleting !== null}
+        title={`Delete storage ${deleting?.name}?`}
+        action="Delete storage"
+        onClose={() => setDeleting(null)}
+        onConfirm={() => {
+          const target = deleting;
+          setDeleting(null);
+          if (target)
+            void run(() => remove({ variables: { id: target.id } })).then(async (ok) => {
+              if (ok) await refetch();
+            });
+        }}
+      >
+        New machines can no longer choose it; the Proxmox storage and the disks on it stay.
+      </Confirm>
+    </Stack>
+  );
+}
+
+const TEMPLATE_FORM = {
+  clusterId: '',
+  kind: 'VM' as MachineKind,
+  name: '',
+  os: '',
+  sourceVmid: null as number | null,
+  osTemplate: '',
+  defaultCores: 2 as number | null,
+  defaultMemoryMiB: 2048 as number | null,
+  defaultDiskGiB: 20 as number | null,
+};
+
+/** Templates machines are created from: list, add (a VM template's VMID or an LXC OS template), delete. */
+export function TemplatesPanel() {
+  const { data, error, refetch } = useQuery(TemplatesQuery);
+  const [create] = useMutation(CreateTemplateMutation);
+  const [remove] = useMutation(DeleteTemplateMutation);
+  const { run, failure, fields, busy, setFields } = useAdminAction();
+  const [form, setForm] = useState(TEMPLATE_FORM);
+  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    if (form.kind === 'VM' && !form.sourceVmid) {
+      setFields({ sourceVmid: 'A VM template needs the VMID of the Proxmox template to clone.' });
+      return;
+    }
+    if (form.kind === 'LXC' && !form.osTemplate.trim()) {
+      setFields({
+        osTemplate: 'A container template needs its OS template volume, e.g. local:vztmpl/debian-12….tar.zst.',
+      });
+      return;
+    }
+    const ok = await run(() =>
+      create({
+        variables: {
+          input: {
+            clusterId: form.clusterId,
+            kind: form.kind,
+            name: form.name.trim(),
+            os: form.os.trim(),
+            sourceVmid: form.kind === 'VM' ? form.sourceVmid : null,
+            osTemplate: form.kind === 'LXC' ? form.osTemplate.trim() : null,
+            defaultCores: form.defaultCores,
+            defaultMemoryMiB: form.defaultMemoryMiB,
+            defaultDiskGiB: form.defaultDiskGiB,
+          },
+        },
+      }),
+    );
+    if (ok) {
+      setForm(TEMPLATE_FORM);
+      await refetch();
+    }
+  }
+
+  return (
+    <Stack gap="md">
+      <QueryFailure error={error} what="the templates" />
+      <Table.ScrollContainer minWidth={640}>
+        <Table striped aria-label="Templates">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Kind</Table.Th>
+              <Table.Th>OS</Table.Th>
+              <Table.Th>Source</Table.Th>
+              <Table.Th>Default size</Table.Th>
+              <Table.Th>Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data?.templates.map((t) => (
+              <Table.Tr key={t.id}>
+                <Table.Td>{t.name}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light">{t.kind}</Badge>
+                </Table.Td>
+                <Table.Td>{t.os}</Table.Td>
+                <Table.Td ff="monospace" fz="xs">
+                  {t.kind === 'VM' ? `VMID ${t.sourceVmid}` : t.osTemplate}
+                </Table.Td>
+                <Table.Td>
+                  {t.defaultCores} cores · {formatMemory(t.defaultMemoryMiB)} · {t.defaultDiskGiB} GiB
+                </Table.Td>
+                <Table.Td>
+                  <Button
+                    size="xs"
+                    color="red"
+                    variant="light"
+                    onClick={() => setDeleting({ id: t.id, name: t.name })}
+                    aria-label={`Delete template ${t.name}`}
+                  >
+                    Delete
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Failure message={failure} />
+      <Paper withBorder p="lg" component="form" onSubmit={submit} aria-labelledby="template-add" noValidate>
+        <Title order={3} size="h4" id="template-add" mb="sm">
+          Add a template
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+          <Select
+            label="Cluster"
+            required
+            data={data?.clusters.map((c) => ({ value: c.id, label: c.name })) ?? []}
+            value={form.clusterId || null}
+            onChange={(v) => setForm((f) => ({ ...f, clusterId: v ?? '' }))}
+            error={fields['clusterId']}
+          />
+          <Select
+            label="Kind"
+            data={[
+              { value: 'VM', label: 'Virtual machine' },
+              { value: 'LXC', label: 'Container' },
+            ]}
+            value={form.kind}
+            onChange={(v) => setForm((f) => ({ ...f, kind: (v ?? 'VM') as MachineKind }))}
+            allowDeselect={false}
+          />
+          <TextInput
+            label="Name"
+            required
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+            error={fields['name']}
+          />
+          <TextInput
+            label="OS"
+            placeholder="debian-12"
+            required
+            value={form.os}
+            onChange={(e) => setForm({ ...form, os: e.currentTarget.value })}
+            error={fields['os']}
+          />
+          {form.kind === 'VM' ? (
+            <NumberInput
+              label="Source VMID"
+              required
+              allowDecimal={false}
+              value={form.sourceVmid ?? ''}
+              onChange={(v) => setForm({ ...form, sourceVmid: typeof v === 'number' ? v : null })}
+              error={fields['sourceVmid']}
+            />
+          ) : (
+            <TextInput
+              label="OS template volume"
+              placeholder="local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"
+              required
+              value={form.osTemplate}
+              onChange={(e) => setForm({ ...form, osTemplate: e.currentTarget.value })}
+              error={fields['osTemplate']}
+            />
+          )}
+          <NumberInput
+            label="Default cores"
+            min={1}
+            allowDecimal={false}
+            value={form.defaultCores ?? ''}
+            onChange={(v) => setForm({ ...form, defaultCores: typeof v === 'number' ? v : null })}
+            error={fields['defaultCores']}
+          />
+          <NumberInput
+            label="Default memory (MiB)"
+            min={64}
+            allowDecimal={false}
+            value={form.defaultMemoryMiB ?? ''}
+            onChange={(v) => setForm({ ...form, defaultMemoryMiB: typeof v === 'number' ? v : null })}
+            error={fields['defaultMemoryMiB']}
+          />
+          <NumberInput
+            label="Default disk (GiB)"
+            min={1}
+            allowDecimal={false}
+            value={form.defaultDiskGiB ?? ''}
+            onChange={(v) => setForm({ ...form, defaultDiskGiB: typeof v === 'number' ? v : null })}
+            error={fields['defaultDiskGiB']}
+          />
+        </SimpleGrid>
+        <Group mt="md">
+          <Button type="submit" loading={busy}>
+            Add template
+          </Button>
+        </Group>
+      </Paper>
+      <Confirm
+        opened={deleting !== null}
+        title={`Delete template ${deleting?.name}?`}
+        action="Delete template"
+        onClose={() => setDeleting(null)}
+        onConfirm={() => {
+          const target = deleting;
+          setDeleting(null);
+          if (target)
+            void run(() => remove({ variables: { id: target.id } })).then(async (ok) => {
+              if (ok) await refetch();
+            });
+        }}
+      >
+        New machines can no longer use it. Refused while machines were created from it.
+      </Confirm>
+    </Stack>
+  );
+}

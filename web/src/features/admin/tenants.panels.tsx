@@ -1,0 +1,233 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import Link from 'next/link';
+import { useState } from 'react';
+import { formatDateTime } from '@/features/machines/machine.format';
+import {
+  AdminOrganizationsQuery,
+  CreateOrganizationMutation,
+  CreateUserMutation,
+  SetUserDisabledMutation,
+  UsersQuery,
+} from './admin.documents';
+import { Failure, QueryFailure, useAdminAction } from './admin.ui';
+
+/** Every account: create a local one, disable or re-enable. */
+export function UsersPanel() {
+  const { data, error, refetch, fetchMore } = useQuery(UsersQuery);
+  const [create] = useMutation(CreateUserMutation);
+  const [setDisabled] = useMutation(SetUserDisabledMutation);
+  const { run, failure, fields, busy, setFields } = useAdminAction();
+  const [form, setForm] = useState({ email: '', displayName: '', password: '', isPlatformAdmin: false });
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    if (form.password.length < 12) {
+      setFields({ password: 'Use at least 12 characters; a passphrase of a few words works well.' });
+      return;
+    }
+    const ok = await run(() => create({ variables: { input: { ...form, email: form.email.trim() } } }));
+    if (ok) {
+      setForm({ email: '', displayName: '', password: '', isPlatformAdmin: false });
+      await refetch();
+    }
+  }
+
+  const users = data?.users.edges.map((e) => e.node) ?? [];
+  return (
+    <Stack gap="md">
+      <QueryFailure error={error} what="the users" />
+      <Text size="sm" c="dimmed">
+        {data ? `${data.users.totalCount} accounts` : 'Loading the accounts…'}
+      </Text>
+      <Table.ScrollContainer minWidth={640}>
+        <Table striped aria-label="Users">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Email</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>State</Table.Th>
+              <Table.Th>Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {users.map((u) => (
+              <Table.Tr key={u.id}>
+                <Table.Td>{u.displayName}</Table.Td>
+                <Table.Td>{u.email}</Table.Td>
+                <Table.Td>{u.isPlatformAdmin ? <Badge variant="light">Platform admin</Badge> : 'User'}</Table.Td>
+                <Table.Td>{formatDateTime(u.createdAt)}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={u.disabledAt ? 'red' : 'green'}>
+                    {u.disabledAt ? 'disabled' : 'active'}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Button
+                    size="xs"
+                    variant="light"
+                    color={u.disabledAt ? 'green' : 'red'}
+                    onClick={() => void run(() => setDisabled({ variables: { id: u.id, disabled: !u.disabledAt } }))}
+                    aria-label={`${u.disabledAt ? 'Enable' : 'Disable'} ${u.email}`}
+                  >
+                    {u.disabledAt ? 'Enable' : 'Disable'}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {data?.users.pageInfo.hasNextPage && (
+        <Button
+          variant="default"
+          onClick={() =>
+            void fetchMore({
+              variables: { after: data.users.pageInfo.endCursor },
+              updateQuery: (prev, { fetchMoreResult }) => ({
+                users: { ...fetchMoreResult.users, edges: [...prev.users.edges, ...fetchMoreResult.users.edges] },
+              }),
+            })
+          }
+        >
+          Show more users
+        </Button>
+      )}
+      <Failure message={failure} />
+      <Paper withBorder p="lg" component="form" onSubmit={submit} aria-labelledby="user-add" noValidate>
+        <Title order={3} size="h4" id="user-add" mb="sm">
+          Create a local account
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
+            error={fields['email']}
+          />
+          <TextInput
+            label="Display name"
+            required
+            value={form.displayName}
+            onChange={(e) => setForm({ ...form, displayName: e.currentTarget.value })}
+            error={fields['displayName']}
+          />
+          <PasswordInput
+            label="Initial password"
+            description="At least 12 characters"
+            required
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
+            error={fields['password']}
+          />
+        </SimpleGrid>
+        <Checkbox
+          mt="sm"
+          label="Platform administrator (clusters, templates, all tenants)"
+          checked={form.isPlatformAdmin}
+          onChange={(e) => setForm({ ...form, isPlatformAdmin: e.currentTarget.checked })}
+        />
+        <Button type="submit" mt="md" loading={busy}>
+          Create account
+        </Button>
+      </Paper>
+    </Stack>
+  );
+}
+
+/** Every organization with its use; create one (the creator becomes its owner). */
+export function OrganizationsPanel() {
+  const { data, error, refetch } = useQuery(AdminOrganizationsQuery);
+  const [create] = useMutation(CreateOrganizationMutation);
+  const { run, failure, fields, busy } = useAdminAction();
+  const [form, setForm] = useState({ name: '', slug: '' });
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const ok = await run(() => create({ variables: { input: { name: form.name.trim(), slug: form.slug.trim() } } }));
+    if (ok) {
+      setForm({ name: '', slug: '' });
+      await refetch();
+    }
+  }
+
+  return (
+    <Stack gap="md">
+      <QueryFailure error={error} what="the organizations" />
+      <Table.ScrollContainer minWidth={560}>
+        <Table striped aria-label="All organizations">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Slug</Table.Th>
+              <Table.Th>Projects</Table.Th>
+              <Table.Th>Machines</Table.Th>
+              <Table.Th>Cores</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data?.organizations.edges.map(({ node: o }) => (
+              <Table.Tr key={o.id}>
+                <Table.Td>
+                  <Anchor component={Link} href={`/organizations/${o.id}`}>
+                    {o.name}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td ff="monospace">{o.slug}</Table.Td>
+                <Table.Td>{o.projects.totalCount}</Table.Td>
+                <Table.Td>{o.usage.machines}</Table.Td>
+                <Table.Td>{o.usage.cores}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Failure message={failure} />
+      <Paper withBorder p="lg" component="form" onSubmit={submit} aria-labelledby="org-add" noValidate>
+        <Title order={3} size="h4" id="org-add" mb="sm">
+          Create an organization
+        </Title>
+        <Group align="flex-start">
+          <TextInput
+            label="Name"
+            required
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+            error={fields['name']}
+          />
+          <TextInput
+            label="Slug"
+            description="Lowercase letters, digits and -"
+            required
+            value={form.slug}
+            onChange={(e) => setForm({ ...form, slug: e.currentTarget.value })}
+            error={fields['slug']}
+          />
+          <Button type="submit" mt={25} loading={busy}>
+            Create organization
+          </Button>
+        </Group>
+      </Paper>
+    </Stack>
+  );
+}
