@@ -3,6 +3,8 @@ import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { QueryErrorBoundary } from '@/components/query-error.boundary';
 import { requireViewer } from '@/features/auth/viewer.server';
+import { DashboardQuery } from '@/features/dashboard/dashboard.documents';
+import { DashboardSummary } from '@/features/dashboard/dashboard.summary';
 import { OrganizationsQuery } from '@/features/organization/organization.documents';
 import { OrganizationOverview } from '@/features/organization/organization.overview';
 import { OrganizationSkeleton } from '@/features/organization/organization.skeleton';
@@ -18,6 +20,15 @@ export default async function DashboardPage() {
       <Title order={1} size="h2">
         Dashboard
       </Title>
+      <QueryErrorBoundary title="Could not load the dashboard">
+        <PreloadQuery query={DashboardQuery}>
+          {(queryRef) => (
+            <Suspense fallback={<OrganizationSkeleton />}>
+              <DashboardSummary queryRef={queryRef} />
+            </Suspense>
+          )}
+        </PreloadQuery>
+      </QueryErrorBoundary>
       <QueryErrorBoundary title="Could not load your organizations">
         <PreloadQuery query={OrganizationsQuery}>
           {(queryRef) => (
