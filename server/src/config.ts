@@ -40,6 +40,12 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
   /** Seconds between reconciliations of each cluster with the database (0: off). */
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** Seconds between metric collections of every cluster by a worker (0: no collector). */
+  METRICS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(10),
+  /** Days kept of raw samples, 1-minute and 1-hour rollups (whole daily partitions are dropped). */
+  METRICS_RETENTION_RAW_DAYS: z.coerce.number().int().min(1).default(2),
+  METRICS_RETENTION_1M_DAYS: z.coerce.number().int().min(1).default(14),
+  METRICS_RETENTION_1H_DAYS: z.coerce.number().int().min(1).default(400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Introspection on in development, off in production unless asked for. */
   GRAPHQL_INTROSPECTION: z

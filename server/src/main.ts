@@ -14,6 +14,7 @@ import { createInProcessPubSub, createRedisPubSub } from './realtime/pubsub.js';
 import { createSecretStore, parseSecretsConfig } from './secrets/create-secret-store.js';
 import { startDemoCluster } from './embedded/demo-cluster.js';
 import { startWorker } from './worker/start-worker.js';
+import { metricsOptionsFromConfig } from './modules/metrics/metrics.collector.js';
 import { loadSecretKey } from './secrets/secret-key.js';
 
 async function main(): Promise<void> {
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
           log,
           concurrency: config.WORKER_CONCURRENCY,
           reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+          metrics: metricsOptionsFromConfig(config),
         })
       : null;
   const address = await app.listen(config.PORT);

@@ -25,6 +25,8 @@ export interface MetricSample {
   storage?: string;
   /** CPU use as a fraction of the resource's CPUs (0..1). 0 for storages. */
   cpu: number;
+  /** CPUs of the resource (Proxmox's `maxcpu`): with `cpu`, the cores in use; with time, core-hours. */
+  cpus: number;
   memUsed: number;
   memTotal: number;
   netInBps: number;

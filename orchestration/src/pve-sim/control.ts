@@ -32,6 +32,13 @@ export interface SimControl {
   addGuests(count: number, opts?: { running?: boolean; type?: GuestType }): number[];
   /** Moves the simulator clock (tickets, metrics) forward. */
   advanceTime(seconds: number): void;
+  /**
+   * Stops the clock at `atMs` (default: now); advanceTime then moves it in exact steps. `null`
+   * lets it follow the wall clock again (keeping the offset).
+   */
+  freezeTime(atMs?: number | null): void;
+  /** Stops and starts a guest at once, behind the platform's back: its counters start again from 0. */
+  rebootGuest(vmid: number): void;
   waitForTask(upid: string, timeoutMs?: number): Promise<TaskRecord>;
 }
 
@@ -153,6 +160,20 @@ export function createControl(sim: Sim): SimControl {
     advanceTime(seconds) {
       sim.clockOffsetMs += seconds * 1000;
     },
+    freezeTime(atMs) {
+      if (atMs === null) {
+        sim.frozenAtMs = undefined;
+        return;
+      }
+      sim.frozenAtMs = (atMs ?? sim.nowMs()) - sim.clockOffsetMs;
+      sim.changed();
+    },
+    rebootGuest(vmid) {
+      const g = guest(vmid);
+      if (g.status !== 'stopped') markStopped(sim, g);
+      markRunning(sim, g);
+      sim.changed();
+    },
     async waitForTask(upid, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -232,6 +253,9 @@ export function createControlHandler(sim: Sim, control: SimControl) {
         case 'POST /time/advance':
           control.advanceTime(Number(input.seconds ?? 0));
           return reply(200, null);
+        case 'POST /time/freeze':
+          control.freezeTime(input.atMs === undefined ? undefined : (input.atMs as number | null));
+          return reply(200, null);
         case 'POST /guests/bulk':
           return reply(
             200,
@@ -248,11 +272,12 @@ export function createControlHandler(sim: Sim, control: SimControl) {
         control.setNodeOnline(node[1] as string, node[2] === 'online');
         return reply(200, null);
       }
-      const g = /^POST \/guests\/(\d+)\/(stop|start|delete|move|config)$/.exec(`${method} /${parts.join('/')}`);
+      const g = /^POST \/guests\/(\d+)\/(stop|start|reboot|delete|move|config)$/.exec(`${method} /${parts.join('/')}`);
       if (g) {
         const vmid = Number(g[1]);
         if (g[2] === 'stop') control.stopGuest(vmid);
         if (g[2] === 'start') control.startGuest(vmid);
+        if (g[2] === 'reboot') control.rebootGuest(vmid);
         if (g[2] === 'delete') control.deleteGuest(vmid);
         if (g[2] === 'move') control.moveGuest(vmid, String(input.node));
         if (g[2] === 'config') control.setGuestConfig(vmid, input as Record<string, string | null>);

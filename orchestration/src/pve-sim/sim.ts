@@ -29,6 +29,11 @@ export interface SimOptions {
 export class Sim {
   /** Added to the wall clock by control.advanceTime(), for ticket expiry tests. */
   clockOffsetMs = 0;
+  /**
+   * When set, the clock stands still at this instant (plus the offset) instead of following the
+   * wall clock: metrics tests read exact values at instants they choose (control.freezeTime).
+   */
+  frozenAtMs: number | undefined;
   broker?: ConsoleBroker;
   /** Resolvers of running `vncproxy` tasks, called when the broker reports the worker's end. */
   readonly consoleEnds = new Map<string, (exitstatus: string) => void>();
@@ -99,7 +104,7 @@ export class Sim {
   }
 
   nowMs(): number {
-    return Date.now() + this.clockOffsetMs;
+    return (this.frozenAtMs ?? Date.now()) + this.clockOffsetMs;
   }
 
   nowSec(): number {

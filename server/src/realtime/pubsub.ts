@@ -39,6 +39,34 @@ export interface Topics {
     diskRead: number;
     diskWrite: number;
   };
+  /** One metrics sample of a Proxmox node; `id` is `<clusterId>:<node>`. */
+  nodeMetrics: {
+    clusterId: string;
+    node: string;
+    at: string;
+    status: string;
+    cpu: number;
+    cpus: number;
+    memoryBytes: number;
+    memoryTotalBytes: number;
+    netIn: number;
+    netOut: number;
+    diskRead: number;
+    diskWrite: number;
+  };
+  /** A project's machines summed over one collection tick; `id` is the project id. */
+  projectMetrics: {
+    projectId: string;
+    at: string;
+    machines: number;
+    /** CPUs in use (sum over machines of cpu fraction × cores). */
+    cpu: number;
+    memoryBytes: number;
+    netIn: number;
+    netOut: number;
+    diskRead: number;
+    diskWrite: number;
+  };
 }
 export type Topic = keyof Topics;
 

@@ -10,6 +10,8 @@ import { createClusterClients } from '../modules/provision/cluster-clients.js';
 import { leastCommittedMemory } from '../modules/provision/placement.js';
 import { provisionWorkflow } from '../modules/provision/provision.workflow.js';
 import { startReconciler, type Reconciler } from '../modules/reconcile/reconciler.js';
+import type { Collector } from '@pvepaas/orchestration/metrics/index';
+import { startMetricsCollector, type MetricsCollectorOptions } from '../modules/metrics/metrics.collector.js';
 import type { PubSub } from '../realtime/pubsub.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
@@ -26,9 +28,13 @@ export interface WorkerDeps {
   stepTimeoutsMs?: Partial<Record<string, number>>;
   /** Between reconciliations of the clusters with the database; 0 or absent: no timer. */
   reconcileIntervalMs?: number;
+  /** Runs the metrics collector in this worker (absent, or an interval of 0: no collector). */
+  metrics?: MetricsCollectorOptions;
 }
 
-export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void; reconciler: Reconciler }> {
+export async function startWorker(
+  deps: WorkerDeps,
+): Promise<{ stop(): void; reconciler: Reconciler; collector: Collector | null }> {
   const log = deps.log.child({ component: 'worker' });
   const clusters = createClusterClients(deps.orm, deps.secrets, log);
   const workflows = new Map<string, Workflow>(
@@ -66,11 +72,17 @@ export async function startWorker(deps: WorkerDeps): Promise<{ stop(): void; rec
     log,
     intervalMs: deps.reconcileIntervalMs ?? 0,
   });
+  const collector =
+    deps.metrics && (deps.metrics.intervalMs ?? 10_000) > 0
+      ? startMetricsCollector({ orm: deps.orm, clusters, pubsub: deps.pubsub, log }, deps.metrics)
+      : null;
   log.info({ workflows: [...workflows.keys()] }, 'worker started');
   return {
     reconciler,
+    collector,
     stop: () => {
       void reconciler.stop();
+      void collector?.stop();
       clusters.close();
     },
   };
