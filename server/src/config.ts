@@ -31,6 +31,29 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .optional()
     .transform((v) => (v === undefined ? undefined : v === 'true')),
+  /**
+   * Terraform driver (clusters with provisioningDriver TERRAFORM): the binary (`terraform`, `tofu` or
+   * an absolute path; default: terraform, else tofu, on PATH), the PostgreSQL schema of the pg
+   * backend's states (in the platform's database), and where per-machine workspaces are written.
+   */
+  TERRAFORM_BINARY: z
+    .string()
+    .regex(/^(terraform|tofu|\/[\w./+-]+)$/, 'must be terraform, tofu or an absolute path')
+    .optional(),
+  TERRAFORM_STATE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier')
+    .default('terraform_state'),
+  TERRAFORM_WORK_DIR: z.string().optional(),
+  /**
+   * Run the template's Ansible playbook on new guests (when ansible-playbook is on PATH and the guest
+   * answers on port 22). Off by default in embedded mode: the simulator's guests have made-up
+   * addresses that must not be probed from this machine.
+   */
+  CONFIGURE_GUESTS: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
   /** Run a job worker inside the API process (always in embedded mode). */
   WORKER_IN_PROCESS: z
     .enum(['true', 'false'])

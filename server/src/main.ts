@@ -14,6 +14,7 @@ import { createInProcessPubSub, createRedisPubSub } from './realtime/pubsub.js';
 import { createSecretStore, parseSecretsConfig } from './secrets/create-secret-store.js';
 import { startDemoCluster } from './embedded/demo-cluster.js';
 import { startWorker } from './worker/start-worker.js';
+import { provisioningOptions } from './modules/provision/provision.config.js';
 import { metricsOptionsFromConfig } from './modules/metrics/metrics.collector.js';
 import { loadSecretKey } from './secrets/secret-key.js';
 
@@ -64,6 +65,10 @@ async function main(): Promise<void> {
           log,
           concurrency: config.WORKER_CONCURRENCY,
           reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+          ...provisioningOptions(config, {
+            databaseUrl: config.DATABASE_URL ?? embedded!.url,
+            embedded: embedded !== null,
+          }),
           metrics: metricsOptionsFromConfig(config),
         })
       : null;

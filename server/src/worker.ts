@@ -9,6 +9,7 @@ import { createLogger } from './logger.js';
 import { createInProcessPubSub, createRedisPubSub } from './realtime/pubsub.js';
 import { createSecretStore, parseSecretsConfig } from './secrets/create-secret-store.js';
 import { startWorker } from './worker/start-worker.js';
+import { provisioningOptions } from './modules/provision/provision.config.js';
 import { metricsOptionsFromConfig } from './modules/metrics/metrics.collector.js';
 
 async function main(): Promise<void> {
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     log,
     concurrency: config.WORKER_CONCURRENCY,
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+    ...provisioningOptions(config, { databaseUrl: config.DATABASE_URL, embedded: false }),
     metrics: metricsOptionsFromConfig(config),
   });
   const stop = async () => {

@@ -7,6 +7,7 @@ import { Migration20261125230000_machine_project_restrict } from './Migration202
 import { Migration20261126001000_audit_plain_ids } from './Migration20261126001000_audit_plain_ids.js';
 import { Migration20261126023000_metrics } from './Migration20261126023000_metrics.js';
 import { Migration20261126021000_mfa_invitations } from './Migration20261126021000_mfa_invitations.js';
+import { Migration20261126025000_cluster_provisioning_driver } from './Migration20261126025000_cluster_provisioning_driver.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000100_initial', class: Migration20261125000100_initial },
@@ -16,4 +17,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261126001000_audit_plain_ids', class: Migration20261126001000_audit_plain_ids },
   { name: 'Migration20261126023000_metrics', class: Migration20261126023000_metrics },
   { name: 'Migration20261126021000_mfa_invitations', class: Migration20261126021000_mfa_invitations },
+  {
+    name: 'Migration20261126025000_cluster_provisioning_driver',
+    class: Migration20261126025000_cluster_provisioning_driver,
+  },
 ];

@@ -43,7 +43,9 @@ const FOLLOW = `subscription($jobId: ID!) { jobProgress(jobId: $jobId) { seq ste
 export async function startProvisioningPlatform(
   options: {
     sim?: PveSimulatorOptions;
-    worker?: Partial<Pick<WorkerDeps, 'concurrency' | 'addressTimeoutMs' | 'stepTimeoutsMs'>>;
+    worker?: Partial<
+      Pick<WorkerDeps, 'concurrency' | 'addressTimeoutMs' | 'stepTimeoutsMs' | 'terraform' | 'configure'>
+    >;
   } = {},
 ): Promise<ProvisioningPlatform> {
   const sim = await createPveSimulator({ seed: 7, timeFactor: 0.01, port: 0, ...options.sim });

@@ -1,6 +1,8 @@
 // The job worker: takes jobs from the queue and runs their workflows. `npm start` runs one inside
 // the API process (embedded mode); `npm run worker` runs it alone, as many as needed, against the
 // same PostgreSQL and Redis.
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { JobQueue } from '../jobs/queue.js';
 import { runJob, type Workflow } from '../jobs/runner.js';
@@ -8,7 +10,9 @@ import type { Logger } from '../logger.js';
 import { lifecycleWorkflows } from '../modules/lifecycle/lifecycle.workflow.js';
 import { createClusterClients } from '../modules/provision/cluster-clients.js';
 import { leastCommittedMemory } from '../modules/provision/placement.js';
+import type { ConfigureSettings } from '../modules/provision/configure.js';
 import { provisionWorkflow } from '../modules/provision/provision.workflow.js';
+import type { TerraformSettings } from '../modules/provision/terraform-provisioner.js';
 import { startReconciler, type Reconciler } from '../modules/reconcile/reconciler.js';
 import type { Collector } from '@pvepaas/orchestration/metrics/index';
 import { startMetricsCollector, type MetricsCollectorOptions } from '../modules/metrics/metrics.collector.js';
@@ -28,9 +32,16 @@ export interface WorkerDeps {
   stepTimeoutsMs?: Partial<Record<string, number>>;
   /** Between reconciliations of the clusters with the database; 0 or absent: no timer. */
   reconcileIntervalMs?: number;
+  /** Terraform driver settings; state defaults to the worker's own database (pg backend). */
+  terraform?: Partial<TerraformSettings>;
+  /** Ansible in the configure step; off unless `enabled`. */
+  configure?: Partial<ConfigureSettings>;
   /** Runs the metrics collector in this worker (absent, or an interval of 0: no collector). */
   metrics?: MetricsCollectorOptions;
 }
+
+/** The repository's terraform/ and ansible/ (the same depth from src/worker and dist/worker). */
+const repoDir = (name: string) => fileURLToPath(new URL(`../../../${name}`, import.meta.url));
 
 export async function startWorker(
   deps: WorkerDeps,
@@ -47,6 +58,14 @@ export async function startWorker(
         placement: leastCommittedMemory,
         addressTimeoutMs: deps.addressTimeoutMs,
         stepTimeoutsMs: deps.stepTimeoutsMs,
+        terraform: {
+          stateConnStr: deps.orm.config.get('clientUrl')!,
+          stateSchema: 'terraform_state',
+          workRoot: `${tmpdir()}/pvepaas-terraform`,
+          modulesDir: repoDir('terraform/modules'),
+          ...deps.terraform,
+        },
+        configure: { enabled: false, ansibleDir: repoDir('ansible'), ...deps.configure },
       }) as unknown as Workflow,
       ...lifecycleWorkflows({
         em: deps.orm.em,

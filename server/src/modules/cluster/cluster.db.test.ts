@@ -218,4 +218,21 @@ describe.skipIf(postgresUnavailable())('clusters over HTTP', () => {
     const missing = await api.fail(MAINTENANCE, { id: createCluster.id, on: true }, admin.token);
     expect(missing.extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'Node' });
   });
+
+  it('chooses the provisioning driver per cluster: NATIVE by default, TERRAFORM on request, never null', async () => {
+    const DRIVER = `mutation($id: ID!, $input: UpdateClusterInput!) { updateCluster(id: $id, input: $input) { provisioningDriver } }`;
+    const plainCreate = `mutation($input: CreateClusterInput!) { createCluster(input: $input) { id provisioningDriver } }`;
+    const native = (await api.ok(plainCreate, { input: input() }, admin.token)).createCluster;
+    expect(native.provisioningDriver).toBe('NATIVE');
+    const tf = (await api.ok(plainCreate, { input: input({ provisioningDriver: 'TERRAFORM' }) }, admin.token))
+      .createCluster;
+    expect(tf.provisioningDriver).toBe('TERRAFORM');
+    const back = await api.ok(DRIVER, { id: tf.id, input: { provisioningDriver: 'NATIVE' } }, admin.token);
+    expect(back.updateCluster.provisioningDriver).toBe('NATIVE');
+    const nulled = await api.fail(DRIVER, { id: tf.id, input: { provisioningDriver: null } }, admin.token);
+    expect(nulled.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.provisioningDriver' });
+    const unknown = await api.fail(DRIVER, { id: tf.id, input: { provisioningDriver: 'PULUMI' } }, admin.token);
+    expect(unknown.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(unknown.message).toMatch(/PULUMI/);
+  });
 });

@@ -1,6 +1,21 @@
-import { Entity, Property, Unique } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Entity, Enum, Property, Unique } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity.js';
+
+/** How the worker creates and removes this cluster's guests. */
+export enum ProvisioningDriver {
+  /** The platform's Proxmox client calls the API itself (default; needs nothing installed). */
+  NATIVE = 'NATIVE',
+  /**
+   * Terraform or OpenTofu with the bpg/proxmox modules in terraform/: one workspace per machine,
+   * state in the platform's PostgreSQL. The binary is found on the worker's PATH (or TERRAFORM_BINARY).
+   */
+  TERRAFORM = 'TERRAFORM',
+}
+registerEnumType(ProvisioningDriver, {
+  name: 'ProvisioningDriver',
+  description: 'NATIVE: the Proxmox API client; TERRAFORM: terraform/tofu with the bpg/proxmox modules.',
+});
 
 /**
  * A Proxmox VE cluster the platform drives. The API token's secret lives in the secret store;
@@ -8,7 +23,7 @@ import { BaseEntity } from '../../db/base.entity.js';
  */
 @ObjectType()
 @Entity()
-export class Cluster extends BaseEntity {
+export class Cluster extends BaseEntity<'provisioningDriver'> {
   @Field()
   @Property({ length: 63 })
   @Unique()
@@ -33,4 +48,8 @@ export class Cluster extends BaseEntity {
   @Field(() => String, { nullable: true, description: 'PEM of the CA that signs the cluster certificate.' })
   @Property({ type: 'text', nullable: true })
   caPem?: string | null;
+
+  @Field(() => ProvisioningDriver, { description: 'How guests of this cluster are created and removed.' })
+  @Enum({ items: () => ProvisioningDriver, nativeEnumName: 'provisioning_driver', default: ProvisioningDriver.NATIVE })
+  provisioningDriver: ProvisioningDriver = ProvisioningDriver.NATIVE;
 }

@@ -1,11 +1,11 @@
-import { IsOptional, IsUrl, Length, Matches } from 'class-validator';
+import { IsEnum, IsOptional, IsUrl, Length, Matches } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Privilege } from '../../auth/privileges.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { applyPatch, findOr404 } from '../../graphql/crud.js';
 import { IsOptionalNonNull } from '../../graphql/validate.js';
 import { SLUG } from '../organization/organization.input.js';
-import { Cluster } from './cluster.entity.js';
+import { Cluster, ProvisioningDriver } from './cluster.entity.js';
 import { Node } from './node.entity.js';
 
 const FINGERPRINT = /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/;
@@ -41,6 +41,14 @@ class CreateClusterInput {
   @IsOptional()
   @Matches(/-----BEGIN CERTIFICATE-----/, { message: 'must be a PEM certificate' })
   caPem?: string | null;
+
+  @Field(() => ProvisioningDriver, {
+    nullable: true,
+    description: 'NATIVE (default) or TERRAFORM (terraform/tofu on the worker; see terraform/README.md).',
+  })
+  @IsOptionalNonNull()
+  @IsEnum(ProvisioningDriver, { message: 'must be NATIVE or TERRAFORM' })
+  provisioningDriver?: ProvisioningDriver;
 }
 
 @InputType()
@@ -62,6 +70,11 @@ class UpdateClusterInput {
   @IsOptional()
   @Matches(/-----BEGIN CERTIFICATE-----/, { message: 'must be a PEM certificate' })
   caPem?: string | null;
+
+  @Field(() => ProvisioningDriver, { nullable: true, description: 'Applies to jobs that start after the change.' })
+  @IsOptionalNonNull()
+  @IsEnum(ProvisioningDriver, { message: 'must be NATIVE or TERRAFORM' })
+  provisioningDriver?: ProvisioningDriver;
 }
 
 /** Clusters are the platform operators' business: every operation needs Platform.Admin. */
@@ -76,8 +89,12 @@ export class ClusterResolver {
   @Mutation(() => Cluster)
   async createCluster(@Arg('input') input: CreateClusterInput, @Ctx() ctx: Context): Promise<Cluster> {
     requireViewer(ctx).require(Privilege.PlatformAdmin);
-    const { tokenSecret, ...fields } = input;
-    const cluster = ctx.em.create(Cluster, { ...fields, tokenSecretRef: '' });
+    const { tokenSecret, provisioningDriver, ...fields } = input;
+    const cluster = ctx.em.create(Cluster, {
+      ...fields,
+      provisioningDriver: provisioningDriver ?? ProvisioningDriver.NATIVE,
+      tokenSecretRef: '',
+    });
     cluster.tokenSecretRef = `clusters/${cluster.id}/api-token`;
     await ctx.services.secrets.write(cluster.tokenSecretRef, { secret: tokenSecret });
     try {

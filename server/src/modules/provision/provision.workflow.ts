@@ -1,5 +1,6 @@
 // Provisioning a VM or an LXC container, step by step (orchestration/PROTOCOL.md):
 // place → reserve → secrets → create → start → address → configure → ready.
+// `create` uses the cluster's driver: the Proxmox client (NATIVE) or Terraform (terraform-provisioner.ts).
 // Every step records what it started in the job's checkpoint before waiting on it, so a worker that
 // takes over after a crash continues the same Proxmox task instead of starting another.
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -10,10 +11,12 @@ import type { PubSub } from '../../realtime/pubsub.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { machineEvent, publishMachineEvent } from '../lifecycle/machine-events.js';
 import { Node } from '../cluster/node.entity.js';
-import { JobStatus, type JobCheckpoint } from '../job/job.entity.js';
+import { JobStatus } from '../job/job.entity.js';
 import { Machine, MachineStatus } from '../machine/machine.entity.js';
 import { MachineKind } from '../template/template.entity.js';
+import { ProvisioningDriver } from '../cluster/cluster.entity.js';
 import type { ClusterClients } from './cluster-clients.js';
+import { configureStep, type ConfigureSettings } from './configure.js';
 import { credentialsPath, generateCredentials, type MachineCredentials } from './credentials.js';
 import type { PlacementPolicy } from './placement.js';
 
@@ -27,9 +30,13 @@ export interface ProvisionDeps {
   addressTimeoutMs?: number;
   /** Per-step timeouts in ms, overriding the defaults (tests use short ones). */
   stepTimeoutsMs?: Partial<Record<string, number>>;
+  /** Where the Terraform driver finds its binary, state and modules (clusters with driver TERRAFORM). */
+  terraform?: TerraformSettings;
+  /** Whether and how the configure step runs Ansible. */
+  configure?: ConfigureSettings;
 }
 
-interface ProvisionCheckpoint extends JobCheckpoint {
+export interface ProvisionCheckpoint extends TerraformCheckpoint {
   node?: string;
   vmid?: number;
   createUpid?: string;
@@ -170,12 +177,17 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     },
   };
 
+  const viaTerraform = terraformSteps(deps, load);
+
   const create: Step<ProvisionCheckpoint> = {
     name: 'create',
     weight: 6,
     timeoutMs: 15 * 60_000,
     async run(ctx) {
       const { machine, client } = await load(ctx);
+      // The driver is chosen once per job, so a resumed or undone job keeps using the same one.
+      if (!ctx.checkpoint.driver) await persist(ctx, { driver: machine.cluster!.provisioningDriver });
+      if (ctx.checkpoint.driver === ProvisioningDriver.TERRAFORM) return viaTerraform.create(ctx);
       const node = ctx.checkpoint.node!;
       const vmid = ctx.checkpoint.vmid!;
       if (!ctx.checkpoint.createUpid) {
@@ -256,6 +268,7 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     async undo(ctx) {
       const vmid = ctx.checkpoint.vmid;
       if (!vmid) return;
+      if (ctx.checkpoint.driver === ProvisioningDriver.TERRAFORM && (await viaTerraform.destroy(ctx))) return;
       const { client, api } = await load(ctx);
       // A clone or create still running (stalled, or cut off by the step's timeout) holds the
       // guest's lock: stop it first, as an operator would in the task list, then remove the guest.
