@@ -109,6 +109,10 @@ describe.skipIf(postgresUnavailable())('provisioning with the Terraform driver',
       'address:succeeded',
       'configure:skipped',
     ]);
+    // This platform leaves CONFIGURE_GUESTS off (as embedded mode does): no guest address is probed.
+    expect(events.find((e) => e.step === 'configure' && e.status === 'skipped')?.message).toBe(
+      'Guest configuration is off on this platform (CONFIGURE_GUESTS is not true): the guest runs as its template made it.',
+    );
     const tf = events.filter((e) => e.step === 'create' && e.data.source === 'terraform');
     expect(new Set(tf.map((e) => e.data.command))).toEqual(new Set(['write', 'init', 'plan', 'apply']));
     const plan = tf.find((e) => e.data.type === 'plan')!;
