@@ -12,7 +12,7 @@ export async function* jobProgressStream(
   pubsub: PubSub,
   jobId: string,
   /** Re-checked on every event: false ends the subscription. */
-  stillAllowed: () => boolean,
+  stillAllowed: () => boolean | Promise<boolean>,
 ): AsyncGenerator<JobProgressPayload> {
   const live = await pubsub.subscribe('jobProgress', jobId);
   try {
@@ -35,7 +35,7 @@ export async function* jobProgressStream(
     // finishes after the history read publishes its last event on `live`, which is already open.
     if (history.at(-1)?.status === 'finished') return;
     for await (const event of live) {
-      if (!stillAllowed()) return;
+      if (!(await stillAllowed())) return;
       if (event.seq <= last) continue;
       last = event.seq;
       yield event;

@@ -16,6 +16,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { livePermission } from '../../auth/live-permission.js';
 import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
 import { ConnectionType, PageArgs, paginate } from '../../graphql/connection.js';
@@ -155,9 +156,11 @@ export class JobResolver {
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
       const job = await findVisibleJob(ctx, String(args.jobId));
-      const viewer = requireViewer(ctx);
-      return jobProgressStream(ctx.em, ctx.services.pubsub, job.id, () =>
-        viewer.can(Privilege.MachineAudit, projectScope(job.project)),
+      return jobProgressStream(
+        ctx.em,
+        ctx.services.pubsub,
+        job.id,
+        livePermission(ctx, Privilege.MachineAudit, projectScope(job.project)),
       );
     },
   })

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { livePermission } from '../../auth/live-permission.js';
 import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
@@ -258,7 +259,7 @@ export class LifecycleResolver {
       const project = await findVisibleProject(ctx, String(args.projectId));
       const scope = projectScope(project);
       if (!viewer.can(Privilege.MachineAudit, scope)) throw Errors.notFound('Project', project.id);
-      return machineEventStream(ctx.services.pubsub, project.id, () => viewer.can(Privilege.MachineAudit, scope));
+      return machineEventStream(ctx.services.pubsub, project.id, livePermission(ctx, Privilege.MachineAudit, scope));
     },
   })
   machineEvents(@Root() event: MachineEventPayload, @Arg('projectId', () => ID) _projectId: string): MachineEvent {

@@ -61,12 +61,12 @@ export async function updateMachine(
 export async function* machineEventStream(
   pubsub: PubSub,
   projectId: string,
-  stillAllowed: () => boolean,
+  stillAllowed: () => boolean | Promise<boolean>,
 ): AsyncGenerator<MachineEventPayload> {
   const live = await pubsub.subscribe('machineEvents', projectId);
   try {
     for await (const event of live) {
-      if (!stillAllowed()) return;
+      if (!(await stillAllowed())) return;
       yield event;
     }
   } finally {
