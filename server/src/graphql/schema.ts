@@ -8,6 +8,7 @@ import { ConsoleResolver } from '../modules/console/console.resolver.js';
 import { JobResolver } from '../modules/job/job.resolver.js';
 import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import { MachineResolver } from '../modules/machine/machine.resolver.js';
+import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
 import { MembershipResolver } from '../modules/membership/membership.resolver.js';
 import { NetworkConfigurationResolver } from '../modules/network/network.resolver.js';
 import { ProvisionResolver } from '../modules/provision/provision.resolver.js';
@@ -43,6 +44,7 @@ export const resolvers = [
   ProvisionResolver,
   LifecycleResolver,
   ReconcileResolver,
+  MetricsResolver,
   ConsoleResolver,
   AuditResolver,
   AccessResolver,

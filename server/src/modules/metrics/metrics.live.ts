@@ -1,0 +1,51 @@
+// Live samples for subscriptions: one channel per machine (or node, or project), merged into one
+// stream for a subscriber of several, each event checked against the caller's rights again.
+import type { PubSub, Subscription, Topic, Topics } from '../../realtime/pubsub.js';
+
+/**
+ * A permission check asked on every event, its answer reused for `ms`: the several machines of one
+ * subscription publish within the same tick, and one database read answers for all of them.
+ */
+export function perTick(check: () => Promise<boolean>, ms = 1000): () => Promise<boolean> {
+  let last: { at: number; ok: Promise<boolean> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at >= ms) last = { at: now, ok: check() };
+    return last.ok;
+  };
+}
+
+/**
+ * Every message of the given channels, as one stream. All channels are subscribed before the
+ * first value is awaited; `stillAllowed` is asked before each event is passed on and ends the
+ * stream when the caller lost the right to see it.
+ */
+export async function* mergedChannels<T extends Topic>(
+  pubsub: PubSub,
+  topic: T,
+  ids: string[],
+  stillAllowed: (payload: Topics[T]) => boolean | Promise<boolean>,
+): AsyncGenerator<Topics[T]> {
+  const subs: Subscription<Topics[T]>[] = await Promise.all(ids.map((id) => pubsub.subscribe(topic, id)));
+  const pending = new Map<number, Promise<{ i: number; r: IteratorResult<Topics[T]> }>>();
+  const pull = (i: number) =>
+    pending.set(
+      i,
+      subs[i]!.next().then((r) => ({ i, r })),
+    );
+  subs.forEach((_, i) => pull(i));
+  try {
+    while (pending.size > 0) {
+      const { i, r } = await Promise.race(pending.values());
+      if (r.done) {
+        pending.delete(i);
+        continue;
+      }
+      pull(i);
+      if (!(await stillAllowed(r.value))) return;
+      yield r.value;
+    }
+  } finally {
+    await Promise.all(subs.map((s) => s.return()));
+  }
+}
