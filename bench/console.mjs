@@ -155,12 +155,15 @@ async function main() {
     for (const name of order) await throughput(paths[name], settings.warmupSeconds, settings.inFlight);
     const tp = { direct: [], proxy: [] };
     const cpu = { direct: 0, proxy: 0 };
+    const cpuSystem = { direct: 0, proxy: 0 };
     if (opts['cpu-prof']) await request(api.child, { cmd: 'profile-start' });
     for (let r = 0; r < settings.rounds; r++) {
       for (const name of r % 2 ? [...order].reverse() : order) {
         const before = await request(api.child, { cmd: 'cpu' });
         tp[name].push(await throughput(paths[name], roundSeconds, settings.inFlight));
-        cpu[name] += (await request(api.child, { cmd: 'cpu' })).cpuMs - before.cpuMs;
+        const after = await request(api.child, { cmd: 'cpu' });
+        cpu[name] += after.cpuMs - before.cpuMs;
+        cpuSystem[name] += after.systemMs - before.systemMs;
       }
     }
     // Added latency: a one-cell (8x16) non-incremental request, one at a time, alternating in blocks.
@@ -195,6 +198,8 @@ async function main() {
           perRoundMegabytesPerSecond: tp[name].map((x) => round(x.bytes / x.seconds / 1e6, 2)),
           // The API's CPU while this path was measured: the proxy's relay work (the direct path's is ~0).
           apiCpuMsPerUpdate: round(cpu[name] / updates, 3),
+          // Of which in the kernel (socket reads and writes over loopback): the cost of the extra hop itself.
+          apiSystemCpuMsPerUpdate: round(cpuSystem[name] / updates, 3),
         },
         latencyMs: { p50: q(50), p90: q(90), p99: q(99), max: round(sorted.at(-1), 3), samples: sorted.length },
       };
@@ -541,13 +546,25 @@ function printTable({ results, ratio, added, machine, node, workload, target }) 
     `\nconsole: ${workload.screen.width}x${workload.screen.height} Raw, ${workload.inFlight} in flight, ${workload.durationSeconds} s per path` +
       ` (node ${node}, ${machine.nproc} cores, load ${machine.loadAverageAtStart['1m']})\n`,
   );
-  console.log(row(['path', 'MB/s', 'updates/s', 'API CPU ms/upd', 'p50 ms', 'p90 ms', 'p99 ms', 'samples']));
-  console.log(row(['---', '---', '---', '---', '---', '---', '---', '---']));
+  console.log(
+    row(['path', 'MB/s', 'updates/s', 'API CPU ms/upd', 'of it kernel', 'p50 ms', 'p90 ms', 'p99 ms', 'samples']),
+  );
+  console.log(row(['---', '---', '---', '---', '---', '---', '---', '---', '---']));
   for (const [name, r] of Object.entries(results)) {
     const t = r.throughput;
     const l = r.latencyMs;
     console.log(
-      row([name, t.megabytesPerSecond, t.updatesPerSecond, t.apiCpuMsPerUpdate, l.p50, l.p90, l.p99, l.samples]),
+      row([
+        name,
+        t.megabytesPerSecond,
+        t.updatesPerSecond,
+        t.apiCpuMsPerUpdate,
+        t.apiSystemCpuMsPerUpdate,
+        l.p50,
+        l.p90,
+        l.p99,
+        l.samples,
+      ]),
     );
   }
   console.log(
@@ -607,6 +624,7 @@ function startSimulator(children) {
 
 function startApi({ dbUrl, fixture }, children) {
   const child = fork(fileURLToPath(import.meta.url), ['serve-api'], {
+    execArgv: process.env.BENCH_API_EXEC_ARGV ? process.env.BENCH_API_EXEC_ARGV.split(' ') : process.execArgv,
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -656,7 +674,7 @@ async function serveApi() {
     if (m === 'stop') return void close().finally(() => process.exit(0));
     if (m?.cmd === 'cpu') {
       const c = process.cpuUsage();
-      process.send({ cpuMs: (c.user + c.system) / 1000 });
+      process.send({ cpuMs: (c.user + c.system) / 1000, systemMs: c.system / 1000 });
     } else if (m?.cmd === 'profile-start') {
       const { Session } = await import('node:inspector/promises');
       session = new Session();

@@ -64,7 +64,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     secrets: deps.secrets,
     pubsub: deps.pubsub,
     jobs: deps.jobs,
-    consoles: createConsoleGateway({ orm, secrets: deps.secrets, sessionKeys, log }),
+    consoles: createConsoleGateway({
+      orm,
+      secrets: deps.secrets,
+      sessionKeys,
+      log,
+      webOrigins: config.WEB_ORIGINS,
+    }),
   };
   const app = express();
   app.disable('x-powered-by');

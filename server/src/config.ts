@@ -80,6 +80,24 @@ export const configSchema = z.object({
   /** Sign-in attempts per account, and per client address, in 15 minutes; a success clears the account's. */
   RATE_LIMIT_SIGNIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_SIGNIN_PER_IP: z.coerce.number().int().min(1).default(100),
+  /**
+   * Comma-separated origins of the web app (`https://paas.example`) whose pages may open console
+   * sockets besides the API's own; unset: pages on the API's host name, any port.
+   */
+  WEB_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+    )
+    .refine((list) => list?.every((o) => URL.canParse(o) && new URL(o).origin === o) ?? true, {
+      message: 'a comma-separated list of origins such as https://paas.example (scheme, host, port; no path)',
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;

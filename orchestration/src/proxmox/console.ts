@@ -27,7 +27,9 @@ export async function openConsoleSocket(
   const ws = new WebSocket(url, ['binary'], {
     headers: await http.authHeaders(),
     handshakeTimeout: o.timeoutMs ?? 10_000,
-    ...http.tlsOptions(),
+    // The client's TLS trust (CA or pinned fingerprint) is for https only: its https agent cannot
+    // carry a plain-http request (the simulator without TLS), which `ws` would refuse outright.
+    ...(http.baseUrl.startsWith('https:') ? http.tlsOptions() : {}),
   });
   ws.binaryType = 'nodebuffer';
   return new Promise((resolve, reject) => {

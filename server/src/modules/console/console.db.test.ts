@@ -121,9 +121,12 @@ describe.skipIf(postgresUnavailable())('consoles through the platform proxy', ()
   const vmids: Record<'vm' | 'ct' | 'stopped', number> = {} as never;
 
   const wsUrl = (path: string) => api.url.replace('http', 'ws') + path;
-  const connect = (path: string, token: string | null) =>
+  const connect = (path: string, token: string | null, origin?: string) =>
     new Promise<Bytes>((resolve, reject) => {
-      const ws = new WebSocket(wsUrl(path), ['binary'], { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const ws = new WebSocket(wsUrl(path), ['binary'], {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...(origin ? { origin } : {}),
+      });
       const bytes = new Bytes(ws);
       ws.once('open', () => resolve(bytes));
       ws.once('unexpected-response', (_req, res) => {
@@ -354,6 +357,25 @@ describe.skipIf(postgresUnavailable())('consoles through the platform proxy', ()
     const term = await connect(s.path, owner.token);
     await term.until(/# $/);
     term.ws.close();
+  });
+
+  it("refuses a page of another site (403) and leaves the session unused; the API host's own pages pass", async () => {
+    const s = (await api.ok(OPEN, { machineId: machines.ct.id, kind: 'TERMINAL' }, owner.token)).openConsole;
+    // What a browser sends when a page elsewhere opens the socket with the visitor's cookie.
+    for (const origin of ['https://evil.example', 'http://127.0.0.1.evil.example', 'null']) {
+      const refused = await refusal(connect(s.path, owner.token, origin));
+      expect(refused, origin).toMatchObject({ status: 403 });
+      expect(refused.body).toMatch(/may not open consoles/);
+    }
+    // The web app: a page on the API's host name, on its own port (the default deployment).
+    const term = await connect(s.path, owner.token, 'http://127.0.0.1:3000');
+    expect(await term.until(/# $/)).toContain('root@');
+    term.ws.close();
+    // Same origin, and clients that are not browsers (no Origin), as before.
+    const same = (await api.ok(OPEN, { machineId: machines.ct.id, kind: 'TERMINAL' }, owner.token)).openConsole;
+    const own = await connect(same.path, owner.token, new URL(api.url).origin);
+    await own.until(/# $/);
+    own.ws.close();
   });
 
   it("reaches a TLS cluster through the cluster's pinned fingerprint, and refuses one whose certificate does not match", async () => {

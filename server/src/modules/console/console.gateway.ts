@@ -2,14 +2,13 @@
 // It authenticates the caller again (cookie or bearer), redeems the one-time session, checks
 // Machine.Console and that the guest runs, then opens the console on Proxmox (vncproxy or
 // termproxy on the guest's node, then vncwebsocket within its 10 s window, TLS checked as the
-// cluster's client does) and relays bytes both ways with backpressure. The proxy itself answers
+// cluster's client does) and relays frames both ways with backpressure. The proxy itself answers
 // Proxmox's in-band authentication (RFB password, termproxy `user:ticket` line), so the browser
 // sees neither tickets nor tokens.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
-import { WebSocket, WebSocketServer } from 'ws';
 import { authenticate } from '../../auth/authenticate.js';
 import { Privilege } from '../../auth/privileges.js';
 import { SESSION_COOKIE, type SessionKeys } from '../../auth/session.js';
@@ -21,10 +20,13 @@ import type { SecretStore } from '../../secrets/secret-store.js';
 import { Machine } from '../machine/machine.entity.js';
 import { projectScope } from '../project/project.access.js';
 import { createClusterClients, type ClusterClients } from '../provision/cluster-clients.js';
+import { originAllowed } from './console.origin.js';
 import { reasonText, relay } from './console.relay.js';
-import { authenticateBrowser, authenticateUpstream, RfbError, WsBytes } from './console.rfb.js';
+import { authenticateBrowser, authenticateUpstream, RfbError } from './console.rfb.js';
 import { ConsoleKind, ConsoleSessions, type ConsoleSession } from './console.session.js';
+import { HandshakeError, type ConsoleSocket } from './console.socket.js';
 import { guestOf, requireRunning, type Guest } from './console.target.js';
+import { acceptBrowser, checkHandshake, connectUpstream, UpstreamRefused } from './console.upgrade.js';
 
 export const CONSOLE_PATH = '/console/';
 
@@ -33,6 +35,11 @@ export interface ConsoleGatewayDeps {
   secrets: SecretStore;
   sessionKeys: SessionKeys;
   log: Logger;
+  /**
+   * Browser origins besides the API's own that may open a console (WEB_ORIGINS). Unset: pages
+   * served from the API's host name on any port (the web app's default: same host, port 3000).
+   */
+  webOrigins?: readonly string[];
 }
 
 export interface ConsoleGateway {
@@ -48,8 +55,7 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
   const log = deps.log.child({ module: 'console' });
   const sessions = new ConsoleSessions();
   const clusters = createClusterClients(deps.orm, deps.secrets, log);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  const live = new Set<WebSocket>();
+  const live = new Set<ConsoleSocket>();
 
   async function admit(req: IncomingMessage): Promise<{ viewer: Viewer; session: ConsoleSession; machine: Machine }> {
     const em = deps.orm.em.fork();
@@ -92,37 +98,33 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
 
   async function run(
     req: IncomingMessage,
-    browser: WebSocket,
+    browser: ConsoleSocket,
     viewer: Viewer,
     session: ConsoleSession,
     machine: Machine,
   ): Promise<void> {
     const started = Date.now();
-    const down = new WsBytes(browser);
     const fields = { userId: viewer.id, machineId: machine.id, kind: session.kind, vmid: machine.vmid };
     const auditBase = { actorId: viewer.id, organizationId: machine.project.organization.id, targetId: machine.id };
-    let upstream: WebSocket | undefined;
+    let upstream: ConsoleSocket | undefined;
     try {
       const client = await clusters.get(machine.cluster!.id);
       const guest = guestOf(machine);
       await requireRunning(client, guest, machine.name);
       if (session.kind === ConsoleKind.VNC) {
         // The viewer proves it holds this session's password before anything opens on Proxmox.
-        await authenticateBrowser(down, session.vncPassword!);
+        await authenticateBrowser(browser, session.vncPassword!);
         const vnc = await client[guest.type].vncproxy(guest.node, guest.vmid);
-        const up = await openUpstream(client, guest, vnc);
-        upstream = up.ws;
-        await authenticateUpstream(up.io, vnc.vncPassword);
-        relay(browser, down.detach(), up.ws, up.io.detach());
+        upstream = await openUpstream(client, guest, vnc);
+        await authenticateUpstream(upstream, vnc.vncPassword);
       } else {
         const term = await client[guest.type].termproxy(guest.node, guest.vmid);
-        const up = await openUpstream(client, guest, term);
-        upstream = up.ws;
-        up.io.send(`${term.user}:${term.ticket}\n`);
-        const ok = (await up.io.read(2, 10_000)).toString('latin1');
+        upstream = await openUpstream(client, guest, term);
+        upstream.send(`${term.user}:${term.ticket}\n`);
+        const ok = (await upstream.read(2, 10_000)).toString('latin1');
         if (ok !== 'OK') throw new RfbError('Proxmox refused the terminal login');
-        relay(browser, down.detach(), up.ws, up.io.detach());
       }
+      const relayed = relay(browser, upstream);
       log.info({ ...fields, action: 'console.open', result: 'success' }, 'console opened');
       audit(req, {
         ...auditBase,
@@ -130,8 +132,7 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
         result: 'success',
         details: { kind: session.kind, vmid: machine.vmid },
       });
-      if (browser.readyState !== WebSocket.CLOSED)
-        await new Promise<void>((resolve) => browser.once('close', () => resolve()));
+      await relayed;
       log.info(
         { ...fields, action: 'console.close', seconds: Math.round((Date.now() - started) / 1000) },
         'console closed',
@@ -155,8 +156,7 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
         details: { kind: session.kind, vmid: machine.vmid, reason: message },
       });
       upstream?.terminate();
-      if (browser.readyState === WebSocket.OPEN)
-        browser.close(err instanceof RfbError && err.authFailed ? 1008 : 1011, reasonText(message));
+      browser.close(err instanceof RfbError && err.authFailed ? 1008 : 1011, reasonText(message));
     }
   }
 
@@ -164,13 +164,27 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
     sessions,
     clusters,
     handleUpgrade(req, socket, head) {
+      // A client that resets the connection while it is being admitted must not crash the API.
+      socket.on('error', () => socket.destroy());
+      const bad = checkHandshake(req);
+      if (bad) return refuse(socket, new Refusal(bad.status, bad.message), bad.headers);
+      // A page on another site may not open a console with the visitor's cookie (cross-site
+      // WebSocket hijacking); refused before the session is looked at, so it stays usable.
+      if (!originAllowed(req, deps.webOrigins)) {
+        log.warn(
+          { origin: req.headers.origin, action: 'console.connect' },
+          'console upgrade from a foreign origin refused',
+        );
+        return refuse(socket, new Refusal(403, 'This page may not open consoles of this platform.'));
+      }
       admit(req).then(
-        ({ viewer, session, machine }) =>
-          wss.handleUpgrade(req, socket, head, (ws) => {
-            live.add(ws);
-            ws.once('close', () => live.delete(ws));
-            void run(req, ws, viewer, session, machine);
-          }),
+        ({ viewer, session, machine }) => {
+          if (!socket.writable) return void socket.destroy();
+          const browser = acceptBrowser(req, socket, head);
+          live.add(browser);
+          void browser.closed.then(() => live.delete(browser));
+          void run(req, browser, viewer, session, machine);
+        },
         (err: unknown) => {
           if (!(err instanceof Refusal)) log.error({ err }, 'console upgrade failed');
           else if (err.actorId) {
@@ -189,11 +203,10 @@ export function createConsoleGateway(deps: ConsoleGatewayDeps): ConsoleGateway {
       );
     },
     async close() {
-      for (const ws of live) ws.close(1001, 'the API is shutting down');
+      for (const browser of live) browser.close(1001, 'the API is shutting down');
       const deadline = Date.now() + 1000;
       while (live.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      for (const ws of live) ws.terminate();
-      wss.close();
+      for (const browser of live) browser.terminate();
       clusters.close();
     },
   };
@@ -212,18 +225,24 @@ class Refusal extends Error {
 }
 
 const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
+  405: 'Method Not Allowed',
   410: 'Gone',
+  426: 'Upgrade Required',
   500: 'Internal Server Error',
 };
 
-function refuse(socket: Duplex, r: Refusal): void {
+function refuse(socket: Duplex, r: Refusal, headers: Record<string, string> = {}): void {
   if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify({ error: r.message });
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   socket.end(
     `HTTP/1.1 ${r.status} ${STATUS_TEXT[r.status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
@@ -235,35 +254,26 @@ async function openUpstream(
   client: ProxmoxClient,
   guest: Guest,
   t: { port: number; ticket: string },
-): Promise<{ ws: WebSocket; io: WsBytes }> {
+): Promise<ConsoleSocket> {
   const http = client.http;
   const path = client[guest.type].vncWebsocketPath(guest.node, guest.vmid, t.port, t.ticket);
-  const ws = new WebSocket(`${http.baseUrl.replace(/^http/, 'ws')}${path}`, ['binary'], {
-    headers: await http.authHeaders(),
-    handshakeTimeout: 10_000,
-    // The cluster's TLS trust (CA or pinned fingerprint); a plain-http URL (the simulator) has none.
-    ...(http.baseUrl.startsWith('https:') ? http.tlsOptions() : {}),
-  });
-  const io = new WsBytes(ws);
   try {
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res) =>
-        reject(new RfbError(`Proxmox refused the console socket: ${res.statusCode} ${res.statusMessage ?? ''}`.trim())),
-      );
-      // Transport errors name hosts and addresses: logged, never shown (userMessage makes them generic).
-      ws.once('error', (e) => reject(new Error(`the console socket to Proxmox failed: ${e.message}`, { cause: e })));
+    return await connectUpstream(`${http.baseUrl}${path}`, {
+      headers: await http.authHeaders(),
+      timeoutMs: 10_000,
+      // The cluster's TLS trust (CA or pinned fingerprint); a plain-http URL (the simulator) has none.
+      tls: http.baseUrl.startsWith('https:') ? http.tlsOptions() : undefined,
     });
   } catch (err) {
-    ws.terminate();
-    throw err;
+    if (err instanceof UpstreamRefused) throw new RfbError(`Proxmox refused the console socket: ${err.message}`);
+    // Transport errors name hosts and addresses: logged, never shown (userMessage makes them generic).
+    throw new Error(`the console socket to Proxmox failed: ${(err as Error).message}`, { cause: err });
   }
-  return { ws, io };
 }
 
 /** What the browser may read about a failure: domain messages as they are, the rest generic. */
 function userMessage(err: unknown): string {
-  if (err instanceof DomainError || err instanceof RfbError) return err.message;
+  if (err instanceof DomainError || err instanceof RfbError || err instanceof HandshakeError) return err.message;
   return 'Proxmox did not open the console; try again, and tell an administrator if it keeps failing.';
 }
 

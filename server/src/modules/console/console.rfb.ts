@@ -5,7 +5,7 @@
 // learns the Proxmox password or ticket.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { vncAuthResponse } from '@pvepaas/orchestration/pve-sim/console/des';
-import type { WebSocket } from 'ws';
+import type { ByteStream } from './console.socket.js';
 
 const RFB_38 = 'RFB 003.008\n';
 const VNC_AUTH = 2;
@@ -21,79 +21,19 @@ export class RfbError extends Error {
   }
 }
 
-/**
- * Buffers a WebSocket's incoming bytes from the moment it is attached (before `open`, so nothing
- * the server sends first is lost) and reads them as a byte stream. `detach()` stops buffering and
- * returns what was read ahead.
- */
-export class WsBytes {
-  private buffer: Buffer = Buffer.alloc(0);
-  private waiter: (() => void) | undefined;
-  private closed: string | null = null;
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', this.onMessage);
-    ws.on('close', this.onClose);
-  }
-
-  private readonly onMessage = (data: Buffer | ArrayBuffer | Buffer[]) => {
-    const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    this.waiter?.();
-  };
-
-  private readonly onClose = (code: number, reason: Buffer) => {
-    this.closed = `closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
-    this.waiter?.();
-  };
-
-  /** Exactly `n` bytes, or a rejection when the socket closes or `timeoutMs` passes first. */
-  async read(n: number, timeoutMs: number): Promise<Buffer> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.buffer.length < n) {
-      if (this.closed) throw new RfbError(`the connection ${this.closed} during the handshake`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new RfbError('the handshake timed out');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.waiter = undefined;
-    }
-    const out = this.buffer.subarray(0, n);
-    this.buffer = this.buffer.subarray(n);
-    return out;
-  }
-
-  send(bytes: Buffer | string): void {
-    this.ws.send(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes, { binary: true });
-  }
-
-  detach(): Buffer {
-    this.ws.off('message', this.onMessage);
-    this.ws.off('close', this.onClose);
-    const rest = this.buffer;
-    this.buffer = Buffer.alloc(0);
-    return rest;
-  }
-}
-
 const u32 = (n: number) => {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n);
   return b;
 };
 
-async function readReason(io: WsBytes, timeoutMs: number): Promise<string> {
+async function readReason(io: ByteStream, timeoutMs: number): Promise<string> {
   const length = (await io.read(4, timeoutMs)).readUInt32BE(0);
   return (await io.read(Math.min(length, 4096), timeoutMs)).toString('utf8');
 }
 
 /** Proxy → Proxmox: the client side, up to a successful SecurityResult. */
-export async function authenticateUpstream(io: WsBytes, password: string, timeoutMs = 10_000): Promise<void> {
+export async function authenticateUpstream(io: ByteStream, password: string, timeoutMs = 10_000): Promise<void> {
   const version = (await io.read(12, timeoutMs)).toString('latin1');
   if (!/^RFB 003\.00[378]\n$/.test(version))
     throw new RfbError(`the console spoke ${JSON.stringify(version)}, not RFB`);
@@ -116,7 +56,7 @@ export async function authenticateUpstream(io: WsBytes, password: string, timeou
  * Browser → proxy: the server side. Offers only VNC Authentication and checks the response against
  * the session's password; on failure answers SecurityResult 1 with a reason, as RFB 3.8 does.
  */
-export async function authenticateBrowser(io: WsBytes, password: string, timeoutMs = 30_000): Promise<void> {
+export async function authenticateBrowser(io: ByteStream, password: string, timeoutMs = 30_000): Promise<void> {
   io.send(RFB_38);
   const version = (await io.read(12, timeoutMs)).toString('latin1');
   if (version !== RFB_38)
