@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 
 const dist = (p) => new URL(`../../server/dist/${p}`, import.meta.url).href;
 
-export async function startBenchApi({ url, poolSize, onQuery, logLevel = 'silent' }) {
+// `config`: extra settings as environment strings (e.g. a rate limit a benchmark's load would hit).
+export async function startBenchApi({ url, poolSize, onQuery, logLevel = 'silent', config: overrides = {} }) {
   await import('reflect-metadata');
   const [orm_, app_, config_, logger_, secrets_, sqlClient_, pubsub_, jobs_] = await Promise.all(
     [
@@ -23,6 +24,7 @@ export async function startBenchApi({ url, poolSize, onQuery, logLevel = 'silent
   const config = config_.loadConfig({
     NODE_ENV: 'production',
     ...(poolSize ? { DATABASE_POOL_SIZE: String(poolSize) } : {}),
+    ...overrides,
   });
   const orm = await orm_.openOrm({ url, poolSize: config.DATABASE_POOL_SIZE, onQuery });
   const secrets = new secrets_.LocalSecretStore({ sql: sqlClient_.sqlClientFromOrm(orm), key: randomBytes(32) });

@@ -48,6 +48,13 @@ export async function startWorker(
 ): Promise<{ stop(): void; reconciler: Reconciler; collector: Collector | null }> {
   const log = deps.log.child({ component: 'worker' });
   const clusters = createClusterClients(deps.orm, deps.secrets, log);
+  const terraformSettings: TerraformSettings = {
+    stateConnStr: deps.orm.config.get('clientUrl')!,
+    stateSchema: 'terraform_state',
+    workRoot: `${tmpdir()}/pvepaas-terraform`,
+    modulesDir: repoDir('terraform/modules'),
+    ...deps.terraform,
+  };
   const workflows = new Map<string, Workflow>(
     [
       provisionWorkflow({
@@ -58,17 +65,12 @@ export async function startWorker(
         placement: leastCommittedMemory,
         addressTimeoutMs: deps.addressTimeoutMs,
         stepTimeoutsMs: deps.stepTimeoutsMs,
-        terraform: {
-          stateConnStr: deps.orm.config.get('clientUrl')!,
-          stateSchema: 'terraform_state',
-          workRoot: `${tmpdir()}/pvepaas-terraform`,
-          modulesDir: repoDir('terraform/modules'),
-          ...deps.terraform,
-        },
+        terraform: terraformSettings,
         configure: { enabled: false, ansibleDir: repoDir('ansible'), ...deps.configure },
       }) as unknown as Workflow,
       ...lifecycleWorkflows({
         em: deps.orm.em,
+        terraform: terraformSettings,
         clusters,
         secrets: deps.secrets,
         pubsub: deps.pubsub,

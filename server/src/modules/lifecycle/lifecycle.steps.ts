@@ -14,6 +14,7 @@ import type { ClusterClients } from '../provision/cluster-clients.js';
 import { MachineKind } from '../template/template.entity.js';
 import type { LifecycleKind } from './lifecycle.service.js';
 import { updateMachine } from './machine-events.js';
+import type { TerraformSettings } from '../provision/terraform-provisioner.js';
 
 export interface LifecycleDeps {
   em: EntityManager;
@@ -22,6 +23,8 @@ export interface LifecycleDeps {
   pubsub: PubSub;
   /** How long start and reboot wait for the guest to report an address (then they go on without). */
   addressTimeoutMs?: number;
+  /** Delete of a TERRAFORM cluster's machine runs `terraform destroy` (provision/terraform.step.ts). */
+  terraform?: TerraformSettings;
 }
 
 export interface LifecycleCheckpoint extends JobCheckpoint {

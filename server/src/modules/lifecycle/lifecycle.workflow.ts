@@ -6,6 +6,7 @@ import { StepError, type Workflow } from '../../jobs/runner.js';
 import { JobStatus } from '../job/job.entity.js';
 import { Machine, type MachineStatus } from '../machine/machine.entity.js';
 import { credentialsPath } from '../provision/credentials.js';
+import { destroyWithTerraform } from '../provision/terraform.step.js';
 import { MachineKind } from '../template/template.entity.js';
 import {
   bootDisk,
@@ -213,8 +214,11 @@ function deleteWorkflow(deps: LifecycleDeps): LWorkflow {
     weight: 4,
     timeoutMs: 15 * 60_000,
     async run(ctx) {
+      // A TERRAFORM cluster's guest goes with its workspace's state; whatever is left (a guest made
+      // before the cluster switched driver, or terraform failing) is removed through the API below.
+      const byTerraform = !started(ctx, 'destroy') && (await destroyWithTerraform(deps, ctx, machineIdOf(ctx)));
       const { client, api, node, machine } = await locate(deps, ctx);
-      if (!node && !started(ctx, 'destroy')) ctx.skip('No guest on Proxmox.');
+      if (!node && !started(ctx, 'destroy')) return byTerraform ? undefined : ctx.skip('No guest on Proxmox.');
       await runTask(ctx, client, 'destroy', this.timeoutMs, () =>
         api.destroy(node!, machine.vmid!, { purge: true, destroyUnreferencedDisks: true }),
       );

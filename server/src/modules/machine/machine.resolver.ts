@@ -1,20 +1,22 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Privilege } from '../../auth/privileges.js';
 import { Errors } from '../../errors/domain-error.js';
-import { ConnectionType, PageArgs, paginate } from '../../graphql/connection.js';
+import { ConnectionType, PageArgs, type Connection } from '../../graphql/connection.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { Node } from '../cluster/node.entity.js';
 import { NetworkConfiguration } from '../network/network.entity.js';
 import { Project } from '../project/project.entity.js';
-import { findVisibleProject, projectScope, projectVisibilityFilter } from '../project/project.access.js';
+import { findVisibleProject, projectScope } from '../project/project.access.js';
 import { assertWithinQuota } from '../quota/quota.service.js';
 import { StorageConfiguration } from '../storage/storage.entity.js';
 import { Template } from '../template/template.entity.js';
 import { User } from '../user/user.entity.js';
 import { Machine, MachineStatus } from './machine.entity.js';
 import { CreateMachineInput, MachineFilter, MachineOrder, UpdateMachineInput } from './machine.input.js';
+import { listMachines, loadPageRelations, type MachineRecord } from './machine.list.js';
 
 const MachineConnection = ConnectionType(Machine, 'Machine');
 
@@ -24,17 +26,6 @@ async function findVisibleMachine(ctx: Context, id: string): Promise<Machine> {
   if (!machine || !viewer.can(Privilege.MachineAudit, projectScope(machine.project)))
     throw Errors.notFound('Machine', id);
   return machine;
-}
-
-function machineWhere(ctx: Context, filter: MachineFilter | undefined) {
-  const conditions: object[] = [{ project: projectVisibilityFilter(requireViewer(ctx), Privilege.MachineAudit) }];
-  if (filter?.projectId) conditions.push({ project: filter.projectId });
-  if (filter?.status?.length) conditions.push({ status: { $in: filter.status } });
-  if (filter?.kind) conditions.push({ kind: filter.kind });
-  if (filter?.nameContains)
-    conditions.push({ name: { $ilike: `%${filter.nameContains.replace(/[%_\\]/g, '\\$&')}%` } });
-  if (filter?.tag) conditions.push({ tags: { $contains: [filter.tag] } });
-  return { $and: conditions };
 }
 
 /**
@@ -88,20 +79,16 @@ export async function insertMachine(
 @Resolver(() => Machine)
 export class MachineResolver {
   @Query(() => MachineConnection, { description: 'Machines the caller can see, filtered and sorted.' })
-  machines(
+  async machines(
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => MachineFilter, { nullable: true }) filter?: MachineFilter,
     @Arg('orderBy', () => MachineOrder, { nullable: true }) orderBy?: MachineOrder,
-  ) {
-    const order = orderBy ?? new MachineOrder();
-    return paginate<Machine>(
-      ctx.em,
-      Machine,
-      machineWhere(ctx, filter),
-      { field: order.field as keyof Machine & string, direction: order.direction },
-      page,
-    );
+  ): Promise<Connection<MachineRecord>> {
+    const list = await listMachines(ctx.em, requireViewer(ctx), filter, orderBy ?? new MachineOrder(), page);
+    await loadPageRelations(ctx.loaders, info, list);
+    return list;
   }
 
   @Query(() => Machine)
@@ -153,32 +140,32 @@ export class MachineResolver {
   }
 
   @FieldResolver(() => Project)
-  project(@Root() m: Machine, @Ctx() ctx: Context): Promise<Project> {
-    return ctx.loaders.load(Project, m.project.id);
+  project(@Root() m: MachineRecord, @Ctx() ctx: Context): Project | Promise<Project> {
+    return ctx.loaders.get(Project, m.project.id);
   }
 
   @FieldResolver(() => User)
-  owner(@Root() m: Machine, @Ctx() ctx: Context): Promise<User> {
-    return ctx.loaders.load(User, m.owner.id);
+  owner(@Root() m: MachineRecord, @Ctx() ctx: Context): User | Promise<User> {
+    return ctx.loaders.get(User, m.owner.id);
   }
 
   @FieldResolver(() => Node, { nullable: true, description: 'The Proxmox node the guest runs on.' })
-  node(@Root() m: Machine, @Ctx() ctx: Context): Promise<Node> | null {
+  node(@Root() m: MachineRecord, @Ctx() ctx: Context): Promise<Node> | null {
     return m.node ? ctx.loaders.load(Node, m.node.id) : null;
   }
 
   @FieldResolver(() => Template)
-  template(@Root() m: Machine, @Ctx() ctx: Context): Promise<Template> {
+  template(@Root() m: MachineRecord, @Ctx() ctx: Context): Promise<Template> {
     return ctx.loaders.load(Template, m.template.id);
   }
 
   @FieldResolver(() => NetworkConfiguration, { nullable: true })
-  network(@Root() m: Machine, @Ctx() ctx: Context): Promise<NetworkConfiguration> | null {
+  network(@Root() m: MachineRecord, @Ctx() ctx: Context): Promise<NetworkConfiguration> | null {
     return m.network ? ctx.loaders.load(NetworkConfiguration, m.network.id) : null;
   }
 
   @FieldResolver(() => StorageConfiguration, { nullable: true })
-  storage(@Root() m: Machine, @Ctx() ctx: Context): Promise<StorageConfiguration> | null {
+  storage(@Root() m: MachineRecord, @Ctx() ctx: Context): Promise<StorageConfiguration> | null {
     return m.storage ? ctx.loaders.load(StorageConfiguration, m.storage.id) : null;
   }
 }

@@ -2,6 +2,7 @@
 // worker's PATH is fixtures/sim-terraform (see its WHY): it makes the provider's Proxmox API calls
 // and prints Terraform's recorded -json lines, so the rest of the workflow (start, address) runs on
 // the guest it really created.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -55,15 +56,19 @@ describe.skipIf(postgresUnavailable())('provisioning with the Terraform driver',
     return { events, seen: () => seenAt };
   }
 
+  /** Read by each run (a test lengthens the pause inside apply). */
+  const extraEnv: Record<string, string> = {};
+
   beforeAll(async () => {
     workRoot = await mkdtemp(join(tmpdir(), 'pvepaas-tf-provision-'));
+    Object.assign(extraEnv, { FAKE_ARGV_LOG: join(workRoot, 'argv.jsonl'), FAKE_TF_APPLY_DELAY_MS: '600' });
     p = await startProvisioningPlatform({
       worker: {
         terraform: {
           workRoot,
           env: { ...process.env, PATH: `${FAKE_BIN}:${process.env.PATH}` },
           // A pause inside apply, so a subscriber sees the apply while it runs.
-          extraEnv: { FAKE_ARGV_LOG: join(workRoot, 'argv.jsonl'), FAKE_TF_APPLY_DELAY_MS: '600' },
+          extraEnv,
           cancelPollMs: 200,
           graceMs: 3000,
         },
@@ -215,6 +220,58 @@ describe.skipIf(postgresUnavailable())('provisioning with the Terraform driver',
     expect(p.sim.state.guests.length).toBe(before);
     const mine = (await calls()).filter((c) => c.cwd.endsWith(`machine-${machine.id}`)).map((c) => c.args[0]);
     expect(mine).toEqual(['init', 'workspace', 'plan', 'apply', 'init', 'workspace', 'destroy']);
+  });
+  it('deletes a machine of a Terraform cluster with terraform destroy', async () => {
+    const { machine, job } = await p.provision({ name: 'tf-gone-1', templateId: p.templates.LXC });
+    await p.follow(job.id);
+    const { vmid } = await machineOf(machine.id);
+    expect(guest(vmid)).toBeDefined();
+    const { destroyMachine } = await p.api.ok(
+      `mutation($input: MachineJobInput!) { destroyMachine(input: $input) { id } }`,
+      { input: { id: machine.id } },
+      p.admin.token,
+    );
+    const events = await p.follow(destroyMachine.id);
+    expect(events.at(-1)).toMatchObject({ status: 'finished', data: { status: 'SUCCEEDED' } });
+    const destroy = events.filter((e) => e.step === 'destroy');
+    expect(destroy.map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        `module.machine.proxmox_virtual_environment_container.this: Destroying... [id=${vmid}]`,
+        'Destroy complete! Resources: 1 destroyed.',
+      ]),
+    );
+    expect(destroy.at(-1)).toMatchObject({ status: 'succeeded' });
+    expect(guest(vmid)).toBeUndefined();
+    const mine = (await calls()).filter((c) => c.cwd.endsWith(`machine-${machine.id}`)).map((c) => c.args[0]);
+    expect(mine.slice(-3)).toEqual(['init', 'workspace', 'destroy']);
+    expect(existsSync(join(workRoot, `machine-${machine.id}`))).toBe(false);
+  });
+
+  it('cancelJob interrupts a running apply (SIGINT), rolls back and ends CANCELLED', async () => {
+    extraEnv.FAKE_TF_APPLY_DELAY_MS = '60000';
+    try {
+      const before = p.sim.state.guests.length;
+      const started = Date.now();
+      const { job } = await p.provision({ name: 'tf-cancelled', templateId: p.templates.VM });
+      const live = followLive(job.id, (e) => /Still creating/.test(e.message));
+      // Cancel as soon as the apply is seen running.
+      const cancelled = (async () => {
+        while (!live.seen()) await new Promise((r) => setTimeout(r, 50));
+        await live.seen();
+        return p.api.ok(`mutation($id: ID!) { cancelJob(id: $id) { status } }`, { id: job.id }, p.admin.token);
+      })();
+      const events = await live.events;
+      expect((await cancelled).cancelJob.status).toBe('CANCELLING');
+      expect(Date.now() - started).toBeLessThan(30_000);
+      // Terraform's own shutdown lines are in the job, then the step fails as cancelled.
+      expect(events.some((e) => e.data.source === 'terraform' && /Interrupt received/.test(e.message))).toBe(true);
+      expect(events.find((e) => e.status === 'failed')).toMatchObject({ step: 'create', data: { code: 'CANCELLED' } });
+      expect(events.filter((e) => e.status === 'rolledBack').map((e) => e.step)).toContain('create');
+      expect(events.at(-1)).toMatchObject({ status: 'finished', data: { status: 'CANCELLED' } });
+      expect(p.sim.state.guests.length).toBe(before);
+    } finally {
+      extraEnv.FAKE_TF_APPLY_DELAY_MS = '600';
+    }
   });
 });
 

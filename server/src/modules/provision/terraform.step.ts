@@ -7,7 +7,8 @@ import type { ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
 import type { TerraformDriver } from '@pvepaas/orchestration/terraform/terraform.driver';
 import { StepError, type StepContext } from '../../jobs/runner.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
-import type { Machine } from '../machine/machine.entity.js';
+import { ProvisioningDriver } from '../cluster/cluster.entity.js';
+import { Machine } from '../machine/machine.entity.js';
 import { MachineKind } from '../template/template.entity.js';
 import { credentialsPath, type MachineCredentials } from './credentials.js';
 import {
@@ -15,6 +16,7 @@ import {
   checkOutputs,
   driverFor,
   jobEventSink,
+  type EventSink,
   machineSpec,
   persist,
   resolveTerraformBinary,
@@ -32,88 +34,149 @@ type Loader = (ctx: Ctx) => Promise<{ em: EntityManager; machine: Machine; clien
 /** Terraform runs of jobs in this process: an undo waits for the cancelled run to exit (and unlock). */
 const running = new Map<string, Promise<unknown>>();
 
-export function terraformSteps(
-  deps: { em: EntityManager; secrets: SecretStore; terraform?: TerraformSettings },
-  load: Loader,
-) {
-  /** The workspace's driver, spec and where the guest goes; nothing runs yet. */
-  const prepare = async (ctx: Ctx) => {
-    const settings = deps.terraform;
-    const { machine, client } = await load(ctx);
-    const cluster = machine.cluster!;
-    if (!settings)
-      throw new StepError(
-        'TERRAFORM_NOT_CONFIGURED',
-        `Cluster ${cluster.name} provisions with Terraform, but this worker has no Terraform settings; switch the cluster to the NATIVE driver or start the worker with them.`,
-      );
-    const binary = await resolveTerraformBinary(settings, cluster);
-    const token = (await deps.secrets.read(cluster.tokenSecretRef))?.data.secret;
-    if (!token)
-      throw new StepError(
-        'PROXMOX_UNAVAILABLE',
-        `The API token secret of cluster ${cluster.name} is missing from the secret store; set it again with updateCluster.`,
-      );
-    const where = { node: ctx.checkpoint.node!, vmid: ctx.checkpoint.vmid! };
-    const creds = (await deps.secrets.read(credentialsPath(machine.id)))?.data as unknown as
-      MachineCredentials | undefined;
-    const spec = await machineSpec(
-      machine,
-      client,
-      where,
-      creds ?? { rootPassword: '', sshPrivateKey: '', sshPublicKey: '' },
-    );
-    if (!creds) {
-      // A rollback after the secret is gone: destroy needs no credentials.
-      spec.sshKeys = [];
-      delete spec.password;
-    }
-    const driver = await driverFor(settings, binary, cluster, token);
-    return { settings, machine, client, where, spec, driver };
-  };
+interface TerraformDeps {
+  em: EntityManager;
+  secrets: SecretStore;
+  terraform?: TerraformSettings;
+}
 
-  /** Runs `work` with cancellation by cancelJob and the job's events; maps terraform's errors. */
-  const guarded = async <T>(
-    ctx: Ctx,
-    settings: TerraformSettings,
-    work: (run: { signal: AbortSignal; sink: ReturnType<typeof jobEventSink> }) => Promise<T>,
-  ): Promise<T> => {
-    const cancel = cancellationSignal(deps.em, ctx.job, ctx.signal, settings.cancelPollMs ?? 1000);
-    const sink = jobEventSink(ctx, { from: 0.2, to: 0.95 });
-    const promise = (async () => {
-      try {
-        return await work({ signal: cancel.signal, sink });
-      } catch (err) {
-        await sink.flush().catch(() => undefined);
-        throw terraformFailure(err, cancel.cancelledByUser());
-      } finally {
-        cancel.stop();
-      }
-    })();
-    running.set(
-      ctx.job.id,
-      promise.catch(() => undefined),
+/** The workspace's driver and spec for a machine at `where`; nothing runs yet. */
+async function prepare(deps: TerraformDeps, machine: Machine, client: ProxmoxClient, where: Where) {
+  const settings = deps.terraform;
+  const cluster = machine.cluster!;
+  if (!settings)
+    throw new StepError(
+      'TERRAFORM_NOT_CONFIGURED',
+      `Cluster ${cluster.name} provisions with Terraform, but this worker has no Terraform settings; switch the cluster to the NATIVE driver or start the worker with them.`,
     );
+  const binary = await resolveTerraformBinary(settings, cluster);
+  const token = (await deps.secrets.read(cluster.tokenSecretRef))?.data.secret;
+  if (!token)
+    throw new StepError(
+      'PROXMOX_UNAVAILABLE',
+      `The API token secret of cluster ${cluster.name} is missing from the secret store; set it again with updateCluster.`,
+    );
+  const creds = (await deps.secrets.read(credentialsPath(machine.id)))?.data as unknown as
+    MachineCredentials | undefined;
+  const spec = await machineSpec(
+    machine,
+    client,
+    where,
+    creds ?? { rootPassword: '', sshPrivateKey: '', sshPublicKey: '' },
+  );
+  if (!creds) {
+    // A rollback or delete after the secret is gone: destroy needs no credentials.
+    spec.sshKeys = [];
+    delete spec.password;
+  }
+  const driver = await driverFor(settings, binary, cluster, token);
+  return { settings, spec, driver };
+}
+
+/** Runs `work` with cancellation by cancelJob and the job's events; maps terraform's errors. */
+async function guarded<T>(
+  deps: TerraformDeps,
+  ctx: StepContext,
+  settings: TerraformSettings,
+  work: (run: RunArgs) => Promise<T>,
+): Promise<T> {
+  const cancel = cancellationSignal(deps.em, ctx.job, ctx.signal, settings.cancelPollMs ?? 1000);
+  const sink = jobEventSink(ctx, { from: 0.2, to: 0.95 });
+  const promise = (async () => {
     try {
-      return await promise;
+      return await work({ signal: cancel.signal, sink });
+    } catch (err) {
+      await sink.flush().catch(() => undefined);
+      throw terraformFailure(err, cancel.cancelledByUser());
     } finally {
-      running.delete(ctx.job.id);
+      cancel.stop();
     }
-  };
+  })();
+  running.set(
+    ctx.job.id,
+    promise.catch(() => undefined),
+  );
+  try {
+    return await promise;
+  } finally {
+    running.delete(ctx.job.id);
+  }
+}
 
-  const initWorkspace = async (driver: TerraformDriver, spec: { machineId: string }, run: RunArgs) => {
-    await driver.init(spec.machineId, { onProgress: run.sink.onProgress, signal: run.signal });
+async function initWorkspace(driver: TerraformDriver, spec: { machineId: string }, run: RunArgs) {
+  await driver.init(spec.machineId, { onProgress: run.sink.onProgress, signal: run.signal });
+  await run.sink.flush();
+}
+
+/** `terraform destroy` of the machine's workspace, streamed into the job; then the workspace is removed. */
+async function destroyWorkspace(
+  deps: TerraformDeps,
+  ctx: StepContext,
+  machine: Machine,
+  client: ProxmoxClient,
+  where: Where,
+): Promise<void> {
+  const { settings, spec, driver } = await prepare(deps, machine, client, where);
+  await guarded(deps, ctx, settings, async (run) => {
+    await driver.write(spec);
+    await initWorkspace(driver, spec, run);
+    const result = await driver.destroy(spec.machineId, { onProgress: run.sink.onProgress, signal: run.signal });
     await run.sink.flush();
-  };
+    await ctx.log(`Destroyed ${result.summary.remove} resource(s)`, {
+      source: 'terraform',
+      command: 'destroy',
+      type: 'destroy',
+    });
+    await rm(driver.workspaceDir(spec.machineId), { recursive: true, force: true });
+  });
+}
+
+/**
+ * The delete workflow's destroy for a machine of a TERRAFORM cluster: `terraform destroy` of its
+ * workspace. False when the cluster is NATIVE or Terraform could not finish (the caller then removes
+ * whatever guest is left through the Proxmox API, e.g. one created before the cluster switched driver).
+ */
+export async function destroyWithTerraform(
+  deps: TerraformDeps & { clusters: { get(id: string): Promise<ProxmoxClient> } },
+  ctx: StepContext,
+  machineId: string,
+): Promise<boolean> {
+  const em = deps.em.fork();
+  const machine = await em.findOne(
+    Machine,
+    { id: machineId },
+    { populate: ['template', 'network', 'storage', 'cluster', 'node'] },
+  );
+  if (!machine?.cluster || machine.cluster.provisioningDriver !== ProvisioningDriver.TERRAFORM || !machine.vmid)
+    return false;
+  const client = await deps.clusters.get(machine.cluster.id);
+  const node = (await client.cluster.findGuest(machine.vmid))?.node ?? machine.node?.name;
+  if (!node) return false;
+  try {
+    await destroyWorkspace(deps, ctx, machine, client, { node, vmid: machine.vmid });
+    return true;
+  } catch (err) {
+    await ctx.log(`terraform destroy did not finish (${(err as Error).message}); deleting through the Proxmox API.`, {
+      source: 'platform',
+    });
+    return false;
+  }
+}
+
+export function terraformSteps(deps: TerraformDeps, load: Loader) {
+  const where = (ctx: Ctx): Where => ({ node: ctx.checkpoint.node!, vmid: ctx.checkpoint.vmid! });
 
   return {
     async create(ctx: Ctx): Promise<void> {
-      const { settings, machine, client, where, spec, driver } = await prepare(ctx);
-      if (!ctx.checkpoint.terraformApplied && (await client.cluster.findGuest(where.vmid)))
+      const { machine, client } = await load(ctx);
+      const at = where(ctx);
+      if (!ctx.checkpoint.terraformApplied && (await client.cluster.findGuest(at.vmid)))
         throw new StepError(
           'VMID_TAKEN',
-          `VMID ${where.vmid} is already used on the cluster by a guest this job did not create.`,
+          `VMID ${at.vmid} is already used on the cluster by a guest this job did not create.`,
         );
-      await guarded(ctx, settings, async (run) => {
+      const { settings, spec, driver } = await prepare(deps, machine, client, at);
+      await guarded(deps, ctx, settings, async (run) => {
         const dir = await driver.write(spec);
         await ctx.log(`Terraform workspace ${dir}`, { source: 'terraform', command: 'write', module: spec.kind });
         await initWorkspace(driver, spec, run);
@@ -139,7 +202,7 @@ export function terraformSteps(
             .outputs;
           await run.sink.flush();
         }
-        const created = checkOutputs(outputs, where);
+        const created = checkOutputs(outputs, at);
         await ctx.progress(
           1,
           `${machine.kind === MachineKind.VM ? 'VM' : 'Container'} ${created.vmid} created on ${created.node} by Terraform`,
@@ -155,22 +218,8 @@ export function terraformSteps(
       await running.get(ctx.job.id);
       if (!ctx.checkpoint.terraformApplied) return true;
       try {
-        const { settings, spec, driver } = await prepare(ctx);
-        await guarded(ctx, settings, async (run) => {
-          await driver.write(spec);
-          await initWorkspace(driver, spec, run);
-          const result = await driver.destroy(spec.machineId, {
-            onProgress: run.sink.onProgress,
-            signal: run.signal,
-          });
-          await run.sink.flush();
-          await ctx.log(`Destroyed ${result.summary.remove} resource(s)`, {
-            source: 'terraform',
-            command: 'destroy',
-            type: 'destroy',
-          });
-          await rm(driver.workspaceDir(spec.machineId), { recursive: true, force: true });
-        });
+        const { machine, client } = await load(ctx);
+        await destroyWorkspace(deps, ctx, machine, client, where(ctx));
         return true;
       } catch (err) {
         await ctx.log(
@@ -183,4 +232,5 @@ export function terraformSteps(
   };
 }
 
-type RunArgs = { signal: AbortSignal; sink: ReturnType<typeof jobEventSink> };
+type RunArgs = { signal: AbortSignal; sink: EventSink };
+type Where = { node: string; vmid: number };
