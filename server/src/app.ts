@@ -13,6 +13,12 @@ import type { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate } from './auth/authenticate.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { csrfPlugin } from './auth/csrf.js';
+import { parseOidcProviders } from './auth/oidc/oidc-config.js';
+import { OidcService } from './auth/oidc/oidc.service.js';
+import { createRefreshTokenStore, type RefreshTokenStore } from './auth/refresh-token-store.js';
+import { SessionIssuer } from './auth/session-tokens.js';
 import { MfaChallengeKeys } from './auth/mfa-challenge.js';
 import { SESSION_COOKIE, SessionKeys } from './auth/session.js';
 import type { Config } from './config.js';
@@ -38,6 +44,8 @@ export interface AppDeps {
   sessionSecret: string;
   /** Rate-limit counters; default: Redis with REDIS_URL, else in-process. */
   rateLimitStore?: RateLimitStore;
+  /** Refresh tokens; default: Redis with REDIS_URL, else in-process. */
+  refreshTokenStore?: RefreshTokenStore;
 }
 
 export interface App {
@@ -53,12 +61,20 @@ export interface App {
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { orm, log } = deps;
   const sessionKeys = new SessionKeys(deps.sessionSecret, config.SESSION_TTL_SECONDS);
+  const sessions = new SessionIssuer(
+    sessionKeys,
+    deps.refreshTokenStore ?? createRefreshTokenStore(config.REDIS_URL, config.REFRESH_REUSE_GRACE_SECONDS * 1000),
+    { accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, sessionTtlSeconds: config.SESSION_TTL_SECONDS },
+  );
+  const oidcProviders = parseOidcProviders(config.OIDC_PROVIDERS, config.OIDC_PROVIDERS_FILE);
   const formatError = makeFormatError(log);
   // Operation limits (HTTP and WebSocket), rate limits and the audit log (security/security.ts).
   const security = createSecurity(config, log, formatError, deps.rateLimitStore);
   const services: Services = {
     config,
     sessionKeys,
+    sessions,
+    oidc: new OidcService(oidcProviders, deps.secrets, sessionKeys, config.PUBLIC_URL, log),
     mfaChallenges: new MfaChallengeKeys(deps.sessionSecret),
     limiter: security.limiter,
     secrets: deps.secrets,
@@ -129,6 +145,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
       ...security.plugins,
+      csrfPlugin(),
       {
         serverWillStart: async () => ({
           drainServer: async () => {
@@ -173,6 +190,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     }),
   );
   app.use('/graphql', security.httpErrors);
+  app.use('/auth', authRoutes({ orm, services, log }));
 
   return {
     express: app,
@@ -187,6 +205,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await security.close();
+      await sessions.store.close();
     },
   };
 }

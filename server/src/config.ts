@@ -2,6 +2,7 @@
 // "Configuration" table; a malformed one stops the process with a message naming it.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseOidcProviders } from './auth/oidc/oidc-config.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z.string().url().optional();
@@ -23,6 +24,15 @@ export const configSchema = z.object({
     .int()
     .min(60)
     .default(8 * 3600),
+  /** Lifetime of an access token (JWT); the refresh token renews it until SESSION_TTL_SECONDS. */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+  /** A rotated refresh token used again within this window (concurrent requests) is not treated as theft. */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().min(0).max(60).default(10),
+  /** The web app's address as browsers reach it: OIDC redirect URIs and where sign-in lands. */
+  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  /** OpenID Connect providers: a JSON array, or a file holding one (auth/oidc/oidc-config.ts). */
+  OIDC_PROVIDERS: z.string().optional().superRefine(oidcCheck(false)),
+  OIDC_PROVIDERS_FILE: z.string().optional().superRefine(oidcCheck(true)),
   /** The first platform administrator, created at start when no user exists yet. */
   ADMIN_EMAIL: z.string().email().default('admin@example.com'),
   ADMIN_PASSWORD: z.string().min(12).optional(),
@@ -101,6 +111,16 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+function oidcCheck(file: boolean) {
+  return (value: string | undefined, ctx: z.RefinementCtx) => {
+    try {
+      if (value) parseOidcProviders(file ? undefined : value, file ? value : undefined);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  };
+}
 
 export class ConfigError extends Error {}
 

@@ -1,5 +1,7 @@
 import type { Config } from './config.js';
 import type { SessionKeys } from './auth/session.js';
+import type { SessionIssuer } from './auth/session-tokens.js';
+import type { OidcService } from './auth/oidc/oidc.service.js';
 import type { MfaChallengeKeys } from './auth/mfa-challenge.js';
 import type { RateLimiter } from './security/rate-limit.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -11,6 +13,10 @@ import type { SecretStore } from './secrets/secret-store.js';
 export interface Services {
   config: Config;
   sessionKeys: SessionKeys;
+  /** Sign-in sessions: access tokens and rotating refresh tokens (auth/session-tokens.ts). */
+  sessions: SessionIssuer;
+  /** OpenID Connect providers (auth/oidc/). */
+  oidc: OidcService;
   /** Signs and checks the challenge between a password and a second factor (auth/mfa-challenge.ts). */
   mfaChallenges: MfaChallengeKeys;
   /** Rate limits (security/rate-limit.ts), for limits counted inside an operation (wrong MFA codes). */

@@ -9,6 +9,8 @@ export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set([
   'viewer',
   'signIn',
   'signOut',
+  'refreshSession',
+  'authProviders',
   'completeSignIn',
   'acceptInvitation',
 ]);

@@ -14,6 +14,7 @@ import { Project } from '../modules/project/project.entity.js';
 import { StorageConfiguration } from '../modules/storage/storage.entity.js';
 import { Template } from '../modules/template/template.entity.js';
 import { User } from '../modules/user/user.entity.js';
+import { UserIdentity } from '../modules/user/user-identity.entity.js';
 import { MfaRecoveryCode } from '../auth/mfa-recovery-code.entity.js';
 import { Invitation } from '../modules/invitation/invitation.entity.js';
 
@@ -35,6 +36,7 @@ export const entities = [
   JobEvent,
   AuditLog,
   ApiToken,
+  UserIdentity,
   MfaRecoveryCode,
   Invitation,
 ];

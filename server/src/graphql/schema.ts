@@ -18,6 +18,7 @@ import { ReconcileResolver } from '../modules/reconcile/reconcile.resolver.js';
 import { StorageConfigurationResolver } from '../modules/storage/storage.resolver.js';
 import { TemplateResolver } from '../modules/template/template.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
+import { SessionResolver } from '../modules/user/session.resolver.js';
 import { MfaResolver } from '../auth/mfa.resolver.js';
 import { InvitationResolver } from '../modules/invitation/invitation.resolver.js';
 import { AccountResolver } from '../modules/user/account.resolver.js';
@@ -29,6 +30,7 @@ import { validateArgument } from './validate.js';
 
 export const resolvers = [
   UserResolver,
+  SessionResolver,
   MfaResolver,
   AccountResolver,
   InvitationResolver,

@@ -16,6 +16,7 @@ import { JobQueue } from '../jobs/queue.js';
 import { createInProcessPubSub, type PubSub } from '../realtime/pubsub.js';
 import { LocalSecretStore } from '../secrets/local-secret-store.js';
 import type { RateLimitStore } from '../security/rate-limit.js';
+import type { RefreshTokenStore } from '../auth/refresh-token-store.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
 export interface GqlResult<T = Record<string, unknown>> {
@@ -59,7 +60,12 @@ export interface TestApi {
  * `env`: extra environment for the config (NODE_ENV, rate limits...); `rateLimitStore`: e.g. a Redis one.
  */
 export async function startTestApi(
-  options: { secretsKey?: Buffer; env?: NodeJS.ProcessEnv; rateLimitStore?: RateLimitStore } = {},
+  options: {
+    secretsKey?: Buffer;
+    env?: NodeJS.ProcessEnv;
+    rateLimitStore?: RateLimitStore;
+    refreshTokenStore?: RefreshTokenStore;
+  } = {},
 ): Promise<TestApi> {
   const db = await openTestDatabase();
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -75,6 +81,7 @@ export async function startTestApi(
     jobs,
     sessionSecret: randomBytes(32).toString('base64'),
     rateLimitStore: options.rateLimitStore,
+    refreshTokenStore: options.refreshTokenStore,
   });
   const address = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
