@@ -1,8 +1,8 @@
-import type { Response } from 'express';
 import { Arg, Args, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { hashPassword, verifyPassword } from '../../auth/password.js';
 import { Privilege } from '../../auth/privileges.js';
-import { SESSION_COOKIE } from '../../auth/session.js';
+import { setSessionCookies } from '../../auth/session-cookies.js';
+import { endRequestSession } from '../../auth/session-refresh.js';
 import { Errors } from '../../errors/domain-error.js';
 import { ConnectionType, PageArgs, paginate } from '../../graphql/connection.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
@@ -35,32 +35,32 @@ export class SignInPayload {
       'An organization of the user requires a second factor they do not have: the session can only enrol one (beginTotpEnrolment).',
   })
   mfaEnrolmentRequired!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When accessToken expires; renew it with refreshSession.' })
+  accessTokenExpiresAt?: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Renews the session once (refreshSession); each use returns the next one. Keep it secret.',
+  })
+  refreshToken?: string | null;
 }
 
 /** The one place a session is issued: after a password (no second factor) or after completeSignIn. */
 export async function issueSession(ctx: Context, user: User): Promise<SignInPayload> {
-  const accessToken = await ctx.services.sessionKeys.sign(user.id);
-  setSessionCookie(ctx.res, accessToken, ctx);
-  return { user, accessToken, mfaChallenge: null, mfaEnrolmentRequired: await mustEnrolMfa(ctx.em, user) };
+  const tokens = await ctx.services.sessions.start(user.id);
+  setSessionCookies(ctx.req, ctx.res, tokens);
+  return {
+    user,
+    accessToken: tokens.accessToken,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    refreshToken: tokens.refreshToken,
+    mfaChallenge: null,
+    mfaEnrolmentRequired: await mustEnrolMfa(ctx.em, user),
+  };
 }
 
 const UserConnection = ConnectionType(User, 'User');
-
-function setSessionCookie(res: Response | undefined, token: string | null, ctx: Context): void {
-  if (!res) return;
-  const secure = ctx.req?.secure ?? false;
-  if (token === null) {
-    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
-    return;
-  }
-  res.cookie(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: ctx.services.sessionKeys.ttlSeconds * 1000,
-  });
-}
 
 @Resolver(() => User)
 export class UserResolver {
@@ -84,9 +84,11 @@ export class UserResolver {
     return issueSession(ctx, user);
   }
 
-  @Mutation(() => Boolean, { description: 'Clears the session cookie.' })
-  signOut(@Ctx() ctx: Context): boolean {
-    setSessionCookie(ctx.res, null, ctx);
+  @Mutation(() => Boolean, {
+    description: "Ends the session: its refresh and access tokens stop working and the browser's cookies are cleared.",
+  })
+  async signOut(@Ctx() ctx: Context): Promise<boolean> {
+    await endRequestSession(ctx.req, ctx.res, ctx.services.sessionKeys, ctx.services.sessions);
     return true;
   }
 
