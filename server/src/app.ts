@@ -6,13 +6,14 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { authenticate } from './auth/authenticate.js';
+import { authenticate, type Credentials } from './auth/authenticate.js';
+import { ViewerCache } from './auth/viewer-cache.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { csrfPlugin } from './auth/csrf.js';
 import { parseOidcProviders } from './auth/oidc/oidc-config.js';
@@ -88,6 +89,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       webOrigins: config.WEB_ORIGINS,
     }),
   };
+  // Verified credentials, kept a couple of seconds and emptied by every mutation (auth/viewer-cache.ts).
+  const viewerCache = new ViewerCache();
+  const loadViewer = (em: EntityManager, creds: Credentials) => authenticate(em, services.sessionKeys, creds);
   const app = express();
   app.disable('x-powered-by');
   // The web app proxies /graphql: believe one hop of X-Forwarded-For for the client's address.
@@ -117,10 +121,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         const auth = ctx.connectionParams?.authorization;
         const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : null;
         const cookies = parseCookies(ctx.extra.request.headers.cookie);
-        const viewer = await authenticate(em, services.sessionKeys, {
-          bearer,
-          cookie: cookies[SESSION_COOKIE] ?? null,
-        });
+        const viewer = await viewerCache.authenticate(
+          em,
+          { bearer, cookie: cookies[SESSION_COOKIE] ?? null },
+          loadViewer,
+        );
         return makeContext({ em, viewer, services, log });
       },
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
@@ -145,6 +150,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
       ...security.plugins,
+      viewerCache.plugin(),
       csrfPlugin(),
       {
         serverWillStart: async () => ({
@@ -181,15 +187,22 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         const em = orm.em.fork();
         const auth = req.headers.authorization;
         const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
-        const viewer = await authenticate(em, services.sessionKeys, {
-          bearer,
-          cookie: (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] ?? null,
-        });
+        const viewer = await viewerCache.authenticate(
+          em,
+          { bearer, cookie: (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] ?? null },
+          loadViewer,
+        );
         return makeContext({ em, viewer, services, log, req, res });
       },
     }),
   );
   app.use('/graphql', security.httpErrors);
+  // Refresh and OIDC routes change sessions outside GraphQL: empty the credential cache around them too.
+  app.use('/auth', (_req, res, next) => {
+    viewerCache.clear();
+    res.on('finish', () => viewerCache.clear());
+    next();
+  });
   app.use('/auth', authRoutes({ orm, services, log }));
 
   return {

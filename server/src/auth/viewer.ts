@@ -88,6 +88,15 @@ export class Viewer {
     return this.grants.some((g) => g.organizationId === organizationId);
   }
 
+  /** The same caller for another request (auth/viewer-cache.ts): grants copied, so addGrant stays per request. */
+  withUser(user: User): Viewer {
+    return new Viewer(
+      user,
+      this.grants.map((g) => ({ ...g })),
+      this.tokenScopes,
+    );
+  }
+
   /** A role given during this request (the owner of an organization just created), so the response can show it. */
   addGrant(grant: Grant): void {
     this.grants.push(grant);
