@@ -17,7 +17,7 @@ const ACCEPT = `mutation($input: AcceptInvitationInput!) {
   acceptInvitation(input: $input) { accountCreated role user { id email displayName } organization { id } }
 }`;
 const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(input: { email: $email, password: $password }) { accessToken } }`;
-const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { id } }`;
+const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { accessToken user { id } } }`;
 
 const newEmail = () => `invitee-${randomBytes(4).toString('hex')}@example.com`;
 const strongPassword = () => `Correct-Horse-${randomBytes(6).toString('hex')}`;
@@ -203,8 +203,21 @@ describe.skipIf(postgresUnavailable())('account management over HTTP', () => {
       expect(err.extensions, newPassword).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.newPassword' });
       expect(err.message).toMatch(problem);
     }
+    // Two signed-in sessions (say, a laptop and a stolen copy): changing the password on one ends both,
+    // and the answer is a new session for the caller.
+    const laptop = (await api.ok(SIGN_IN, { email, password })).signIn.accessToken;
+    const other = (await api.ok(SIGN_IN, { email, password })).signIn.accessToken;
+    expect((await api.ok(`{ viewer { id } }`, {}, other)).viewer.id).toBe(me.user.id);
     const next = strongPassword();
-    await api.ok(CHANGE, { input: { currentPassword: password, newPassword: next } }, me.token);
+    const { changePassword } = await api.ok(
+      CHANGE,
+      { input: { currentPassword: password, newPassword: next } },
+      laptop,
+    );
+    expect(changePassword.user.id).toBe(me.user.id);
+    expect(await api.ok(`{ viewer { id } }`, {}, other)).toEqual({ viewer: null });
+    expect(await api.ok(`{ viewer { id } }`, {}, laptop)).toEqual({ viewer: null });
+    expect((await api.ok(`{ viewer { id } }`, {}, changePassword.accessToken)).viewer.id).toBe(me.user.id);
     expect((await api.fail(SIGN_IN, { email, password })).extensions?.code).toBe('UNAUTHENTICATED');
     expect((await api.ok(SIGN_IN, { email, password: next })).signIn.accessToken).toBeTruthy();
     const rows = await api.db.orm.em

@@ -1,4 +1,5 @@
-// What a signed-in user does to their own account: change the password.
+// What a signed-in user does to their own account: change the password (which ends the account's
+// other sessions).
 import { Length } from 'class-validator';
 import { Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import { recordSecurityEvent } from '../../auth/mfa-audit.js';
@@ -8,6 +9,7 @@ import { requireViewer, type Context } from '../../graphql/context.js';
 import { clientIp } from '../../security/rate-limit.plugin.js';
 import { passwordProblem } from './password-policy.js';
 import { User } from './user.entity.js';
+import { issueSession, SignInPayload } from './user.resolver.js';
 
 @InputType()
 class ChangePasswordInput {
@@ -21,8 +23,11 @@ class ChangePasswordInput {
 
 @Resolver()
 export class AccountResolver {
-  @Mutation(() => User, { description: "Changes the caller's password; the current one proves it is them." })
-  async changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: Context): Promise<User> {
+  @Mutation(() => SignInPayload, {
+    description:
+      "Changes the caller's password (the current one proves it is them) and ends every session of the account; the answer (and its cookies) is a new session for this caller.",
+  })
+  async changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: Context): Promise<SignInPayload> {
     const viewer = requireViewer(ctx);
     if (viewer.isApiToken) throw Errors.forbidden('a browser session', 'the password (not with an API token)');
     // Guessing the current password through this mutation counts like guessing it at sign-in.
@@ -56,7 +61,13 @@ export class AccountResolver {
     user.passwordHash = await hashPassword(input.newPassword);
     await ctx.em.flush();
     await limiter.reset(`password:account:${viewer.id}`);
-    await recordSecurityEvent(ctx, { action: 'auth.password.change', result: 'success' });
-    return user;
+    // Whoever else holds a session of this account (a stolen one, say) is signed out.
+    await ctx.services.sessions.store.revokeUser(user.id);
+    await recordSecurityEvent(ctx, {
+      action: 'auth.password.change',
+      result: 'success',
+      details: { sessionsEnded: true },
+    });
+    return issueSession(ctx, user);
   }
 }
