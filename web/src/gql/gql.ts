@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n": typeof types.AuthProvidersDocument,
     "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": typeof types.MyPrivilegesDocument,
     "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.VisibleProjectsDocument,
     "\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n": typeof types.AdminClustersDocument,
@@ -77,6 +78,7 @@ type Documents = {
     "\n  mutation ResizeMachine($input: ResizeMachineInput!) {\n    resizeMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.ResizeMachineDocument,
 };
 const documents: Documents = {
+    "\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n": types.AuthProvidersDocument,
     "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": types.MyPrivilegesDocument,
     "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.VisibleProjectsDocument,
     "\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n": types.AdminClustersDocument,
@@ -154,6 +156,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n"): (typeof documents)["\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
