@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
   // No `output` override: the default build is what `next start` serves. ('standalone' runs its own
   // server.js instead of `next start`; 'export' has no server at all, so nothing could rewrite /graphql.)
   reactStrictMode: true,
+  // bench/web.mjs builds into its own folder (with its own API_URL), leaving the build `npm start` serves.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   // Cheap hardening for every response. (A Content-Security-Policy needs per-request nonces for Next's
   // inline scripts; it comes with the console pages, which also need ws: sources.)
@@ -28,7 +30,11 @@ const nextConfig: NextConfig = {
   // The browser talks to one origin: its GraphQL requests go to /graphql on the web server, which
   // proxies them to the API, so the httpOnly session cookie is first-party and CORS never applies.
   async rewrites() {
-    return [{ source: '/graphql', destination: `${apiUrl}/graphql` }];
+    // /auth/* too: session renewal and OpenID Connect sign-in, whose cookies belong to this origin.
+    return [
+      { source: '/graphql', destination: `${apiUrl}/graphql` },
+      { source: '/auth/:path*', destination: `${apiUrl}/auth/:path*` },
+    ];
   },
 };
 

@@ -22,7 +22,7 @@ import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { AuditLogQuery, AuditScopesQuery, VerifyAuditLogQuery } from './audit.documents';
 import { auditFilterOf, EMPTY_AUDIT_FILTER, type AuditFilterForm } from './audit.filter';
 
-const PAGE_SIZE = 25;
+const PAGE_SIZES = ['10', '25', '50', '100'];
 const RESULT_COLOR: Record<string, string> = { success: 'green', failure: 'orange', denied: 'red' };
 
 /** The audit log, newest first, filtered and paged by cursor; platform admins can verify the hash chain. */
@@ -35,6 +35,7 @@ export function AuditViewer() {
   // The applied filter, and the cursors of the pages before this one (for "Previous").
   const [applied, setApplied] = useState<ReturnType<typeof auditFilterOf>['filter']>(null);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [pageSize, setPageSize] = useState('25');
   const [details, setDetails] = useState<{ action: string; json: string } | null>(null);
 
   // Organization admins must name their organization; start with the first one they see.
@@ -42,7 +43,7 @@ export function AuditViewer() {
     applied ?? (isPlatformAdmin || organizations.length === 0 ? {} : { organizationId: organizations[0]!.id });
   const after = cursors.at(-1) ?? null;
   const log = useQuery(AuditLogQuery, {
-    variables: { first: PAGE_SIZE, after, filter: effective },
+    variables: { first: Number(pageSize), after, filter: effective },
     skip: scopes.loading,
     fetchPolicy: 'network-only',
   });
@@ -183,6 +184,18 @@ export function AuditViewer() {
             Records{connection ? ` (${connection.totalCount})` : ''}
           </Title>
           <Group gap="xs">
+            <Select
+              aria-label="Rows per page"
+              data={PAGE_SIZES}
+              value={pageSize}
+              onChange={(v) => {
+                setPageSize(v ?? '25');
+                setCursors([null]);
+              }}
+              allowDeselect={false}
+              size="xs"
+              w={80}
+            />
             <Button size="xs" variant="default" disabled={page === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
               Previous
             </Button>

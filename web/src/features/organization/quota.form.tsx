@@ -70,6 +70,7 @@ export function QuotaForm({ title, quota, opened, onClose, onSave }: Props) {
                 label={label}
                 min={0}
                 allowDecimal={false}
+                clampBehavior="none"
                 value={values[key] ?? ''}
                 onChange={(v) => setValues((s) => ({ ...s, [key]: typeof v === 'number' ? v : null }))}
                 error={fields[key]}

@@ -90,6 +90,7 @@ export function MachineSettings({ machine, canConfigure, busy, onJob }: Props) {
             error={errors.cores}
             w={160}
             allowDecimal={false}
+            clampBehavior="none"
           />
           <NumberInput
             label="Memory (MiB)"
@@ -100,6 +101,7 @@ export function MachineSettings({ machine, canConfigure, busy, onJob }: Props) {
             error={errors.memoryMiB}
             w={200}
             allowDecimal={false}
+            clampBehavior="none"
           />
           <NumberInput
             label="Disk (GiB)"
@@ -109,6 +111,7 @@ export function MachineSettings({ machine, canConfigure, busy, onJob }: Props) {
             error={errors.diskGiB}
             w={200}
             allowDecimal={false}
+            clampBehavior="none"
           />
         </Group>
         <Group mt="md">

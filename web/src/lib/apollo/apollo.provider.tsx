@@ -8,6 +8,7 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { createClient } from 'graphql-ws';
 import type { ReactNode } from 'react';
 import { browserWsUrl, serverApiUrl } from '../config';
+import { csrfLink } from './csrf.link';
 import { streamGuardLink } from './stream-guard.link';
 
 /**
@@ -41,7 +42,11 @@ function makeClient(): ApolloClient {
     cache: new InMemoryCache(),
     link: ApolloLink.from([
       sessionExpiredLink,
-      ApolloLink.split((operation) => operation.operationType === 'subscription', wsLink, httpLink),
+      ApolloLink.split(
+        (operation) => operation.operationType === 'subscription',
+        wsLink,
+        ApolloLink.from([csrfLink, httpLink]),
+      ),
     ]),
   });
 }
