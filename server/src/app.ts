@@ -26,6 +26,7 @@ import type { Config } from './config.js';
 import { makeContext, type Context } from './graphql/context.js';
 import { makeFormatError } from './graphql/format-error.js';
 import { buildApiSchema } from './graphql/schema.js';
+import { reportRoutes } from './modules/report/report.routes.js';
 import type { Logger } from './logger.js';
 import { createSecurity } from './security/security.js';
 import type { RateLimitStore } from './security/rate-limit.js';
@@ -197,6 +198,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     }),
   );
   app.use('/graphql', security.httpErrors);
+  app.use('/reports', reportRoutes({ orm, services, log }));
   // Refresh and OIDC routes change sessions outside GraphQL: empty the credential cache around them too.
   app.use('/auth', (_req, res, next) => {
     viewerCache.clear();

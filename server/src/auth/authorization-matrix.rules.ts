@@ -77,6 +77,7 @@ export const QUERY_RULES: Record<string, Rule> = {
   nodeMetrics: platformAdmin(),
   storageMetrics: platformAdmin(),
   clusterStatus: platformAdmin(),
+  usageReport: tenantRead(),
 };
 
 export const MUTATION_RULES: Record<string, Rule> = {

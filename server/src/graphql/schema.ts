@@ -9,6 +9,7 @@ import { JobResolver } from '../modules/job/job.resolver.js';
 import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import { MachineResolver } from '../modules/machine/machine.resolver.js';
 import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
+import { ReportResolver } from '../modules/report/report.resolver.js';
 import { MembershipResolver } from '../modules/membership/membership.resolver.js';
 import { NetworkConfigurationResolver } from '../modules/network/network.resolver.js';
 import { ProvisionResolver } from '../modules/provision/provision.resolver.js';
@@ -48,6 +49,7 @@ export const resolvers = [
   LifecycleResolver,
   ReconcileResolver,
   MetricsResolver,
+  ReportResolver,
   ConsoleResolver,
   AuditResolver,
   AccessResolver,
