@@ -3,12 +3,13 @@ import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../db/base.entity.js';
 import { Organization } from '../organization/organization.entity.js';
 import { Quota } from '../organization/quota.embeddable.js';
+import { FirewallRule } from '../tenancy/firewall-rule.js';
 
 @ObjectType({ description: 'A group of machines inside an organization, with its own quota and Proxmox pool.' })
 @Entity()
 @Unique({ properties: ['organization', 'name'] })
 @Index({ properties: ['organization', 'createdAt'] })
-export class Project extends BaseEntity<'description' | 'quota'> {
+export class Project extends BaseEntity<'description' | 'quota' | 'firewallRules'> {
   @ManyToOne(() => Organization, { deleteRule: 'cascade' })
   organization!: Rel<Organization>;
 
@@ -23,4 +24,11 @@ export class Project extends BaseEntity<'description' | 'quota'> {
   @Field(() => Quota)
   @Embedded(() => Quota, { prefix: 'quota_' })
   quota: Quota = new Quota();
+
+  @Field(() => [FirewallRule], {
+    description:
+      "Inbound traffic let through to the project's machines; everything else inbound is dropped. Applied as machines are provisioned.",
+  })
+  @Property({ type: 'jsonb', default: '[]' })
+  firewallRules: FirewallRule[] = [];
 }

@@ -1,8 +1,9 @@
-import { IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { IsOptionalNonNull } from '../../graphql/validate.js';
 import { Quota } from '../organization/quota.embeddable.js';
 import { SLUG } from '../organization/organization.input.js';
+import { FirewallRule, MAX_FIREWALL_RULES } from '../tenancy/firewall-rule.js';
 
 const nameMessage = 'must be 1 to 63 lowercase letters, digits or hyphens, not starting or ending with a hyphen';
 
@@ -23,6 +24,12 @@ export class CreateProjectInput {
   @Field(() => Quota, { nullable: true })
   @ValidateNested()
   quota?: Quota;
+
+  @Field(() => [FirewallRule], { nullable: true, description: 'Replaces the list of opened ports.' })
+  @IsOptionalNonNull()
+  @ArrayMaxSize(MAX_FIREWALL_RULES, { message: `must have at most ${MAX_FIREWALL_RULES} rules` })
+  @ValidateNested({ each: true })
+  firewallRules?: FirewallRule[];
 }
 
 @InputType()
@@ -40,4 +47,10 @@ export class UpdateProjectInput {
   @Field(() => Quota, { nullable: true })
   @ValidateNested()
   quota?: Quota;
+
+  @Field(() => [FirewallRule], { nullable: true, description: 'Replaces the list of opened ports.' })
+  @IsOptionalNonNull()
+  @ArrayMaxSize(MAX_FIREWALL_RULES, { message: `must have at most ${MAX_FIREWALL_RULES} rules` })
+  @ValidateNested({ each: true })
+  firewallRules?: FirewallRule[];
 }

@@ -38,6 +38,7 @@ export class ProjectResolver {
       name: input.name,
       description: input.description,
       quota: input.quota ?? {},
+      firewallRules: input.firewallRules ?? [],
     });
     await ctx.em.flush();
     return project;
@@ -58,6 +59,7 @@ export class ProjectResolver {
     }
     if (input.name !== undefined) project.name = input.name;
     if (input.description !== undefined) project.description = input.description;
+    if (input.firewallRules !== undefined) project.firewallRules = input.firewallRules;
     await ctx.em.flush();
     return project;
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable } from '../../test/database.js';
+import { projectVnetId } from '../tenancy/tenancy.service.js';
 import { PROVISION, startProvisioningPlatform, type ProvisioningPlatform } from '../../test/provisioning.js';
 
 describe.skipIf(postgresUnavailable())('provisioning on the Proxmox VE simulator', () => {
@@ -42,6 +43,7 @@ describe.skipIf(postgresUnavailable())('provisioning on the Proxmox VE simulator
       'reserve:succeeded',
       'secrets:succeeded',
       'create:succeeded',
+      'isolate:succeeded',
       'start:succeeded',
       'address:succeeded',
       'configure:skipped',
@@ -60,8 +62,9 @@ describe.skipIf(postgresUnavailable())('provisioning on the Proxmox VE simulator
     expect(g.config).toMatchObject({ cores: '2', memory: '2048', ciuser: 'paas', name: 'web-1' });
     expect(decodeURIComponent(g.config.sshkeys ?? '')).toMatch(/^ssh-ed25519 /);
     expect(g.config.scsi0).toMatch(/size=8G/);
-    expect(g.config.net0).toMatch(/bridge=vmbr0/);
-    expect(g.config.net0).toMatch(/tag=20/);
+    // The project's own VNet replaces the network's bridge and VLAN (tenant isolation, modules/tenancy).
+    expect(g.config.net0).toContain(`bridge=${projectVnetId(p.project.id)}`);
+    expect(g.config.net0).not.toMatch(/tag=/);
     expect(g.config.ipconfig0).toBe('ip=dhcp');
   });
 

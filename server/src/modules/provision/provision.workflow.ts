@@ -19,6 +19,7 @@ import type { ClusterClients } from './cluster-clients.js';
 import { configureStep, type ConfigureSettings } from './configure.js';
 import { credentialsPath, generateCredentials, type MachineCredentials } from './credentials.js';
 import type { PlacementPolicy } from './placement.js';
+import { isolateStep } from '../tenancy/tenancy.step.js';
 
 export interface ProvisionDeps {
   em: EntityManager;
@@ -339,7 +340,10 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     },
   };
 
-  const steps = [place, reserve, secrets, create, start, address, configure].map((step) => ({
+  // Tenant isolation (modules/tenancy): the new guest joins its project's pool, VNet and firewall before it first starts.
+  const isolate = isolateStep<ProvisionCheckpoint>(deps);
+
+  const steps = [place, reserve, secrets, create, isolate, start, address, configure].map((step) => ({
     ...step,
     timeoutMs: deps.stepTimeoutsMs?.[step.name] ?? step.timeoutMs,
   }));
