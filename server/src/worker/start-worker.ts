@@ -12,7 +12,7 @@ import { createClusterClients } from '../modules/provision/cluster-clients.js';
 import { leastCommittedMemory } from '../modules/provision/placement.js';
 import type { ConfigureSettings } from '../modules/provision/configure.js';
 import { provisionWorkflow } from '../modules/provision/provision.workflow.js';
-import type { TerraformSettings } from '../modules/provision/terraform-provisioner.js';
+import { stateConnString, type TerraformSettings } from '../modules/provision/terraform-provisioner.js';
 import { startReconciler, type Reconciler } from '../modules/reconcile/reconciler.js';
 import type { Collector } from '@pvepaas/orchestration/metrics/index';
 import { startMetricsCollector, type MetricsCollectorOptions } from '../modules/metrics/metrics.collector.js';
@@ -49,7 +49,7 @@ export async function startWorker(
   const log = deps.log.child({ component: 'worker' });
   const clusters = createClusterClients(deps.orm, deps.secrets, log);
   const terraformSettings: TerraformSettings = {
-    stateConnStr: deps.orm.config.get('clientUrl')!,
+    stateConnStr: stateConnString(deps.orm.config.get('clientUrl')!),
     stateSchema: 'terraform_state',
     workRoot: `${tmpdir()}/pvepaas-terraform`,
     modulesDir: repoDir('terraform/modules'),

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable } from '../../test/database.js';
+import { stateConnString } from './terraform-provisioner.js';
 import { startProvisioningPlatform, type Progress, type ProvisioningPlatform } from '../../test/provisioning.js';
 
 const FAKE_BIN = fileURLToPath(new URL('./fixtures/sim-terraform/bin', import.meta.url));
@@ -155,10 +156,14 @@ describe.skipIf(postgresUnavailable())('provisioning with the Terraform driver',
     expect(mine[2]!.args).toEqual(['plan', '-input=false', '-no-color', '-json', '-lock-timeout=60s', '-out=plan.bin']);
     expect(mine[3]!.args).toEqual(['apply', '-input=false', '-no-color', '-json', '-lock-timeout=60s', 'plan.bin']);
     expect(mine[3]!.env).toMatchObject({
-      PG_CONN_STR: p.api.db.url,
+      PG_CONN_STR: stateConnString(p.api.db.url),
       TF_WORKSPACE: `machine-${machine.id}`,
       PROXMOX_VE_ENDPOINT: `${p.sim.url}/`,
     });
+    // The platform's own database; without sslmode in its URL Terraform's lib/pq is told not to require TLS.
+    const state = new URL(mine[3]!.env.PG_CONN_STR!);
+    expect(`${state.host}${state.pathname}`).toBe(`${new URL(p.api.db.url).host}${new URL(p.api.db.url).pathname}`);
+    expect(state.searchParams.get('sslmode')).toBe(new URL(p.api.db.url).searchParams.get('sslmode') ?? 'disable');
     // The generated root module calls the repository's vm module and holds no secret.
     const root = await readFile(join(workRoot, `machine-${machine.id}`, 'main.tf.json'), 'utf8');
     expect(JSON.parse(root)).toMatchObject({

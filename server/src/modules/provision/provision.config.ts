@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Config } from '../../config.js';
 import type { ConfigureSettings } from './configure.js';
-import type { TerraformSettings } from './terraform-provisioner.js';
+import { stateConnString, type TerraformSettings } from './terraform-provisioner.js';
 
 export function provisioningOptions(
   config: Config,
@@ -12,7 +12,7 @@ export function provisioningOptions(
     terraform: {
       ...(config.TERRAFORM_BINARY ? { binary: config.TERRAFORM_BINARY } : {}),
       // The pg backend keeps its states in the platform's own database (PGlite's socket in embedded mode).
-      stateConnStr: where.databaseUrl,
+      stateConnStr: stateConnString(where.databaseUrl),
       stateSchema: config.TERRAFORM_STATE_SCHEMA,
       workRoot: path.resolve(config.TERRAFORM_WORK_DIR ?? path.join(config.DATA_DIR, 'terraform')),
     },

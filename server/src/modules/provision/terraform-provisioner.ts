@@ -38,6 +38,18 @@ export interface TerraformSettings {
   cancelPollMs?: number;
 }
 
+/**
+ * The pg backend's connection string for the platform's database URL. Terraform's driver (lib/pq)
+ * requires TLS unless told otherwise, while the platform's own client (node-postgres) uses it only
+ * when the URL asks: a URL without `sslmode` gets `sslmode=disable`, so Terraform connects the way
+ * the platform does (the embedded PGlite socket has no TLS at all).
+ */
+export function stateConnString(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (!url.searchParams.has('sslmode')) url.searchParams.set('sslmode', 'disable');
+  return url.toString();
+}
+
 /** What the create step remembers so a resumed or undone job uses the same driver and workspace. */
 export interface TerraformCheckpoint extends JobCheckpoint {
   driver?: 'NATIVE' | 'TERRAFORM';
