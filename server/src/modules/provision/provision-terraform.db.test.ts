@@ -59,6 +59,8 @@ describe.skipIf(postgresUnavailable())('provisioning with the Terraform driver',
 
   /** Read by each run (a test lengthens the pause inside apply). */
   const extraEnv: Record<string, string> = {};
+  /** The worker's environment for terraform: its PATH is where the binary is looked up, at each job. */
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${FAKE_BIN}:${process.env.PATH}` };
 
   beforeAll(async () => {
     workRoot = await mkdtemp(join(tmpdir(), 'pvepaas-tf-provision-'));
@@ -67,7 +69,7 @@ describe.skipIf(postgresUnavailable())('provisioning with the Terraform driver',
       worker: {
         terraform: {
           workRoot,
-          env: { ...process.env, PATH: `${FAKE_BIN}:${process.env.PATH}` },
+          env,
           // A pause inside apply, so a subscriber sees the apply while it runs.
           extraEnv,
           cancelPollMs: 200,
@@ -250,6 +252,24 @@ describe.skipIf(postgresUnavailable())('provisioning with the Terraform driver',
     const mine = (await calls()).filter((c) => c.cwd.endsWith(`machine-${machine.id}`)).map((c) => c.args[0]);
     expect(mine.slice(-3)).toEqual(['init', 'workspace', 'destroy']);
     expect(existsSync(join(workRoot, `machine-${machine.id}`))).toBe(false);
+  });
+
+  it('fails the create step with what to do when neither terraform nor tofu is installed', async () => {
+    const path = env.PATH;
+    env.PATH = join(workRoot, 'no-binaries-here');
+    try {
+      const { machine, job } = await p.provision({ name: 'tf-no-binary', templateId: p.templates.LXC });
+      const events = await p.follow(job.id);
+      const failed = events.find((e) => e.status === 'failed')!;
+      expect(failed).toMatchObject({ step: 'create', data: { code: 'TERRAFORM_NOT_FOUND' } });
+      expect(failed.message).toBe(
+        `Cluster sim provisions with Terraform, but neither terraform nor tofu is on the worker's PATH (${env.PATH}); install one, set TERRAFORM_BINARY, or switch the cluster to the NATIVE driver with updateCluster.`,
+      );
+      expect(events.at(-1)).toMatchObject({ status: 'finished', data: { status: 'FAILED' } });
+      expect((await machineOf(machine.id)).status).toBe('FAILED');
+    } finally {
+      env.PATH = path;
+    }
   });
 
   it('cancelJob interrupts a running apply (SIGINT), rolls back and ends CANCELLED', async () => {
