@@ -2,16 +2,22 @@
 // stream for a subscriber of several, each event checked against the caller's rights again.
 import type { PubSub, Subscription, Topic, Topics } from '../../realtime/pubsub.js';
 
+const recent = new Map<string, { at: number; ok: Promise<boolean> }>();
+
 /**
- * A permission check asked on every event, its answer reused for `ms`: the several machines of one
- * subscription publish within the same tick, and one database read answers for all of them.
+ * A permission check asked on every event, its answer shared for `ms` by every subscription with
+ * the same `key` (caller, privilege, scope): one tick publishes to all of a tenant's machines at
+ * once, and one database read answers for all of that caller's subscriptions in the tick.
  */
-export function perTick(check: () => Promise<boolean>, ms = 1000): () => Promise<boolean> {
-  let last: { at: number; ok: Promise<boolean> } | undefined;
+export function sharedCheck(key: string, check: () => Promise<boolean>, ms = 1000): () => Promise<boolean> {
   return () => {
     const now = Date.now();
-    if (!last || now - last.at >= ms) last = { at: now, ok: check() };
-    return last.ok;
+    const hit = recent.get(key);
+    if (hit && now - hit.at < ms) return hit.ok;
+    if (recent.size > 10_000) for (const [k, v] of recent) if (now - v.at >= ms) recent.delete(k);
+    const ok = check().catch(() => false);
+    recent.set(key, { at: now, ok });
+    return ok;
   };
 }
 

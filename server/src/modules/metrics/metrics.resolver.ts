@@ -14,7 +14,7 @@ import { Project } from '../project/project.entity.js';
 import { User } from '../user/user.entity.js';
 import { findVisibleProject, projectScope } from '../project/project.access.js';
 import { metricsDb } from './metrics.db.js';
-import { mergedChannels, perTick } from './metrics.live.js';
+import { mergedChannels, sharedCheck } from './metrics.live.js';
 import { chooseLevel, MAX_POINTS, resourceSeries, summedSeries, type SeriesRange } from './metrics.series.js';
 import { clusterStatus } from './metrics.status.js';
 import {
@@ -57,6 +57,13 @@ async function auditableMachine(ctx: Context, id: string): Promise<Machine> {
     throw Errors.notFound('Machine', id);
   return machine;
 }
+
+/** Machine.Audit in `scope`, asked again from the database on events (at most once a second per caller). */
+const liveAudit = (ctx: Context, scope: { organizationId: string; projectId: string }) =>
+  sharedCheck(
+    `${requireViewer(ctx).id}|${Privilege.MachineAudit}|${scope.organizationId}|${scope.projectId}`,
+    livePermission(ctx, Privilege.MachineAudit, scope),
+  );
 
 async function adminCluster(ctx: Context, id: string): Promise<Cluster> {
   requireViewer(ctx).require(Privilege.PlatformAdmin);
@@ -182,7 +189,7 @@ export class MetricsResolver {
         const scope = projectScope((await auditableMachine(ctx, id)).project);
         let check = checks.get(scope.projectId);
         if (!check) {
-          check = perTick(livePermission(ctx, Privilege.MachineAudit, scope));
+          check = liveAudit(ctx, scope);
           checks.set(scope.projectId, check);
         }
         byMachine.set(id, check);
@@ -203,7 +210,7 @@ export class MetricsResolver {
       const ctx = context as Context;
       const viewer = requireViewer(ctx);
       const cluster = await adminCluster(ctx, String(args.clusterId));
-      const stillAdmin = perTick(async () => {
+      const stillAdmin = sharedCheck(`${viewer.id}|${Privilege.PlatformAdmin}`, async () => {
         const user = await ctx.em
           .fork()
           .findOne(User, { id: viewer.id }, { fields: ['disabledAt', 'isPlatformAdmin'] });
@@ -225,12 +232,7 @@ export class MetricsResolver {
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
       const project = await auditableProject(ctx, String(args.projectId));
-      return mergedChannels(
-        ctx.services.pubsub,
-        'projectMetrics',
-        [project.id],
-        perTick(livePermission(ctx, Privilege.MachineAudit, projectScope(project))),
-      );
+      return mergedChannels(ctx.services.pubsub, 'projectMetrics', [project.id], liveAudit(ctx, projectScope(project)));
     },
   })
   projectMetricsLive(
