@@ -1,17 +1,27 @@
-import { Center, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Center, Divider, Paper, Stack, Text, Title } from '@mantine/core';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/features/auth/sign-in.form';
 import { getViewer } from '@/features/auth/viewer.server';
 import { ColorSchemeToggle } from '@/components/color-scheme.toggle';
+import { getClient } from '@/lib/apollo/apollo.rsc';
+import { signInErrorMessage } from './oidc-errors';
+import { AuthProvidersQuery } from './sign-in.documents';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage() {
+async function authProviders() {
+  const { data } = await (await getClient()).query({ query: AuthProvidersQuery });
+  return data?.authProviders ?? [];
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
   // Already signed in: nothing to do here. If the API cannot be asked, show the form anyway; signing
   // in will report the problem.
   const viewer = await getViewer().catch(() => null);
   if (viewer) redirect('/');
+  const providers = await authProviders().catch(() => []);
+  const problem = signInErrorMessage((await searchParams).error);
 
   return (
     <Center mih="100dvh" p="md" component="main">
@@ -25,7 +35,25 @@ export default async function SignInPage() {
           </Text>
         </Stack>
         <Paper withBorder shadow="sm" p="xl">
-          <SignInForm />
+          <Stack gap="md">
+            {problem && (
+              <Alert color="red" variant="light" title="Could not sign in" role="alert">
+                {problem}
+              </Alert>
+            )}
+            <SignInForm />
+            {providers.length > 0 && (
+              <>
+                <Divider label="or" labelPosition="center" />
+                {providers.map((provider) => (
+                  // A full navigation: the API sends the browser on to the provider.
+                  <Button key={provider.id} component="a" href={provider.startPath} variant="default" fullWidth>
+                    Sign in with {provider.displayName}
+                  </Button>
+                ))}
+              </>
+            )}
+          </Stack>
         </Paper>
         <Center>
           <ColorSchemeToggle />

@@ -54,15 +54,27 @@ function makeClient(): ApolloClient {
 // Operations whose UNAUTHENTICATED answer is about the credentials typed in, not an expired session.
 const SESSION_OPERATIONS = new Set(['SignIn', 'SignOut']);
 
+const RELOADED_AT = 'pvepaas:session-reload';
+
 /**
- * A session that ends while a page is open (expired, revoked) makes the API answer UNAUTHENTICATED;
- * send the user to sign in again with a full load, which also drops everything cached for them.
+ * A session that ends while a page is open makes the API answer UNAUTHENTICATED. Often only the
+ * ten-minute access token ran out (a subscription socket still holds the old cookie): reload once, and
+ * web/src/proxy.ts renews it from the refresh cookie on the way in. When it cannot (the session expired
+ * or was revoked), the page sends the user to sign in; a second failure within a minute goes straight
+ * there, so a session that cannot be renewed never loops. A full load also drops the cache.
  */
 const sessionExpiredLink = new ErrorLink(({ error, operation }) => {
   if (SESSION_OPERATIONS.has(operation.operationName ?? '')) return;
   if (!CombinedGraphQLErrors.is(error)) return;
   if (!error.errors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) return;
-  if (window.location.pathname !== '/sign-in') window.location.assign('/sign-in');
+  if (window.location.pathname === '/sign-in') return;
+  const last = Number(window.sessionStorage.getItem(RELOADED_AT) ?? 0);
+  if (Date.now() - last > 60_000) {
+    window.sessionStorage.setItem(RELOADED_AT, String(Date.now()));
+    window.location.reload();
+  } else {
+    window.location.assign('/sign-in');
+  }
 });
 
 export function ApolloProvider({ children }: { children: ReactNode }) {
