@@ -456,17 +456,16 @@ async function servePlatform() {
 }
 
 // The statements the API runs for this page after authentication, copied from `--show-sql` (MikroORM's
-// query log): the page of first + 1 rows and the count, in parallel, then one DataLoader query per
-// related entity type. The visibility filter is what a viewer with one organization-wide role gets:
-// `organization_id in (<orgs>) or <project ids in (...)>`, where the empty project list becomes `1 = 0`.
-const VISIBLE = `inner join "project" as "p1" on "m0"."project_id" = "p1"."id" where ("p1"."organization_id" in ($1) or 1 = $2)`;
+// query log): the page of first + 1 rows and the count, in parallel, then the page's projects and
+// owners, one query each. The visibility filter is what a viewer with one organization-wide role gets.
+const VISIBLE = `inner join "project" as "p" on "p"."id" = "m"."project_id" where ("p"."organization_id" in ($1))`;
 const RAW_SQL = {
-  page: `select "m0".* from "machine" as "m0" ${VISIBLE} order by "m0"."created_at" asc, "m0"."id" asc limit $3`,
-  count: `select count(*) as "count" from "machine" as "m0" ${VISIBLE}`,
-  projects: `select "p0".* from "project" as "p0" where "p0"."id" in ($1)`,
+  page: `select "m".* from "machine" as "m" ${VISIBLE} order by "m"."created_at" asc, "m"."id" asc limit $2`,
+  count: `select count(*) as "count" from "machine" as "m" ${VISIBLE}`,
+  projects: `select "e0".* from "project" as "e0" where "e0"."id" in ($1)`,
   users:
-    'select "u0"."id", "u0"."created_at", "u0"."updated_at", "u0"."email", "u0"."display_name", "u0"."is_platform_admin", ' +
-    '"u0"."disabled_at" from "users" as "u0" where "u0"."id" in ($1)',
+    'select "e0"."id", "e0"."created_at", "e0"."updated_at", "e0"."email", "e0"."display_name", "e0"."is_platform_admin", ' +
+    '"e0"."disabled_at" from "users" as "e0" where "e0"."id" in ($1)',
 };
 
 /** The same page by hand: node:http, a pg.Pool of the same size, JSON.stringify of the same shape. */
@@ -480,7 +479,7 @@ async function serveRaw() {
   const inList = (sql, ids, at = 1) => sql.replace(`in ($${at})`, `in (${ids.map((_, i) => `$${at + i}`).join(', ')})`);
 
   async function machinesPage(first) {
-    const visible = [fixture.organizationId, 0];
+    const visible = [fixture.organizationId];
     const [page, count] = await Promise.all([
       pool.query(RAW_SQL.page, [...visible, first + 1]),
       pool.query(RAW_SQL.count, visible),

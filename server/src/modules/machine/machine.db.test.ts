@@ -229,6 +229,100 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
     expect(hundred).toBe(ten);
     // authentication (user, memberships) + page + count + projects + owners
     expect(hundred).toBeLessThanOrEqual(6);
+    // The same relations asked for through a fragment are loaded the same way.
+    api.db.resetQueries();
+    const viaFragment: any = await api.ok(
+      `query { machines(first: 100) { edges { node { ...M } } } }
+       fragment M on Machine { id ... on Machine { project { id name } } owner { id email } }`,
+      {},
+      owner.token,
+    );
+    expect(viaFragment.machines.edges).toHaveLength(100);
+    expect(viaFragment.machines.edges[0].node.project.name).toBe('default');
+    expect(api.db.queries.length).toBe(hundred);
+  });
+
+  it('pages by status and by cores in both directions, in enum order, without repeats or gaps', async () => {
+    await insertMachines(4, 'sort-r', { status: 'RUNNING' });
+    await insertMachines(4, 'sort-s', { status: 'STOPPED' });
+    await insertMachines(4, 'sort-f', { status: 'FAILED' });
+    const all = async (field: string, direction: string) => {
+      const nodes: any[] = [];
+      let after: string | null = null;
+      do {
+        const data: any = await api.ok(
+          PAGE,
+          { first: 5, after, filter: { nameContains: 'sort-' }, orderBy: { field, direction } },
+          owner.token,
+        );
+        expect(data.machines.totalCount).toBe(12);
+        nodes.push(...data.machines.edges.map((e: any) => e.node));
+        after = data.machines.pageInfo.hasNextPage ? data.machines.pageInfo.endCursor : null;
+      } while (after);
+      expect(new Set(nodes.map((n) => n.id)).size).toBe(12);
+      expect(nodes).toHaveLength(12);
+      return nodes;
+    };
+    // The order of the enum's declaration (PENDING, PROVISIONING, RUNNING, STOPPED, ..., FAILED), not the alphabet.
+    const byStatus = (await all('STATUS', 'ASC')).map((n) => n.status);
+    expect(byStatus).toEqual([...Array(4).fill('RUNNING'), ...Array(4).fill('STOPPED'), ...Array(4).fill('FAILED')]);
+    expect((await all('STATUS', 'DESC')).map((n) => n.status)).toEqual([...byStatus].reverse());
+    const cores = (await all('CORES', 'DESC')).map((n) => n.cores);
+    expect(cores).toEqual([...cores].sort((a, b) => b - a));
+  });
+
+  it('answers every field of a machine in the list as the single read does', async () => {
+    await insertMachines(2, 'fields', { tags: ['x', 'y'] });
+    const FIELDS = `id name kind status vmid cores memoryMiB diskGiB tags ipAddresses createdAt updatedAt
+      project { id name } owner { id email } template { id name } node { id } network { id } storage { id } snapshots { name }`;
+    const list: any = await api.ok(
+      `query($f: MachineFilter) { machines(first: 10, filter: $f) { edges { node { ${FIELDS} } } } }`,
+      { f: { nameContains: 'fields-' } },
+      owner.token,
+    );
+    expect(list.machines.edges).toHaveLength(2);
+    for (const { node } of list.machines.edges) {
+      const { machine } = await api.ok(
+        `query($id: ID!) { machine(id: $id) { ${FIELDS} } }`,
+        { id: node.id },
+        owner.token,
+      );
+      expect(node).toEqual(machine);
+      expect(node.tags).toEqual(['x', 'y']);
+      expect(node.template.name).toBe('debian-12');
+    }
+  });
+
+  it("scopes the list to the caller's grants: a project member sees that project, a platform admin all", async () => {
+    // Fresh callers whose grants all exist before their first request.
+    const boss = await api.user();
+    const a = await api.org(boss.user, Role.OWNER);
+    const b = await api.org(boss.user, Role.OWNER);
+    await api.machine(a.project, boss.user, template, 'scoped-a1');
+    await api.machine(a.project, boss.user, template, 'scoped-a2');
+    await api.machine(b.project, boss.user, template, 'scoped-b1');
+    const member = await api.user();
+    const em = api.db.orm.em.fork();
+    em.create('Membership', {
+      organization: a.org.id,
+      user: member.user.id,
+      role: Role.VIEWER,
+      project: a.project.id,
+    } as never);
+    await em.flush();
+    const admin = await api.user({ admin: true });
+    const names = async (token: string, filter: object = {}) => {
+      const data: any = await api.ok(PAGE, { first: 100, filter: { nameContains: 'scoped-', ...filter } }, token);
+      expect(data.machines.totalCount).toBe(data.machines.edges.length);
+      return data.machines.edges.map((e: any) => e.node.name).sort();
+    };
+
+    expect(await names(boss.token)).toEqual(['scoped-a1', 'scoped-a2', 'scoped-b1']);
+    expect(await names(boss.token, { projectId: b.project.id })).toEqual(['scoped-b1']);
+    expect(await names(member.token)).toEqual(['scoped-a1', 'scoped-a2']);
+    expect(await names(member.token, { projectId: b.project.id })).toEqual([]);
+    expect(await names(admin.token)).toEqual(['scoped-a1', 'scoped-a2', 'scoped-b1']);
+    expect(await names(owner.token)).toEqual([]);
   });
 
   it('hides machines of other organizations', async () => {
