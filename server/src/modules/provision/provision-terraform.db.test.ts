@@ -254,6 +254,35 @@ describe.skipIf(postgresUnavailable())('provisioning with the Terraform driver',
     expect(existsSync(join(workRoot, `machine-${machine.id}`))).toBe(false);
   });
 
+  it('resumes after a worker died once the apply had finished: the plan is empty, nothing is created twice', async () => {
+    const { machine, job } = await p.provision({ name: 'tf-resumed', templateId: p.templates.LXC });
+    const first = await p.follow(job.id);
+    const { vmid } = await machineOf(machine.id);
+    // The worker "dies" right after Terraform's apply: the create step is not marked done and the
+    // events after the apply's last line were never written. pg-boss hands the job to a worker again.
+    const applied = first.find((e) => /Creation complete/.test(e.message))!;
+    const conn = p.api.db.orm.em.fork().getConnection();
+    await conn.execute(`delete from job_event where job_id = ? and seq > ?`, [job.id, applied.seq]);
+    await conn.execute(
+      `update job set status = 'RUNNING', finished_at = null, checkpoint = jsonb_set(checkpoint, '{done}', '["place","reserve","secrets"]') where id = ?`,
+      [job.id],
+    );
+    await conn.execute(`update machine set status = 'PROVISIONING' where id = ?`, [machine.id]);
+    const runsBefore = (await calls()).filter((c) => c.cwd.endsWith(`machine-${machine.id}`)).length;
+    await p.api.jobs.enqueue(job.id);
+
+    const events = (await p.follow(job.id)).filter((e) => e.seq > applied.seq);
+    expect(events.find((e) => e.data.type === 'plan')?.message).toBe('Plan: 0 to add, 0 to change, 0 to destroy.');
+    expect(events.filter((e) => e.step === 'create' && e.status === 'progress').map((e) => e.message)).toContain(
+      `Container ${vmid} created on ${guest(vmid)!.node} by Terraform`,
+    );
+    expect(events.at(-1)).toMatchObject({ status: 'finished', data: { status: 'SUCCEEDED' } });
+    const again = (await calls()).filter((c) => c.cwd.endsWith(`machine-${machine.id}`)).slice(runsBefore);
+    expect(again.map((c) => c.args[0])).toEqual(['init', 'workspace', 'plan', 'output']);
+    expect(p.sim.state.guests.filter((g) => g.vmid === vmid)).toHaveLength(1);
+    expect((await machineOf(machine.id)).status).toBe('RUNNING');
+  });
+
   it('fails the create step with what to do when neither terraform nor tofu is installed', async () => {
     const path = env.PATH;
     env.PATH = join(workRoot, 'no-binaries-here');
