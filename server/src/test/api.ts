@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp, type App } from '../app.js';
 import { loadConfig } from '../config.js';
 import { sqlClientFromOrm } from '../db/sql-client.js';
-import { createLogger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
 import { Cluster } from '../modules/cluster/cluster.entity.js';
 import { Machine } from '../modules/machine/machine.entity.js';
 import { Membership, type Role } from '../modules/membership/membership.entity.js';
@@ -65,10 +65,12 @@ export async function startTestApi(
     env?: NodeJS.ProcessEnv;
     rateLimitStore?: RateLimitStore;
     refreshTokenStore?: RefreshTokenStore;
+    /** The API's logger (default: TEST_LOG_LEVEL, silent, to stdout). */
+    log?: Logger;
   } = {},
 ): Promise<TestApi> {
   const db = await openTestDatabase();
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const log = options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const config = loadConfig({ NODE_ENV: 'test', ...options.env });
   const secrets = new LocalSecretStore({ sql: sqlClientFromOrm(db.orm), key: options.secretsKey ?? randomBytes(32) });
   const pubsub = createInProcessPubSub();

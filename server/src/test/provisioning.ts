@@ -3,7 +3,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createPveSimulator, type PveSimulator, type PveSimulatorOptions } from '@pvepaas/orchestration/pve-sim/index';
-import { createLogger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
 import { Role } from '../modules/membership/membership.entity.js';
 import type { Organization } from '../modules/organization/organization.entity.js';
 import type { Project } from '../modules/project/project.entity.js';
@@ -46,10 +46,14 @@ export async function startProvisioningPlatform(
     worker?: Partial<
       Pick<WorkerDeps, 'concurrency' | 'addressTimeoutMs' | 'stepTimeoutsMs' | 'terraform' | 'configure'>
     >;
+    /** Options of the API harness (environment, secret-store key, logger). */
+    api?: Parameters<typeof startTestApi>[0];
+    /** The worker's logger (default: TEST_LOG_LEVEL, silent). */
+    workerLog?: Logger;
   } = {},
 ): Promise<ProvisioningPlatform> {
   const sim = await createPveSimulator({ seed: 7, timeFactor: 0.01, port: 0, ...options.sim });
-  const api = await startTestApi();
+  const api = await startTestApi(options.api);
   const admin = await api.user({ admin: true });
   const { org, project } = await api.org(admin.user, Role.OWNER);
   const token = sim.credentials.tokens.full;
@@ -91,7 +95,7 @@ export async function startProvisioningPlatform(
     jobs: api.jobs,
     pubsub: api.pubsub,
     secrets: api.app.services.secrets,
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    log: options.workerLog ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     concurrency: 4,
     addressTimeoutMs: 30_000,
     ...options.worker,

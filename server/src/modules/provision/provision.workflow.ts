@@ -219,7 +219,7 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
             cores: machine.cores,
             memory: machine.memoryMiB,
             ciuser: 'paas',
-            cipassword: creds.rootPassword,
+            // No password here: the checkpoint is a database column. It is added from the secret store below.
             sshkeys: [creds.sshPublicKey],
             tags: ['pvepaas', ...machine.tags],
             net: net
@@ -256,7 +256,11 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       }
       await waitTask(ctx, client, ctx.checkpoint.createUpid, this.timeoutMs);
       if (machine.kind === MachineKind.VM && ctx.checkpoint.pendingConfig) {
-        await client.qemu.setConfig(node, vmid, ctx.checkpoint.pendingConfig as never);
+        const stored = (await deps.secrets.read(credentialsPath(machine.id)))!.data as unknown as MachineCredentials;
+        await client.qemu.setConfig(node, vmid, {
+          ...ctx.checkpoint.pendingConfig,
+          cipassword: stored.rootPassword,
+        } as never);
         await client.qemu.resize(node, vmid, 'scsi0', `${machine.diskGiB}G`).catch(async (err: Error) => {
           // Proxmox refuses to shrink; the template's disk may already be this size.
           if (!/shrink|smaller|same size/i.test(err.message)) throw err;
