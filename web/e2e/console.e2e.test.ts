@@ -13,9 +13,11 @@ import { requirePlatform, signIn } from './platform';
 type Json = any;
 
 async function gql(request: APIRequestContext, query: string, variables: Record<string, unknown> = {}): Promise<Json> {
+  // A cookie-authenticated mutation carries the session's CSRF token, as the web app sends it.
+  const csrf = (await request.storageState()).cookies.find((c) => c.name === 'pvepaas_csrf')?.value;
   const res = await request.post('/graphql', {
     data: { query, variables },
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
   });
   const body = (await res.json()) as { data?: Json; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
