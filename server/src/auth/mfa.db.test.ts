@@ -295,10 +295,10 @@ describe.skipIf(postgresUnavailable())('organization MFA policy over HTTP', () =
     );
     const audit = await em
       .getConnection()
-      .execute(
+      .execute<{ result: string; organization_id: string }[]>(
         `select result, organization_id from audit_log where action = 'mutation.setOrganizationRequireMfa' order by id`,
       );
-    expect(audit.map((r: { result: string }) => r.result)).toEqual(['denied', 'failure', 'success', 'denied']);
-    expect(audit[2].organization_id).toBe(org.id);
+    expect(audit.map((r) => r.result)).toEqual(['denied', 'failure', 'success', 'denied']);
+    expect(audit[2]?.organization_id).toBe(org.id);
   });
 });

@@ -19,7 +19,7 @@ import { ApiToken } from '../modules/api-token/api-token.entity.js';
 import { User } from '../modules/user/user.entity.js';
 import type { Credentials } from './authenticate.js';
 import { API_TOKEN_PREFIX, hashApiToken } from './session.js';
-import type { Viewer } from './viewer.js';
+import { LazyUser, type UserFacts, type Viewer } from './viewer.js';
 
 const TTL_MS = 2_000;
 const MAX_ENTRIES = 10_000;
@@ -27,6 +27,7 @@ const MAX_ENTRIES = 10_000;
 interface Entry {
   viewer: Viewer;
   user: Record<string, unknown>;
+  facts: UserFacts;
   expiresAt: number;
 }
 
@@ -59,8 +60,9 @@ export class ViewerCache {
     const now = Date.now();
     const hit = this.entries.get(raw);
     if (hit && hit.expiresAt > now) {
-      // A fresh instance in this request's identity map: no query, and nothing shared between requests.
-      return hit.viewer.withUser(em.merge(User, { ...hit.user } as EntityData<User>));
+      // The checks read the cached facts; the entity, if a resolver asks for it, is a fresh instance in
+      // this request's identity map: no query, and nothing shared between requests.
+      return hit.viewer.withUser(new LazyUser(hit.facts, () => em.merge(User, { ...hit.user } as EntityData<User>)));
     }
     if (hit) this.entries.delete(raw);
     const generation = this.generation;
@@ -75,6 +77,11 @@ export class ViewerCache {
       this.entries.set(raw, {
         viewer: viewer.withUser(viewer.user),
         user: snapshot(em, viewer.user),
+        facts: {
+          id: viewer.user.id,
+          isPlatformAdmin: viewer.user.isPlatformAdmin,
+          totpEnabledAt: viewer.user.totpEnabledAt ?? null,
+        },
         expiresAt,
       });
     }

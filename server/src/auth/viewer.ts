@@ -18,20 +18,59 @@ export interface Scope {
   projectId?: string | null;
 }
 
+/** What authorisation checks need of the user. */
+export interface UserFacts {
+  readonly id: string;
+  readonly isPlatformAdmin: boolean;
+  readonly totpEnabledAt?: Date | null;
+}
+
+/** A user known by its facts, whose entity is made only if a resolver asks for it (auth/viewer-cache.ts). */
+export class LazyUser {
+  constructor(
+    readonly facts: UserFacts,
+    readonly load: () => User,
+  ) {}
+}
+
 /**
  * The caller of one request: who, with which roles where, and (for API tokens) which scopes.
  * Built once per request from one query; every check is then in memory.
  */
 export class Viewer {
+  private loaded: User | null;
+  private readonly facts: UserFacts;
+  private readonly load: (() => User) | null;
+
   constructor(
-    readonly user: User,
+    user: User | LazyUser,
     private readonly grants: Grant[],
     /** API token scopes; null for a browser session (all of the user's privileges). */
     private readonly tokenScopes: ReadonlySet<string> | null = null,
-  ) {}
+  ) {
+    if (user instanceof LazyUser) {
+      this.loaded = null;
+      this.facts = user.facts;
+      this.load = user.load;
+    } else {
+      this.loaded = user;
+      this.facts = user;
+      this.load = null;
+    }
+  }
+
+  /** The user entity, in this request's EntityManager (materialised on first use for a cached caller). */
+  get user(): User {
+    return (this.loaded ??= this.load!());
+  }
+
+  /** What the checks read: the entity once there is one, else the cached facts. */
+  private get self(): UserFacts {
+    return this.loaded ?? this.facts;
+  }
 
   get id(): string {
-    return this.user.id;
+    return this.self.id;
   }
 
   /** True when the caller authenticated with a personal API token (not a session). */
@@ -41,16 +80,16 @@ export class Viewer {
 
   /** Member of an organization that requires a second factor, without one: may only enrol (auth/mfa-policy.ts). */
   get mfaEnrolmentRequired(): boolean {
-    return !this.user.totpEnabledAt && this.grants.some((g) => g.requireMfa);
+    return !this.self.totpEnabledAt && this.grants.some((g) => g.requireMfa);
   }
 
   get isPlatformAdmin(): boolean {
-    return this.user.isPlatformAdmin && this.tokenAllows(Privilege.PlatformAdmin);
+    return this.self.isPlatformAdmin && this.tokenAllows(Privilege.PlatformAdmin);
   }
 
   can(privilege: Privilege, scope?: Scope): boolean {
     if (!this.tokenAllows(privilege)) return false;
-    if (this.user.isPlatformAdmin) return true;
+    if (this.self.isPlatformAdmin) return true;
     if (!scope) return false;
     return this.grants.some(
       (g) =>
@@ -70,7 +109,7 @@ export class Viewer {
    */
   visibility(privilege: Privilege): { all: true } | { all: false; organizationIds: string[]; projectIds: string[] } {
     if (!this.tokenAllows(privilege)) return { all: false, organizationIds: [], projectIds: [] };
-    if (this.user.isPlatformAdmin) return { all: true };
+    if (this.self.isPlatformAdmin) return { all: true };
     const held = this.grants.filter((g) => rolePrivileges[g.role].has(privilege));
     return {
       all: false,
@@ -89,7 +128,7 @@ export class Viewer {
   }
 
   /** The same caller for another request (auth/viewer-cache.ts): grants copied, so addGrant stays per request. */
-  withUser(user: User): Viewer {
+  withUser(user: User | LazyUser): Viewer {
     return new Viewer(
       user,
       this.grants.map((g) => ({ ...g })),

@@ -92,10 +92,10 @@ describe.skipIf(postgresUnavailable())('invitations over HTTP', () => {
       admin.token,
     );
     expect(invitations.find((i: { id: string }) => i.id === created.invitation.id).acceptedAt).toBeTruthy();
-    const rows = await conn.execute(
+    const rows = await conn.execute<{ result: string }[]>(
       `select result, details from audit_log where action = 'auth.invitation.accept' order by id`,
     );
-    expect(rows.map((r: { result: string }) => r.result)).toEqual(['success', 'failure']);
+    expect(rows.map((r) => r.result)).toEqual(['success', 'failure']);
   });
 
   it('refuses an expired, a revoked and an unknown token', async () => {
@@ -223,10 +223,11 @@ describe.skipIf(postgresUnavailable())('account management over HTTP', () => {
     const rows = await api.db.orm.em
       .fork()
       .getConnection()
-      .execute(`select result from audit_log where action = 'auth.password.change' and actor_id = ? order by id`, [
-        me.user.id,
-      ]);
-    expect(rows.map((r: { result: string }) => r.result)).toEqual(['failure', 'success']);
+      .execute<{ result: string }[]>(
+        `select result from audit_log where action = 'auth.password.change' and actor_id = ? order by id`,
+        [me.user.id],
+      );
+    expect(rows.map((r) => r.result)).toEqual(['failure', 'success']);
     const dump = JSON.stringify(await api.db.orm.em.fork().getConnection().execute('select * from audit_log'));
     expect(dump).not.toContain(next);
     expect(dump).not.toContain(password);
