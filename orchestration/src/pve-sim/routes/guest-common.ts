@@ -289,6 +289,18 @@ export async function bootGuest(sim: Sim, g: Guest, t: TaskContext) {
     if (g.status !== 'stopped') throw new Error(`${g.type === 'qemu' ? 'VM' : 'CT'} ${g.vmid} already running`);
     if (g.config.template === '1') throw new Error(`you can't start a vm if it's a template`);
     const node = sim.node(g.node);
+    const missing = missingBridge(sim, g);
+    if (missing) {
+      // As on Proxmox: the NIC's bridge (a node bridge or an applied SDN VNet) must exist at start.
+      t.log(`bridge '${missing}' does not exist`);
+      if (g.type === 'qemu') {
+        t.log(
+          `kvm: -netdev type=tap,id=net0,ifname=tap${g.vmid}i0: network script /var/lib/qemu-server/pve-bridge failed with status 512`,
+        );
+        throw new Error('start failed: QEMU exited with code 1');
+      }
+      throw new Error(`startup for container '${g.vmid}' failed`);
+    }
     const need = sim.guestMemory(g);
     const committed = sim.committedMemory(g.node, g.vmid);
     const limit = node.memory * sim.options.overcommitRatio;
@@ -319,6 +331,24 @@ export async function bootGuest(sim: Sim, g: Guest, t: TaskContext) {
     markRunning(sim, g);
     sim.changed();
   });
+}
+
+/** Bridges every simulated node has (GET /nodes/{node}/network). */
+export const NODE_BRIDGES: readonly string[] = ['vmbr0', 'vmbr1'];
+
+/**
+ * The first NIC bridge of the guest that does not exist: neither a node bridge nor an SDN VNet in
+ * the running (applied) configuration. A VNet created but not applied yet does not exist on the nodes.
+ */
+export function missingBridge(sim: Sim, g: Guest): string | undefined {
+  for (const [key, value] of Object.entries(g.config)) {
+    if (!/^net\d+$/.test(key) || typeof value !== 'string') continue;
+    const bridge = /(?:^|,)bridge=([^,]+)/.exec(value)?.[1];
+    if (!bridge || NODE_BRIDGES.includes(bridge)) continue;
+    const vnet = sim.state.sdn.vnets[bridge];
+    if (!vnet || Object.keys(vnet.config).length === 0) return bridge;
+  }
+  return undefined;
 }
 
 export function confPath(g: { node: string; vmid: number; type: GuestType }) {
