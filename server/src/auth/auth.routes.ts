@@ -4,6 +4,7 @@
 //                                        X-CSRF-Token) or from a JSON body `{ "refreshToken" }`
 //   GET  /auth/oidc/:provider/start      redirect to the provider (PKCE, state, nonce)
 //   GET  /auth/oidc/:provider/callback   finish, link or create the account, set the session cookies
+//                                        (or, for an account with TOTP, hand over to completeSignIn)
 //
 // The web app proxies /auth/* like /graphql, so these run on the origin the browser sees (PUBLIC_URL).
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -117,6 +118,16 @@ export function authRoutes(deps: { orm: MikroORM; services: Services; log: Logge
       const { claims, returnTo } = await services.oidc.finish(provider, search, cookie);
       const em = orm.em.fork();
       const { user, via } = await resolveOidcAccount(em, services.oidc.provider(provider), claims);
+      if (user.totpEnabledAt) {
+        // The account's own second factor still applies: no session yet, the challenge completeSignIn
+        // redeems with a code. In the fragment, which browsers never send to a server or a Referer.
+        const { token } = await services.mfaChallenges.issue(user.id);
+        await audit(req, 'success', { provider, via, subject: claims.subject, mfa: 'required' }, user.id);
+        const to = new URL('/sign-in', services.config.PUBLIC_URL);
+        to.hash = new URLSearchParams({ mfa: token, returnTo }).toString();
+        res.redirect(303, to.href);
+        return;
+      }
       const tokens = await services.sessions.start(user.id);
       setSessionCookies(req, res, tokens);
       await audit(req, 'success', { provider, via, subject: claims.subject }, user.id);

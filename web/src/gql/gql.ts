@@ -15,6 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n": typeof types.AuthProvidersDocument,
+    "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.CompleteSignInDocument,
     "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": typeof types.MyPrivilegesDocument,
     "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.VisibleProjectsDocument,
     "\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n": typeof types.AdminClustersDocument,
@@ -79,6 +80,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n": types.AuthProvidersDocument,
+    "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.CompleteSignInDocument,
     "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": types.MyPrivilegesDocument,
     "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.VisibleProjectsDocument,
     "\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n": types.AdminClustersDocument,
@@ -160,6 +162,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n"): (typeof documents)["\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -2,6 +2,7 @@
 // redirects followed with a cookie jar per origin, the provider's login and consent answered through
 // its interaction endpoint. The platform's PUBLIC_URL is a made-up origin that this "browser" maps
 // to the API, as the web app's proxy does in production.
+import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../modules/audit/audit-log.entity.js';
 import { User } from '../../modules/user/user.entity.js';
@@ -124,6 +125,7 @@ describe.skipIf(postgresUnavailable())('OpenID Connect sign-in against oidc-prov
     idp.accounts.set('bob', { email: 'bob@example.com', email_verified: true, name: 'Bob' });
     idp.accounts.set('carol', { email: 'carol@example.com', email_verified: false, name: 'Carol' });
     idp.accounts.set('dave', { email: 'dave@example.com', email_verified: true, name: 'Dave' });
+    idp.accounts.set('erin', { email: 'erin@example.com', email_verified: true, name: 'Erin' });
   });
   afterAll(async () => {
     await api?.close();
@@ -235,6 +237,38 @@ describe.skipIf(postgresUnavailable())('OpenID Connect sign-in against oidc-prov
     expect(res.headers.get('location')).toBe(`${PUBLIC_URL}/sign-in?error=MISCONFIGURED`);
     const res2 = await b.request(start('nope'));
     expect(res2.headers.get('location')).toBe(`${PUBLIC_URL}/sign-in?error=UNKNOWN_PROVIDER`);
+  });
+
+  it('still asks an account with TOTP for its second factor, then completeSignIn issues the session', async () => {
+    const { user, token } = await api.user({ email: 'erin@example.com' });
+    const { beginTotpEnrolment } = await api.ok('mutation { beginTotpEnrolment { secret } }', {}, token);
+    // The previous 30 s step's code is accepted too, so a step boundary between here and the check is harmless.
+    const code = generateSync({ secret: beginTotpEnrolment.secret, epoch: Math.floor(Date.now() / 1000) - 30 });
+    const { confirmTotpEnrolment } = await api.ok(
+      'mutation($code: String!) { confirmTotpEnrolment(code: $code) { recoveryCodes } }',
+      { code },
+      token,
+    );
+
+    const b = new Browser(api.url);
+    const landed = await b.signIn(start('closed', '/profile'), 'erin');
+    expect(landed.pathname).toBe('/sign-in');
+    expect(landed.search).toBe('');
+    const handover = new URLSearchParams(landed.hash.slice(1));
+    expect(handover.get('returnTo')).toBe('/profile');
+    expect(b.jar(PUBLIC_URL).has(ACCESS_COOKIE)).toBe(false);
+    expect(await b.viewer()).toBeNull();
+
+    const complete = `mutation($input: CompleteSignInInput!) { completeSignIn(input: $input) { accessToken user { id } } }`;
+    const wrong = await api.gql(complete, {
+      input: { challengeToken: handover.get('mfa'), recoveryCode: 'not-a-code' },
+    });
+    expect(wrong.errors?.[0]).toBeTruthy();
+    const done = await api.ok(complete, {
+      input: { challengeToken: handover.get('mfa'), recoveryCode: confirmTotpEnrolment.recoveryCodes[0] },
+    });
+    expect(done.completeSignIn.user.id).toBe(user.id);
+    expect((await api.ok('{ viewer { id } }', {}, done.completeSignIn.accessToken)).viewer.id).toBe(user.id);
   });
 
   it('an OIDC session refreshes with rotation, detects reuse, and ends at sign-out', async () => {

@@ -7,6 +7,7 @@ import { ColorSchemeToggle } from '@/components/color-scheme.toggle';
 import { getClient } from '@/lib/apollo/apollo.rsc';
 import { signInErrorMessage } from './oidc-errors';
 import { AuthProvidersQuery } from './sign-in.documents';
+import { SignInPanel } from './sign-in.panel';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -35,25 +36,27 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </Text>
         </Stack>
         <Paper withBorder shadow="sm" p="xl">
-          <Stack gap="md">
-            {problem && (
-              <Alert color="red" variant="light" title="Could not sign in" role="alert">
-                {problem}
-              </Alert>
-            )}
-            <SignInForm />
-            {providers.length > 0 && (
-              <>
-                <Divider label="or" labelPosition="center" />
-                {providers.map((provider) => (
-                  // A full navigation: the API sends the browser on to the provider.
-                  <Button key={provider.id} component="a" href={provider.startPath} variant="default" fullWidth>
-                    Sign in with {provider.displayName}
-                  </Button>
-                ))}
-              </>
-            )}
-          </Stack>
+          <SignInPanel>
+            <Stack gap="md">
+              {problem && (
+                <Alert color="red" variant="light" title="Could not sign in" role="alert">
+                  {problem}
+                </Alert>
+              )}
+              <SignInForm />
+              {providers.length > 0 && (
+                <>
+                  <Divider label="or" labelPosition="center" />
+                  {providers.map((provider) => (
+                    // A full navigation: the API sends the browser on to the provider.
+                    <Button key={provider.id} component="a" href={provider.startPath} variant="default" fullWidth>
+                      Sign in with {provider.displayName}
+                    </Button>
+                  ))}
+                </>
+              )}
+            </Stack>
+          </SignInPanel>
         </Paper>
         <Center>
           <ColorSchemeToggle />

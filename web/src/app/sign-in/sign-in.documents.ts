@@ -9,3 +9,13 @@ export const AuthProvidersQuery = graphql(`
     }
   }
 `);
+
+export const CompleteSignInMutation = graphql(`
+  mutation CompleteSignIn($input: CompleteSignInInput!) {
+    completeSignIn(input: $input) {
+      user {
+        id
+      }
+    }
+  }
+`);
