@@ -109,7 +109,11 @@ describe('sign-in', () => {
     const total = Number(await organizationCount.textContent());
     expect(Number.isInteger(total)).toBe(true);
     // One card (a region named after the organization) per organization shown, or the empty state.
-    const cards = page.getByRole('main').getByRole('region');
+    // (The dashboard's other sections are regions too; an organization card says how many projects it has.)
+    const cards = page
+      .getByRole('main')
+      .getByRole('region')
+      .filter({ hasText: /\d+ projects?/ });
     if (total === 0) {
       await page.getByText('You are not a member of any organization yet.').waitFor();
     } else {
