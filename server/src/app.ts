@@ -35,6 +35,7 @@ import type { PubSub } from './realtime/pubsub.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import type { Services } from './services.js';
 import { CONSOLE_PATH, createConsoleGateway } from './modules/console/console.gateway.js';
+import { originAllowed } from './modules/console/console.origin.js';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -121,7 +122,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         const em = orm.em.fork();
         const auth = ctx.connectionParams?.authorization;
         const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : null;
-        const cookies = parseCookies(ctx.extra.request.headers.cookie);
+        // A page of another origin may open the socket, but not with the browser's cookie: WebSockets
+        // have no CORS, so this is their CSRF check (auth/csrf.ts). Bearer tokens still work.
+        const cookies = originAllowed(ctx.extra.request, config.WEB_ORIGINS)
+          ? parseCookies(ctx.extra.request.headers.cookie)
+          : {};
         const viewer = await viewerCache.authenticate(
           em,
           { bearer, cookie: cookies[SESSION_COOKIE] ?? null },

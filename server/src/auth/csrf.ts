@@ -15,8 +15,10 @@
 //
 // What is checked: every mutation sent with a session cookie and without `Authorization`, except
 // `signIn` (it proves itself with the password and uses no cookie), and every cookie-authenticated
-// POST to /auth/*. Queries change nothing and a cross-site page cannot read their answers (no CORS),
-// and graphql-ws refuses mutations. Bearer requests need no token: nothing sends them ambiently.
+// POST to /auth/*. Queries change nothing and a cross-site page cannot read their answers (no CORS).
+// WebSockets have no CORS: graphql-ws refuses mutations, and ignores the cookie of an upgrade from a
+// page of another origin (app.ts, the console's origin rule), so such a page cannot read as the user
+// either. Bearer requests need no token: nothing sends them ambiently.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request } from 'express';
 import { GraphQLError, Kind } from 'graphql';

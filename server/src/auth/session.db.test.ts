@@ -3,7 +3,9 @@
 // revoking, and the API-client flow with Bearer and refresh tokens in the body. The Redis engine
 // of the refresh-token store runs the reuse scenario too (real Redis).
 import { randomBytes } from 'node:crypto';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { AuditLog } from '../modules/audit/audit-log.entity.js';
 import { MemoryRateLimitStore } from '../security/rate-limit.js';
 import { postgresUnavailable } from '../test/database.js';
@@ -55,6 +57,33 @@ function browser(api: TestApi) {
       return res;
     },
   };
+}
+
+/** `{ viewer { id } }` over graphql-ws, as a browser page of `origin` holding `cookie` would send it. */
+async function viewerOverSocket(api: TestApi, cookie: string, origin: string): Promise<string | null> {
+  class BrowserSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { cookie, origin } });
+    }
+  }
+  const client = createClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: BrowserSocket });
+  try {
+    return await new Promise((resolve, reject) => {
+      client.subscribe(
+        { query: '{ viewer { id } }' },
+        {
+          next: (m) =>
+            m.errors
+              ? reject(new Error(JSON.stringify(m.errors)))
+              : resolve((m.data?.viewer as { id: string } | null)?.id ?? null),
+          error: reject,
+          complete: () => undefined,
+        },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
 }
 
 function defineSessionSuite(name: string, start: () => Promise<TestApi>) {
@@ -214,6 +243,14 @@ function defineSessionSuite(name: string, start: () => Promise<TestApi>) {
       // Sign-out with the Bearer token ends this session too.
       expect((await api.ok(`mutation { signOut }`, {}, accessToken)).signOut).toBe(true);
       expect((await api.gql(VIEWER, {}, accessToken)).data?.viewer).toBeNull();
+    });
+
+    it('graphql-ws takes the session cookie only from pages of the platform’s own origin', async () => {
+      const { b, user } = await signedInBrowser();
+      const host = new URL(api.url).host;
+      expect(await viewerOverSocket(api, cookieHeader(b.jar), `http://${host}`)).toBe(user.id);
+      // Another site the user visits opens the socket: the browser sends the cookie, the API ignores it.
+      expect(await viewerOverSocket(api, cookieHeader(b.jar), 'https://evil.example')).toBeNull();
     });
 
     it('a disabled account cannot refresh', async () => {
