@@ -420,6 +420,15 @@ function defineClientContract(name: string, kind: 'sim' | 'real', makeTarget: Ma
     });
 
     describe.runIf(sim)('pools, SDN, PCI mappings, access', () => {
+      it('datacenter firewall options: read, turn off and on again', async () => {
+        const before = await t.client.firewall.getOptions();
+        expect(before.enable).toBe(true);
+        await t.client.firewall.setOptions({ enable: false });
+        expect((await t.client.firewall.getOptions()).enable).toBe(false);
+        await t.client.firewall.setOptions({ enable: true, policy_in: before.policy_in });
+        expect(await t.client.firewall.getOptions()).toMatchObject({ enable: true, policy_in: before.policy_in });
+      });
+
       it('pools: create, add a guest, read members, remove, delete', async () => {
         await t.client.pools.create('contract', 'contract suite');
         await t.client.pools.update('contract', { vms: [9001], allowMove: true });

@@ -4,6 +4,7 @@ import { ClusterApi, parseVersion, type VersionInfo } from './cluster.js';
 import { openConsoleSocket, type ConsoleTicket } from './console.js';
 import { ProxmoxError } from './errors.js';
 import type { GuestKind } from './guest-types.js';
+import { ClusterFirewallApi } from './firewall.js';
 import { HardwareApi, PciMappingApi } from './hardware.js';
 import { ProxmoxHttp, type HttpOptions } from './http.js';
 import { LxcApi } from './lxc.js';
@@ -31,6 +32,8 @@ export class ProxmoxClient {
   readonly pciMappings: PciMappingApi;
   readonly pools: PoolApi;
   readonly sdn: SdnApi;
+  /** The datacenter firewall; guests' own firewalls are `qemu.firewall` and `lxc.firewall`. */
+  readonly firewall: ClusterFirewallApi;
   readonly access: AccessApi;
   private versionInfo: Promise<VersionInfo> | undefined;
 
@@ -47,6 +50,7 @@ export class ProxmoxClient {
     this.pciMappings = new PciMappingApi(this.http);
     this.pools = new PoolApi(this.http);
     this.sdn = new SdnApi(this.http, gate);
+    this.firewall = new ClusterFirewallApi(this.http);
     this.access = new AccessApi(this.http);
   }
 

@@ -338,6 +338,8 @@ const calls: Record<string, { run: Call; pve9?: boolean }> = {
     run: (c) => c.pciMappings.update('gpu-a100', { description: 'x', delete: ['mdev'], digest: 'abc' }),
   },
   'pciMappings.delete': { run: (c) => c.pciMappings.delete('gpu-a100') },
+  'firewall.getOptions': { run: (c) => c.firewall.getOptions() },
+  'firewall.setOptions': { run: (c) => c.firewall.setOptions({ enable: true, policy_in: 'DROP' }) },
   'pools.list': { run: (c) => c.pools.list({ type: 'qemu' }) },
   'pools.get': { run: (c) => c.pools.get('tenant-a') },
   'pools.create': { run: (c) => c.pools.create('tenant-a', 'Tenant A') },

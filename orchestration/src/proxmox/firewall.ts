@@ -123,3 +123,31 @@ export class FirewallApi {
     await this.http.put<null>(this.path(node, vmid, 'options'), { ...o, delete: o.delete?.join(',') });
   }
 }
+
+export interface ClusterFirewallOptions {
+  /** Guest and node firewalls only filter while this is on. */
+  enable?: boolean;
+  policy_in?: 'ACCEPT' | 'REJECT' | 'DROP';
+  policy_out?: 'ACCEPT' | 'REJECT' | 'DROP';
+  policy_forward?: 'ACCEPT' | 'DROP';
+  ebtables?: boolean;
+  log_ratelimit?: string;
+}
+
+/** The datacenter firewall (`/cluster/firewall/options`); `enable` is an integer there. */
+export class ClusterFirewallApi {
+  constructor(private readonly http: ProxmoxHttp) {}
+
+  async getOptions(): Promise<ClusterFirewallOptions> {
+    const raw = (await this.http.get<Record<string, unknown>>('/cluster/firewall/options')) ?? {};
+    return { ...raw, enable: toBool(raw.enable) ?? false, ebtables: toBool(raw.ebtables) } as ClusterFirewallOptions;
+  }
+
+  async setOptions(o: ClusterFirewallOptions & { delete?: string[]; digest?: string }): Promise<void> {
+    await this.http.put<null>('/cluster/firewall/options', {
+      ...o,
+      enable: o.enable === undefined ? undefined : o.enable ? 1 : 0,
+      delete: o.delete?.join(','),
+    });
+  }
+}

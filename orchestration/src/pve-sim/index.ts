@@ -22,6 +22,7 @@ import { guestLifecycleRoutes } from './routes/guest-lifecycle.js';
 import { guestPowerRoutes } from './routes/guest-power.js';
 import { hardwareRoutes } from './routes/hardware.js';
 import { poolRoutes, sdnRoutes } from './routes/network.js';
+import { clusterFirewallRoutes } from './routes/cluster-firewall.js';
 import { nodeExtraRoutes } from './routes/node-extra.js';
 import { storageRoutes } from './routes/storage.js';
 import { loadSchema } from './schema.js';
@@ -109,6 +110,7 @@ export function buildRouter(): Router {
   hardwareRoutes(r);
   poolRoutes(r);
   sdnRoutes(r);
+  clusterFirewallRoutes(r);
   nodeExtraRoutes(r);
   cloudinitRoutes(r);
   return r;

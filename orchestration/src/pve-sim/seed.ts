@@ -1,5 +1,6 @@
 // The seeded demo cluster: nodes, storages, templates, users and tokens, SDN, PCI devices.
 // Deterministic for a seed; see PROTOCOL.md "The cluster".
+import { SEEDED_CLUSTER_FIREWALL } from './routes/cluster-firewall.js';
 import { createRng, hex, type Rng } from './rng.js';
 import {
   BUILTIN_ROLES,
@@ -101,6 +102,7 @@ export function seedState(opts: SeedOptions): SimStateData {
     volumes: [],
     guests: [],
     pools: [{ poolid: 'templates', comment: 'Golden images', vms: [], storage: [] }],
+    clusterFirewall: { options: { ...SEEDED_CLUSTER_FIREWALL } },
     sdn: {
       zones: {
         paas: {

@@ -187,6 +187,8 @@ export interface SimStateData {
   volumes: Volume[];
   guests: Guest[];
   pools: Pool[];
+  /** The datacenter firewall's options; absent in state files written before it existed. */
+  clusterFirewall?: { options: Record<string, string | number> };
   sdn: { zones: Record<string, SdnObject>; vnets: Record<string, SdnObject>; subnets: Record<string, SdnObject> };
   users: User[];
   groups: { groupid: string; comment?: string }[];

@@ -16,6 +16,7 @@ export const API_GROUPS = [
   'pciMappings',
   'pools',
   'sdn',
+  'firewall',
   'access',
 ] as const;
 

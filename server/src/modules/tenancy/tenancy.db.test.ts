@@ -149,6 +149,26 @@ describe.skipIf(postgresUnavailable())('per-project pool, VNet and firewall on P
     expect(guest(vmid).config.net0).toContain(`bridge=${projectVnetId(id)}`);
   });
 
+  it("refuses to provision while the cluster's datacenter firewall is off (guest firewalls would not filter)", async () => {
+    const id = await project('unfiltered');
+    const options = p.sim.state.clusterFirewall!.options;
+    options.enable = 0;
+    try {
+      const { job } = await provision(id, 'unfiltered-1', 'LXC');
+      const events = await p.follow(job.id);
+      expect(events.find((e) => e.status === 'failed')).toMatchObject({
+        step: 'isolate',
+        data: { code: 'ISOLATION_FAILED' },
+      });
+      expect(events.find((e) => e.status === 'failed')?.message).toMatch(/datacenter firewall is off/);
+      expect(events.at(-1)).toMatchObject({ status: 'finished', data: { status: 'FAILED' } });
+      expect(p.sim.state.guests.filter((g) => g.config.hostname === 'unfiltered-1')).toEqual([]);
+      expect(pool(id)).toBeUndefined();
+    } finally {
+      options.enable = 1;
+    }
+  });
+
   it('refuses malformed firewall rules, naming the field', async () => {
     for (const [rule, field] of [
       [{ protocol: 'TCP', port: 0 }, 'input.firewallRules.0.port'],

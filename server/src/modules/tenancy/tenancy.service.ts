@@ -58,6 +58,12 @@ const TAGGED_ZONES = new Set(['vlan', 'qinq', 'vxlan', 'evpn']);
 export async function ensureProjectIsolation(client: ProxmoxClient, projectId: string): Promise<ProjectIsolation> {
   const names = { pool: projectPoolId(projectId), vnet: projectVnetId(projectId), zone: PLATFORM_ZONE };
   const marker = ownerMarker(projectId);
+  // Guest firewalls only filter while the datacenter firewall is on: without it the isolation
+  // would be a promise on paper. Turning it on is the operator's decision (it filters the nodes too).
+  if (!(await client.firewall.getOptions()).enable)
+    throw new TenancyError(
+      "The cluster's datacenter firewall is off, so guest firewalls would let everything in. Ask an operator to enable it (Datacenter → Firewall → Options, or PUT /cluster/firewall/options enable=1), then retry the job.",
+    );
   const madeHere: { what: string; undo: () => Promise<unknown> }[] = [];
   /** Creates unless present; a create that loses a race to a concurrent job reads the winner's. */
   const ensure = async <T>(
