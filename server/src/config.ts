@@ -79,6 +79,17 @@ export const configSchema = z.object({
   METRICS_RETENTION_RAW_DAYS: z.coerce.number().int().min(1).default(2),
   METRICS_RETENTION_1M_DAYS: z.coerce.number().int().min(1).default(14),
   METRICS_RETENTION_1H_DAYS: z.coerce.number().int().min(1).default(400),
+  /** SMTP server for alert e-mail (`smtp://user:pass@host:587`, `smtps://host:465`); unset: e-mail channels fail. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('pvepaas alerts <alerts@localhost>'),
+  /** Attempts per alert notification (webhook or e-mail), and the delay before the second (doubled after). */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(2),
+  /** Bearer token for GET /metrics; unset: /metrics answers loopback callers only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Introspection on in development, off in production unless asked for. */
   GRAPHQL_INTROSPECTION: z

@@ -16,6 +16,7 @@ import { startDemoCluster } from './embedded/demo-cluster.js';
 import { startWorker } from './worker/start-worker.js';
 import { provisioningOptions } from './modules/provision/provision.config.js';
 import { metricsOptionsFromConfig } from './modules/metrics/metrics.collector.js';
+import { notifierOptionsFromConfig } from './modules/notification/notification.dispatch.js';
 import { loadSecretKey } from './secrets/secret-key.js';
 
 async function main(): Promise<void> {
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
             embedded: embedded !== null,
           }),
           metrics: metricsOptionsFromConfig(config),
+          alerts: notifierOptionsFromConfig(config),
         })
       : null;
   const address = await app.listen(config.PORT);

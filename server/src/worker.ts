@@ -11,6 +11,7 @@ import { createSecretStore, parseSecretsConfig } from './secrets/create-secret-s
 import { startWorker } from './worker/start-worker.js';
 import { provisioningOptions } from './modules/provision/provision.config.js';
 import { metricsOptionsFromConfig } from './modules/metrics/metrics.collector.js';
+import { notifierOptionsFromConfig } from './modules/notification/notification.dispatch.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     reconcileIntervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     ...provisioningOptions(config, { databaseUrl: config.DATABASE_URL, embedded: false }),
     metrics: metricsOptionsFromConfig(config),
+    alerts: notifierOptionsFromConfig(config),
   });
   const stop = async () => {
     log.info('draining: running jobs finish or are released');

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiSchema } from '../graphql/schema.js';
 import { createInProcessPubSub } from '../realtime/pubsub.js';
+import { Alert, AlertSeverity, AlertState } from '../modules/alert/alert.entity.js';
 import { Node } from '../modules/cluster/node.entity.js';
 import { JobEvent } from '../modules/job/job-event.entity.js';
 import { Job, JobStatus } from '../modules/job/job.entity.js';
@@ -68,6 +69,9 @@ describe.skipIf(postgresUnavailable())('authorisation matrix generated from the 
         'storage_configuration',
         'users',
         'invitation',
+        'alert_rule',
+        'alert',
+        'notification_channel',
       ].map(async (table) => {
         // Ids this test generated (UUIDs), so they can stand in the statement.
         const ids = Object.values(fixtures).map((id) => `'${id}'`);
@@ -114,6 +118,30 @@ describe.skipIf(postgresUnavailable())('authorisation matrix generated from the 
       { o: org.id },
       owner.token,
     );
+    const { createAlertRule } = await api.ok(
+      `mutation($m: ID!) { createAlertRule(input: { name: "cpu", scope: MACHINE, machineId: $m, metric: CPU, comparator: GT, threshold: 90, durationSeconds: 60 }) { id } }`,
+      { m: machine.id },
+      owner.token,
+    );
+    const { createNotificationChannel } = await api.ok(
+      `mutation($o: ID!) { createNotificationChannel(input: { organizationId: $o, name: "ops", kind: EMAIL, recipients: ["ops@example.com"] }) { id } }`,
+      { o: org.id },
+      owner.token,
+    );
+    const alert = em.create(Alert, {
+      rule: createAlertRule.id,
+      organization: org.id,
+      project: project.id,
+      machine: machine.id,
+      subject: 'machine:100',
+      subjectLabel: 'guest 100',
+      state: AlertState.FIRING,
+      severity: AlertSeverity.WARNING,
+      value: 95,
+      pendingSince: new Date(),
+      firedAt: new Date(),
+    });
+    await em.flush();
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const viewer = await api.user({ password });
     viewerAccount = { email: viewer.user.email, password };
@@ -149,6 +177,9 @@ describe.skipIf(postgresUnavailable())('authorisation matrix generated from the 
       storage: storage.id,
       user: owner.user.id,
       invitation: createInvitation.invitation.id,
+      alertRule: createAlertRule.id,
+      alert: alert.id,
+      notificationChannel: createNotificationChannel.id,
     };
     // The platform's catalogue (clusters' templates and storages) is shared; the tenant's is not.
     const catalogue = new Set([template.id, storage.id, template.cluster.id]);

@@ -34,6 +34,8 @@ const ID_FIELDS: Record<string, Target> = {
   templateId: 'template',
   storageId: 'storage',
   actorId: 'user',
+  ruleId: 'alertRule',
+  channelId: 'notificationChannel',
 };
 
 export interface SampleContext {

@@ -29,7 +29,10 @@ export type Target =
   | 'template'
   | 'storage'
   | 'user'
-  | 'invitation';
+  | 'invitation'
+  | 'alertRule'
+  | 'alert'
+  | 'notificationChannel';
 
 export interface Rule {
   anonymous: Outcome;
@@ -78,6 +81,12 @@ export const QUERY_RULES: Record<string, Rule> = {
   storageMetrics: platformAdmin(),
   clusterStatus: platformAdmin(),
   usageReport: tenantRead(),
+  // An organisation's rules and alerts: readers of its machines; the platform's: Platform.Admin.
+  alertRules: tenantRead(),
+  alerts: tenantRead(),
+  // Channels hold webhook URLs and recipients: organisation admins only.
+  notificationChannels: change(),
+  notificationDeliveries: change(),
 };
 
 export const MUTATION_RULES: Record<string, Rule> = {
@@ -139,6 +148,14 @@ export const MUTATION_RULES: Record<string, Rule> = {
   setOrganizationRequireMfa: change(),
   createInvitation: change(),
   revokeInvitation: change('invitation'),
+  createAlertRule: change(), // Project.Admin (machine, project scopes) or Platform.Admin
+  updateAlertRule: change('alertRule'),
+  deleteAlertRule: change('alertRule'),
+  acknowledgeAlert: change('alert'), // Machine.Config
+  silenceAlert: change('alert'),
+  createNotificationChannel: change(), // Organization.Admin or Platform.Admin
+  updateNotificationChannel: change('notificationChannel'),
+  deleteNotificationChannel: change('notificationChannel'),
 };
 
 export const SUBSCRIPTION_RULES: Record<string, Rule> = {
@@ -147,6 +164,7 @@ export const SUBSCRIPTION_RULES: Record<string, Rule> = {
   machineMetricsLive: tenantRead(),
   projectMetricsLive: tenantRead(),
   nodeMetricsLive: platformAdmin(),
+  alertEvents: tenantRead(),
 };
 
 export const RULES = { query: QUERY_RULES, mutation: MUTATION_RULES, subscription: SUBSCRIPTION_RULES } as const;

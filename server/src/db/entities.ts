@@ -17,6 +17,8 @@ import { User } from '../modules/user/user.entity.js';
 import { UserIdentity } from '../modules/user/user-identity.entity.js';
 import { MfaRecoveryCode } from '../auth/mfa-recovery-code.entity.js';
 import { Invitation } from '../modules/invitation/invitation.entity.js';
+import { Alert, AlertEvent, AlertRule } from '../modules/alert/alert.entity.js';
+import { NotificationChannel, NotificationDelivery } from '../modules/notification/notification.entity.js';
 
 /** Every entity, listed explicitly: no folder scanning, so the build and tests see the same set. */
 export const entities = [
@@ -39,4 +41,9 @@ export const entities = [
   UserIdentity,
   MfaRecoveryCode,
   Invitation,
+  AlertRule,
+  Alert,
+  AlertEvent,
+  NotificationChannel,
+  NotificationDelivery,
 ];

@@ -10,6 +10,8 @@ import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import { MachineResolver } from '../modules/machine/machine.resolver.js';
 import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
 import { ReportResolver } from '../modules/report/report.resolver.js';
+import { AlertResolver, AlertRuleResolver } from '../modules/alert/alert.resolver.js';
+import { NotificationResolver } from '../modules/notification/notification.resolver.js';
 import { MembershipResolver } from '../modules/membership/membership.resolver.js';
 import { NetworkConfigurationResolver } from '../modules/network/network.resolver.js';
 import { ProvisionResolver } from '../modules/provision/provision.resolver.js';
@@ -50,6 +52,9 @@ export const resolvers = [
   ReconcileResolver,
   MetricsResolver,
   ReportResolver,
+  AlertRuleResolver,
+  AlertResolver,
+  NotificationResolver,
   ConsoleResolver,
   AuditResolver,
   AccessResolver,

@@ -67,6 +67,23 @@ export interface Topics {
     diskRead: number;
     diskWrite: number;
   };
+  /** An alert changed state (or was acknowledged, silenced); `id` is the organisation id, or `platform`. */
+  alertEvents: {
+    kind: string;
+    at: string;
+    alertId: string;
+    ruleId: string;
+    ruleName: string;
+    organizationId: string | null;
+    projectId: string | null;
+    machineId: string | null;
+    clusterId: string | null;
+    subject: string;
+    subjectLabel: string;
+    state: string;
+    severity: string;
+    value: number;
+  };
 }
 export type Topic = keyof Topics;
 

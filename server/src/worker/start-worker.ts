@@ -16,6 +16,8 @@ import { stateConnString, type TerraformSettings } from '../modules/provision/te
 import { startReconciler, type Reconciler } from '../modules/reconcile/reconciler.js';
 import type { Collector } from '@pvepaas/orchestration/metrics/index';
 import { startMetricsCollector, type MetricsCollectorOptions } from '../modules/metrics/metrics.collector.js';
+import { alertListener } from '../modules/alert/alert.listener.js';
+import { Notifier, type NotifierOptions } from '../modules/notification/notification.dispatch.js';
 import type { PubSub } from '../realtime/pubsub.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
@@ -38,6 +40,8 @@ export interface WorkerDeps {
   configure?: Partial<ConfigureSettings>;
   /** Runs the metrics collector in this worker (absent, or an interval of 0: no collector). */
   metrics?: MetricsCollectorOptions;
+  /** Alert notifications (SMTP, retries); alerts are evaluated wherever the collector runs. */
+  alerts?: NotifierOptions;
 }
 
 /** The repository's terraform/ and ansible/ (the same depth from src/worker and dist/worker). */
@@ -93,9 +97,19 @@ export async function startWorker(
     log,
     intervalMs: deps.reconcileIntervalMs ?? 0,
   });
+  const notifier = new Notifier(deps.orm, deps.secrets, log.child({ component: 'notifications' }), deps.alerts);
   const collector =
     deps.metrics && (deps.metrics.intervalMs ?? 10_000) > 0
-      ? startMetricsCollector({ orm: deps.orm, clusters, pubsub: deps.pubsub, log }, deps.metrics)
+      ? startMetricsCollector(
+          { orm: deps.orm, clusters, pubsub: deps.pubsub, log },
+          {
+            ...deps.metrics,
+            listeners: [
+              ...(deps.metrics.listeners ?? []),
+              alertListener({ orm: deps.orm, pubsub: deps.pubsub, notifier, log: log.child({ component: 'alerts' }) }),
+            ],
+          },
+        )
       : null;
   log.info({ workflows: [...workflows.keys()] }, 'worker started');
   return {
@@ -104,6 +118,7 @@ export async function startWorker(
     stop: () => {
       void reconciler.stop();
       void collector?.stop();
+      notifier.close();
       clusters.close();
     },
   };
