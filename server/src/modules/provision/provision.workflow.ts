@@ -20,6 +20,8 @@ import { configureStep, type ConfigureSettings } from './configure.js';
 import { credentialsPath, generateCredentials, type MachineCredentials } from './credentials.js';
 import type { PlacementPolicy } from './placement.js';
 import { isolateStep } from '../tenancy/tenancy.step.js';
+import { persist } from './terraform-provisioner.js';
+import { terraformSteps, type TerraformCheckpoint, type TerraformSettings } from './terraform.step.js';
 
 export interface ProvisionDeps {
   em: EntityManager;
@@ -333,16 +335,7 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     },
   };
 
-  const configure: Step<ProvisionCheckpoint> = {
-    name: 'configure',
-    weight: 1,
-    timeoutMs: 30 * 60_000,
-    async run(ctx) {
-      ctx.skip(
-        'No configuration playbook runs yet: Ansible is wired into provisioning with the Terraform/Ansible issue.',
-      );
-    },
-  };
+  const configure = configureStep(deps, load);
 
   // Tenant isolation (modules/tenancy): the new guest joins its project's pool, VNet and firewall before it first starts.
   const isolate = isolateStep<ProvisionCheckpoint>(deps);
