@@ -90,7 +90,7 @@ function buildSelectByIds(meta: EntityMetadata, platform: Platform): string | nu
     !meta.virtual &&
     !meta.root.discriminatorColumn &&
     !meta.props.some(
-      (p) => p.formula || p.eager || p.customType?.convertToJSValueSQL || p.customType?.convertToDatabaseValueSQL,
+      (p) => p.formula || p.eager || p.hasConvertToJSValueSQL || (p.primary && p.hasConvertToDatabaseValueSQL),
     );
   if (!plain) return null;
   const q = (id: string) => platform.quoteIdentifier(id);
