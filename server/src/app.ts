@@ -27,6 +27,7 @@ import { makeContext, type Context } from './graphql/context.js';
 import { makeFormatError } from './graphql/format-error.js';
 import { buildApiSchema } from './graphql/schema.js';
 import { reportRoutes } from './modules/report/report.routes.js';
+import { createPlatformMetrics } from './observability/prometheus.js';
 import type { Logger } from './logger.js';
 import { createSecurity } from './security/security.js';
 import type { RateLimitStore } from './security/rate-limit.js';
@@ -96,6 +97,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const loadViewer = (em: EntityManager, creds: Credentials) => authenticate(em, services.sessionKeys, creds);
   const app = express();
   app.disable('x-powered-by');
+  // Self-monitoring (GET /metrics): times every request, so it is the first middleware.
+  const platformMetrics = createPlatformMetrics({ orm, log, token: config.METRICS_TOKEN });
+  app.use(platformMetrics.http);
   // The web app proxies /graphql: believe one hop of X-Forwarded-For for the client's address.
   app.set('trust proxy', 1);
   const http = createServer(app);
@@ -118,6 +122,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     {
       schema,
       onSubscribe: security.onSubscribe(schema),
+      onConnect: platformMetrics.ws.onConnect,
+      onClose: platformMetrics.ws.onClose,
       context: async (ctx) => {
         const em = orm.em.fork();
         const auth = ctx.connectionParams?.authorization;
@@ -158,6 +164,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       ...security.plugins,
       viewerCache.plugin(),
       csrfPlugin(),
+      platformMetrics.apollo,
       {
         serverWillStart: async () => ({
           drainServer: async () => {
@@ -173,6 +180,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/metrics', platformMetrics.route);
   app.get('/readyz', async (_req, res) => {
     try {
       await orm.em.fork().getConnection().execute('select 1');
