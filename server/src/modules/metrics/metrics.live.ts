@@ -2,22 +2,28 @@
 // stream for a subscriber of several, each event checked against the caller's rights again.
 import type { PubSub, Subscription, Topic, Topics } from '../../realtime/pubsub.js';
 
-const recent = new Map<string, { at: number; ok: Promise<boolean> }>();
+const recent = new Map<string, { at: number; ok: Promise<boolean>; value?: boolean }>();
 
 /**
  * A permission check asked on every event, its answer shared for `ms` by every subscription with
  * the same `key` (caller, privilege, scope): one tick publishes to all of a tenant's machines at
  * once, and one database read answers for all of that caller's subscriptions in the tick.
  */
-export function sharedCheck(key: string, check: () => Promise<boolean>, ms = 1000): () => Promise<boolean> {
+export function sharedCheck(key: string, check: () => Promise<boolean>, ms = 1000): () => boolean | Promise<boolean> {
   return () => {
     const now = Date.now();
     const hit = recent.get(key);
-    if (hit && now - hit.at < ms) return hit.ok;
+    // A settled answer is given synchronously: no promise per event on the hot path.
+    if (hit && now - hit.at < ms) return hit.value ?? hit.ok;
     if (recent.size > 10_000) for (const [k, v] of recent) if (now - v.at >= ms) recent.delete(k);
-    const ok = check().catch(() => false);
-    recent.set(key, { at: now, ok });
-    return ok;
+    const entry: { at: number; ok: Promise<boolean>; value?: boolean } = {
+      at: now,
+      ok: check()
+        .catch(() => false)
+        .then((v) => (entry.value = v)),
+    };
+    recent.set(key, entry);
+    return entry.ok;
   };
 }
 
@@ -33,14 +39,26 @@ export async function* mergedChannels<T extends Topic>(
   stillAllowed: (payload: Topics[T]) => boolean | Promise<boolean>,
 ): AsyncGenerator<Topics[T]> {
   const subs: Subscription<Topics[T]>[] = await Promise.all(ids.map((id) => pubsub.subscribe(topic, id)));
-  const pending = new Map<number, Promise<{ i: number; r: IteratorResult<Topics[T]> }>>();
-  const pull = (i: number) =>
-    pending.set(
-      i,
-      subs[i]!.next().then((r) => ({ i, r })),
-    );
-  subs.forEach((_, i) => pull(i));
+  const allowed = async (v: Topics[T]) => {
+    const ok = stillAllowed(v);
+    return ok === true || (ok !== false && (await ok));
+  };
   try {
+    if (subs.length === 1) {
+      // One channel (the common case): no race between iterators per event.
+      for await (const v of subs[0]!) {
+        if (!(await allowed(v))) return;
+        yield v;
+      }
+      return;
+    }
+    const pending = new Map<number, Promise<{ i: number; r: IteratorResult<Topics[T]> }>>();
+    const pull = (i: number) =>
+      pending.set(
+        i,
+        subs[i]!.next().then((r) => ({ i, r })),
+      );
+    subs.forEach((_, i) => pull(i));
     while (pending.size > 0) {
       const { i, r } = await Promise.race(pending.values());
       if (r.done) {
@@ -48,7 +66,7 @@ export async function* mergedChannels<T extends Topic>(
         continue;
       }
       pull(i);
-      if (!(await stillAllowed(r.value))) return;
+      if (!(await allowed(r.value))) return;
       yield r.value;
     }
   } finally {

@@ -183,8 +183,8 @@ export class MetricsResolver {
       if (ids.length === 0 || ids.length > MAX_LIVE_MACHINES)
         throw Errors.invalid('machineIds', `must name 1 to ${MAX_LIVE_MACHINES} machines`);
       // One live check per project the machines belong to, re-asked (at most once a second) on events.
-      const checks = new Map<string, () => Promise<boolean>>();
-      const byMachine = new Map<string, () => Promise<boolean>>();
+      const checks = new Map<string, () => boolean | Promise<boolean>>();
+      const byMachine = new Map<string, () => boolean | Promise<boolean>>();
       for (const id of ids) {
         const scope = projectScope((await auditableMachine(ctx, id)).project);
         let check = checks.get(scope.projectId);
