@@ -27,7 +27,7 @@ export class Project extends BaseEntity<'description' | 'quota' | 'firewallRules
 
   @Field(() => [FirewallRule], {
     description:
-      "Inbound traffic let through to the project's machines; everything else inbound is dropped. Applied as machines are provisioned.",
+      "Inbound traffic let through to the project's machines; everything else inbound is dropped. Applied to each machine as it is provisioned, and to all of them when changed.",
   })
   @Property({ type: 'jsonb', default: '[]' })
   firewallRules: FirewallRule[] = [];

@@ -4,6 +4,8 @@ import { PageArgs, paginate } from '../../graphql/connection.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
 import { findVisibleOrganization } from '../organization/organization.access.js';
 import { Organization } from '../organization/organization.entity.js';
+import { Errors } from '../../errors/domain-error.js';
+import { pushProjectFirewall } from '../tenancy/firewall-push.js';
 import { Project } from './project.entity.js';
 import { ProjectConnection, findVisibleProject, projectScope, projectVisibilityFilter } from './project.access.js';
 import { CreateProjectInput, UpdateProjectInput } from './project.input.js';
@@ -61,6 +63,14 @@ export class ProjectResolver {
     if (input.description !== undefined) project.description = input.description;
     if (input.firewallRules !== undefined) project.firewallRules = input.firewallRules;
     await ctx.em.flush();
+    if (input.firewallRules !== undefined) {
+      const failed = await pushProjectFirewall(ctx, project);
+      if (failed.length)
+        throw Errors.conflict(
+          `The rules are saved, but could not be applied to ${failed.join(', ')};`,
+          'run updateProject with the same rules again to retry.',
+        );
+    }
     return project;
   }
 

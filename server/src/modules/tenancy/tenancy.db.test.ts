@@ -121,6 +121,20 @@ describe.skipIf(postgresUnavailable())('per-project pool, VNet and firewall on P
       );
     expect(rules(web1)).toHaveLength(2);
     expect(rules(db1)).toEqual([{ ...opened, proto: 'udp', dport: '51820', source: '2001:db8::/32' }]);
+
+    // Changed rules reach the machines the project has; a rule an operator added by hand stays.
+    guest(web1).firewall.rules.push({ pos: 0, type: 'in', action: 'ACCEPT', proto: 'icmp', enable: 1 });
+    await p.api.ok(
+      `mutation($id: ID!, $input: UpdateProjectInput!) { updateProject(id: $id, input: $input) { id } }`,
+      { id: web, input: { firewallRules: [{ protocol: 'TCP', port: 8443, source: '198.51.100.0/24' }] } },
+      p.admin.token,
+    );
+    for (const vmid of [web1, web2])
+      expect(rules(vmid).filter((r) => r.comment === RULE_COMMENT)).toEqual([
+        { ...opened, proto: 'tcp', dport: '8443', source: '198.51.100.0/24' },
+      ]);
+    expect(rules(web1).filter((r) => r.proto === 'icmp')).toHaveLength(1);
+    expect(rules(db1)).toEqual([{ ...opened, proto: 'udp', dport: '51820', source: '2001:db8::/32' }]);
   });
 
   it('undoes a half-made isolation when Proxmox refuses the VNet, and a retry then succeeds', async () => {

@@ -166,6 +166,16 @@ export async function isolateGuest(
     } as never);
   }
 
+  await applyFirewall(client, guest, rules);
+}
+
+/** The guest's firewall on, inbound dropped, and exactly the project's rules opened (idempotent). */
+export async function applyFirewall(
+  client: ProxmoxClient,
+  guest: { kind: GuestKind; node: string; vmid: number },
+  rules: FirewallRule[],
+): Promise<void> {
+  const { kind, node, vmid } = guest;
   const firewall = kind === 'qemu' ? client.qemu.firewall : client.lxc.firewall;
   await firewall.setOptions(node, vmid, { enable: true, policy_in: 'DROP', policy_out: 'ACCEPT' });
   await syncRules(
