@@ -3,33 +3,41 @@
 // events crossing Redis. Every job is followed by its own graphql-ws client.
 //
 //   npm run bench:provision                      build, run, write bench/results/provision.json
-//   node bench/provision.mjs --jobs 200 --concurrency 16 --warmup 10
+//   node bench/provision.mjs --jobs 200 --concurrency 32 --warmup 10
 //
 // The simulator runs with timeFactor 0: every modelled duration (clone, start, agent boot, lock
-// timeout) is 0, so task durations are fixed and the simulator's task time on a job's critical path is
-// zero (a few setTimeout(0) ticks). What a job takes end to end is therefore the platform's own time:
-// queueing, database writes, events, and its Proxmox API calls and polls.
+// timeout) is 0. What a job still waits for outside the platform is measured, per job, in the worker
+// (AsyncLocalStorage around each job): its HTTP requests to the simulator (diagnostics_channel
+// `http.client.request.start` → the request's `close`) and the timers it sleeps on (task polls,
+// address polls: setTimeout calls of 1 to 5000 ms made inside the job that fired), as a union of
+// intervals. The platform's overhead of a job is its run (picked up → handler returned) minus that.
 //
 // Measured per job (wall clock, performance.timeOrigin + now(), shared by the processes of one host):
-// - added time: mutation sent → `finished` event received by the job's subscriber, minus simulator task
-//   time (0 here); split into queue wait (accepted → first step started, from the events' `at`) and run.
+// - overhead: run − waits on the simulator and on poll delays (the target: p50 < 50 ms);
+// - queue wait: accepted (the `queued` event) → picked up by a worker slot, with the worker's
+//   concurrency stated; end to end: mutation sent → `finished` received by the job's subscriber;
 // - event latency: the worker's publish call → the event's arrival at the subscriber, for events
 //   published after the subscriber sent its subscribe message (earlier ones arrive as history);
 //   `eventLatencyLiveMs` only those published after the subscriber's first message (subscription live).
+// Baseline, in the same run after the burst: the same Proxmox calls a provision makes (clone, wait,
+// config, resize, start, wait, agent address polls with the workflow's delays) straight from a
+// ProxmoxClient, as many at once as the worker's slots, metered the same way.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fork, spawn } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { benchDatabase } from './lib/bench-database.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => path.join(root, 'server/dist', p);
 const now = () => performance.timeOrigin + performance.now();
-const TARGETS = { addedP50Ms: 50, eventLatencyP99Ms: 100 };
+const TARGETS = { overheadP50Ms: 50, eventLatencyP99Ms: 100 };
 const loadAtStart = os.loadavg()[0];
 
 // ---------------------------------------------------------------------------------------------- parent
@@ -38,8 +46,9 @@ async function main() {
   const { values: opts } = parseArgs({
     options: {
       jobs: { type: 'string', default: '200' },
-      concurrency: { type: 'string', default: '16' },
+      concurrency: { type: 'string', default: '32' },
       warmup: { type: 'string', default: '10' },
+      'cpu-prof': { type: 'boolean', default: false },
       out: { type: 'string', default: path.join(root, 'bench/results/provision.json') },
     },
   });
@@ -146,12 +155,27 @@ async function main() {
     const warm = [];
     for (let i = 0; i < Number(opts.warmup); i++) warm.push(await provision(`warm-${i}`));
     console.error(`warm-up: ${warm.length} sequential provisions`);
+    // The warm-up's jobs ran one at a time: the platform's overhead of a job with nothing else running.
+    const alone = (await request(worker, { type: 'meters' })).meters.slice(1);
     await request(worker, { type: 'reset' });
 
+    if (opts['cpu-prof']) await request(worker, { type: 'profile-start' });
+    const cpuBefore = { api: await request(api, { type: 'cpu' }), worker: await request(worker, { type: 'cpu' }) };
     const t0 = now();
     const runs = await Promise.all(Array.from({ length: jobs }, (_, i) => provision(`bench-${i}`)));
     const wallMs = now() - t0;
+    const cpuAfter = { api: await request(api, { type: 'cpu' }), worker: await request(worker, { type: 'cpu' }) };
+    const cpuMsPerJob = Object.fromEntries(
+      ['api', 'worker'].map((k) => [k, round((cpuAfter[k].cpuMs - cpuBefore[k].cpuMs) / jobs, 1)]),
+    );
     const { publishes } = await request(worker, { type: 'publishes' });
+    const { meters } = await request(worker, { type: 'meters' });
+    if (process.env.BENCH_COUNT_SQL) {
+      const { sql } = await request(worker, { type: 'sql' });
+      for (const [k, n] of sql.slice(0, 40)) console.error(`${(n / jobs).toFixed(1).padStart(6)} per job  ${k}`);
+    }
+    if (opts['cpu-prof']) console.error(`worker profile: ${(await request(worker, { type: 'profile-stop' })).file}`);
+    const meterOf = new Map(meters.map((m) => [m.jobId, m]));
 
     const failed = runs.filter((r) => r.events.at(-1)?.data?.status !== 'SUCCEEDED');
     if (failed.length)
@@ -162,17 +186,31 @@ async function main() {
     const added = [];
     const queueWait = [];
     const run = [];
+    const overhead = [];
+    const waited = [];
+    const waitedHttp = [];
+    const proxmoxCalls = [];
+    const endToEnd = [];
     const latency = [];
     const steady = [];
     const steps = {};
     for (const r of runs) {
       const stepStart = new Map();
       const finished = r.events.at(-1);
-      added.push(finished.receivedAt - r.sentAt - 0 /* simulator task time: timeFactor 0 */);
+      const m = meterOf.get(r.jobId);
+      if (!m) throw new Error(`job ${r.jobId}: the worker has no meter for it`);
       const queued = Date.parse(r.events.find((e) => e.status === 'queued').at);
       const firstStep = Date.parse(r.events.find((e) => e.status === 'started').at);
-      queueWait.push(firstStep - queued);
-      run.push(Date.parse(finished.at) - firstStep);
+      queueWait.push(m.pickedAt - queued);
+      run.push(m.endedAt - m.pickedAt);
+      waited.push(m.waitedMs);
+      waitedHttp.push(m.httpMs);
+      proxmoxCalls.push(m.httpCount);
+      overhead.push(m.endedAt - m.pickedAt - m.waitedMs);
+      endToEnd.push(finished.receivedAt - r.sentAt);
+      // End to end without the queue and the waits: mutation, pickup, run and delivery to the subscriber.
+      added.push(finished.receivedAt - r.sentAt - (m.pickedAt - queued) - m.waitedMs);
+      void firstStep;
       for (const e of r.events) {
         if (e.status === 'started') stepStart.set(e.step, Date.parse(e.at));
         if ((e.status === 'succeeded' || e.status === 'skipped') && stepStart.has(e.step)) {
@@ -186,19 +224,32 @@ async function main() {
         if (at >= r.events[0].receivedAt) steady.push(e.receivedAt - at);
       }
     }
+    console.error('baseline: the same Proxmox calls straight from a ProxmoxClient');
+    const baseline = await directBaseline(sim, jobs, concurrency);
     const results = {
       jobs,
       succeeded: jobs - failed.length,
+      workerConcurrency: concurrency,
       wallSeconds: round(wallMs / 1000, 2),
       jobsPerSecond: round(jobs / (wallMs / 1000), 1),
-      addedMs: stats(added),
-      queueWaitMs: stats(queueWait),
+      // CPU the platform's processes spent per job over the burst (PostgreSQL's and Redis's not counted).
+      cpuMsPerJob,
+      overheadMs: stats(overhead),
+      // The warm-up's provisions after the first, one at a time: no queue, no other job running.
+      overheadAloneMs: stats(alone.map((m) => m.endedAt - m.pickedAt - m.waitedMs)),
+      runAloneMs: stats(alone.map((m) => m.endedAt - m.pickedAt)),
       runMs: stats(run),
+      waitedMs: stats(waited),
+      waitedOnProxmoxCallsMs: stats(waitedHttp),
+      proxmoxCallsPerJob: stats(proxmoxCalls),
+      queueWaitMs: stats(queueWait),
+      endToEndMs: stats(endToEnd),
+      addedEndToEndMs: stats(added),
       eventsPerJob: round(runs.reduce((s, r) => s + r.events.length, 0) / jobs, 1),
       eventLatencyMs: stats(latency),
       eventLatencyLiveMs: stats(steady),
-      simulatorTaskMsOnCriticalPath: 0,
       stepMs: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stats(v)])),
+      baseline,
     };
     const report = {
       benchmark: 'provision',
@@ -214,6 +265,8 @@ async function main() {
       workload: {
         jobs,
         workerConcurrency: concurrency,
+        measure:
+          'overhead = run (picked up → handler returned) − union of the job’s HTTP requests to the simulator and fired poll timers (1–5000 ms)',
         warmupJobs: warm.length,
         simulator: { timeFactor: 0, tls: false, seed: 1 },
         pubsub: 'redis',
@@ -223,12 +276,12 @@ async function main() {
       targets: {
         ...TARGETS,
         met: {
-          addedP50: results.addedMs.p50 < TARGETS.addedP50Ms,
+          overheadP50: results.overheadMs.p50 < TARGETS.overheadP50Ms,
           eventLatencyP99: results.eventLatencyMs.p99 < TARGETS.eventLatencyP99Ms,
         },
       },
     };
-    console.log(JSON.stringify(results, null, 2));
+    printTable(results);
     await mkdir(path.dirname(opts.out), { recursive: true });
     await writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${path.relative(process.cwd(), opts.out)}`);
@@ -244,6 +297,166 @@ function stats(values) {
 }
 
 const round = (n, d) => Math.round(n * 10 ** d) / 10 ** d;
+
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return { cpuMs: (c.user + c.system) / 1000 };
+};
+
+function printTable(r) {
+  const row = (cells) => `| ${cells.map((c, i) => String(c ?? '').padStart(i ? 9 : 34)).join(' | ')} |`;
+  console.log(
+    `\nprovision: ${r.jobs} at once, worker concurrency ${r.workerConcurrency}, ${r.wallSeconds} s (${r.jobsPerSecond} jobs/s), load ${round(loadAtStart, 1)}\n`,
+  );
+  console.log(row(['ms', 'p50', 'p90', 'p99', 'max']));
+  console.log(row(['---', '---', '---', '---', '---']));
+  const line = (name, x) => console.log(row([name, x.p50, x.p90, x.p99, x.max]));
+  line('overhead of one job alone', r.overheadAloneMs);
+  line('platform overhead (run − waits)', r.overheadMs);
+  line('run', r.runMs);
+  line('waits (simulator + poll delays)', r.waitedMs);
+  line('  of which Proxmox calls', r.waitedOnProxmoxCallsMs);
+  line('queue wait', r.queueWaitMs);
+  line('end to end', r.endToEndMs);
+  line('end to end − queue − waits', r.addedEndToEndMs);
+  line('event latency', r.eventLatencyMs);
+  line('event latency, live', r.eventLatencyLiveMs);
+  line('baseline: overhead (run − waits)', r.baseline.overheadMs);
+  line('baseline: run', r.baseline.runMs);
+  line('baseline: waits', r.baseline.waitedMs);
+  console.log(
+    `\nProxmox calls per job: platform p50 ${r.proxmoxCallsPerJob.p50}, baseline p50 ${r.baseline.proxmoxCallsPerJob.p50};` +
+      ` CPU per job: API ${r.cpuMsPerJob.api} ms, worker ${r.cpuMsPerJob.worker} ms`,
+  );
+}
+
+/**
+ * Waits of one unit of work (a job, a baseline run) on the simulator and on timers, as intervals,
+ * through AsyncLocalStorage: HTTP requests made inside it (the Proxmox client's), and setTimeout
+ * calls of 1 to 5000 ms made inside it that fired (the client's task polls, the address polls).
+ * Longer timers are step timeouts and idle timers, not delays a job waits on.
+ */
+function waitMeter() {
+  const als = new AsyncLocalStorage();
+  diagnostics.subscribe('http.client.request.start', ({ request }) => {
+    const m = als.getStore();
+    if (!m) return;
+    const t = now();
+    let open = true;
+    const end = () => {
+      if (!open) return;
+      open = false;
+      m.http.push([t, now()]);
+    };
+    request.once('close', end);
+    request.once('error', end);
+  });
+  const realSetTimeout = globalThis.setTimeout;
+  const metered = function setTimeout(fn, ms, ...args) {
+    const m = als.getStore();
+    if (!m || typeof fn !== 'function' || !(ms >= 1 && ms <= 5000)) return realSetTimeout(fn, ms, ...args);
+    const t = now();
+    return realSetTimeout(
+      (...a) => {
+        m.timers.push([t, now()]);
+        return fn(...a);
+      },
+      ms,
+      ...args,
+    );
+  };
+  metered[promisify.custom] = realSetTimeout[promisify.custom];
+  globalThis.setTimeout = metered;
+  return {
+    /** Runs `fn` metered; resolves with its result and the meter. */
+    async run(fn) {
+      const m = { http: [], timers: [], startedAt: now(), endedAt: 0 };
+      try {
+        return { result: await als.run(m, fn), meter: m };
+      } finally {
+        m.endedAt = now();
+      }
+    },
+    /** The union of the intervals within [startedAt, endedAt], in ms, and the HTTP part alone. */
+    summary(m) {
+      const union = (list) => {
+        const clipped = list
+          .map(([a, b]) => [Math.max(a, m.startedAt), Math.min(b, m.endedAt)])
+          .filter(([a, b]) => b > a)
+          .sort((x, y) => x[0] - y[0]);
+        let total = 0;
+        let [cs, ce] = [-Infinity, -Infinity];
+        for (const [a, b] of clipped) {
+          if (a > ce) {
+            if (ce > cs) total += ce - cs;
+            [cs, ce] = [a, b];
+          } else ce = Math.max(ce, b);
+        }
+        if (ce > cs) total += ce - cs;
+        return total;
+      };
+      return {
+        waitedMs: round(union([...m.http, ...m.timers]), 2),
+        httpMs: round(union(m.http), 2),
+        httpCount: m.http.length,
+      };
+    },
+  };
+}
+
+/**
+ * The Proxmox side of a provision without the platform: clone the template, wait, set the config,
+ * grow the disk, start, wait, poll the agent for an address with the workflow's delays (200 ms,
+ * doubling). `jobs` of them, `concurrency` at a time, each metered like a job.
+ */
+async function directBaseline(sim, jobs, concurrency) {
+  const meter = waitMeter();
+  const { ProxmoxClient } = await import(path.join(root, 'orchestration/dist/proxmox/client.js'));
+  const logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
+  const client = new ProxmoxClient({
+    url: sim.url,
+    auth: { type: 'token', tokenId: sim.tokenId, secret: sim.secret },
+    logger,
+  });
+  try {
+    const template = await client.cluster.findGuest(9000);
+    const one = async (vmid) => {
+      const upid = await client.qemu.clone(template.node, 9000, { newid: vmid, name: `direct-${vmid}`, full: false });
+      await client.waitForTask(upid);
+      await client.qemu.setConfig(template.node, vmid, { cores: 1, memory: 512 });
+      await client.waitForTask(await client.qemu.resize(template.node, vmid, 'scsi0', '4G')).catch(() => undefined);
+      await client.waitForTask(await client.qemu.start(template.node, vmid));
+      for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
+        const interfaces = await client.qemu.agentNetworkInterfaces(template.node, vmid).catch(() => []);
+        if (interfaces.some((i) => i['ip-addresses']?.some((a) => a['ip-address-type'] === 'ipv4'))) return;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    };
+    const summaries = [];
+    let next = 0;
+    const started = now();
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, jobs) }, async () => {
+        while (next < jobs) {
+          const vmid = 20000 + next++;
+          const { meter: m } = await meter.run(() => one(vmid));
+          summaries.push({ run: m.endedAt - m.startedAt, ...meter.summary(m) });
+        }
+      }),
+    );
+    return {
+      jobs,
+      concurrency,
+      wallSeconds: round((now() - started) / 1000, 2),
+      overheadMs: stats(summaries.map((x) => x.run - x.waitedMs)),
+      runMs: stats(summaries.map((x) => x.run)),
+      waitedMs: stats(summaries.map((x) => x.waitedMs)),
+      proxmoxCallsPerJob: stats(summaries.map((x) => x.httpCount)),
+    };
+  } finally {
+    client.close();
+  }
+}
 
 /** Migrates through the API's own openOrm; one owner (platform admin), organization and project. */
 async function seed(url) {
@@ -353,26 +566,75 @@ async function serveApi() {
     sessionSecret: randomBytes(32).toString('base64'),
   });
   const address = await app.listen(0, '127.0.0.1');
+  process.on('message', (m) => {
+    if (m.type === 'cpu') process.send(cpuNow());
+  });
   process.send({
     url: `http://127.0.0.1:${address.port}`,
     token: await app.services.sessionKeys.sign(process.env.BENCH_OWNER_ID),
   });
 }
 
-/** `npm run worker`, with each jobProgress publish timestamped (before the publish call). */
+/**
+ * `npm run worker`, with each jobProgress publish timestamped (before the publish call) and each job
+ * metered (waitMeter) from the moment a worker slot picks it up to the handler's return.
+ */
 async function serveWorker() {
+  // Before the platform's modules load, so the timers they set are the metered ones.
+  const meter = waitMeter();
+  const sql = new Map();
+  if (process.env.BENCH_COUNT_SQL) {
+    // Which statements a job costs: counted by their first 90 characters (diagnosis, not measured).
+    const pg = (await import('pg')).default;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (q, ...rest) {
+      const text = typeof q === 'string' ? q : q?.text;
+      if (text) {
+        const k = text.replace(/\s+/g, ' ').slice(0, 90);
+        sql.set(k, (sql.get(k) ?? 0) + 1);
+      }
+      return query.call(this, q, ...rest);
+    };
+  }
   const { orm, log, secrets, pubsub, jobs } = await common();
   const { startWorker } = await import(dist('worker/start-worker.js'));
   let publishes = [];
+  let meters = [];
   const publish = pubsub.publish.bind(pubsub);
   pubsub.publish = (topic, id, payload) => {
     if (topic === 'jobProgress') publishes.push([payload.jobId, payload.seq, now()]);
     return publish(topic, id, payload);
   };
+  const work = jobs.work.bind(jobs);
+  jobs.work = (concurrency, handler) =>
+    work(concurrency, async (jobId, signal) => {
+      const { meter: m } = await meter.run(() => handler(jobId, signal));
+      meters.push({ jobId, pickedAt: m.startedAt, endedAt: m.endedAt, ...meter.summary(m) });
+    });
   await startWorker({ orm, jobs, pubsub, secrets, log, concurrency: Number(process.env.BENCH_CONCURRENCY) });
-  process.on('message', (m) => {
-    if (m.type === 'reset') publishes = [];
-    process.send(m.type === 'publishes' ? { publishes } : { ok: true });
+  let session = null;
+  process.on('message', async (m) => {
+    if (m.type === 'profile-start') {
+      const { Session } = await import('node:inspector/promises');
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      return void process.send({ ok: true });
+    }
+    if (m.type === 'profile-stop') {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      const dir = path.join(root, 'artifacts/bench');
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `provision-worker-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      return void process.send({ file });
+    }
+    if (m.type === 'cpu') return void process.send(cpuNow());
+    if (m.type === 'reset') [publishes, meters] = [[], [], sql.clear()];
+    if (m.type === 'sql') return void process.send({ sql: [...sql].sort((a, b) => b[1] - a[1]) });
+    process.send(m.type === 'publishes' ? { publishes } : m.type === 'meters' ? { meters } : { ok: true });
   });
   process.send({ ready: true });
 }

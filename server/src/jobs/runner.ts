@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import type { PubSub } from '../realtime/pubsub.js';
 import { Job, JobStatus, type JobCheckpoint } from '../modules/job/job.entity.js';
-import { appendJobEvent, FINAL_STATES, type EventInput } from '../modules/job/job.service.js';
+import { FINAL_STATES, JobEventWriter, type EventInput, type JobPatch } from '../modules/job/job.service.js';
 
 /** An error a step throws on purpose, with a code from PROTOCOL.md and a message for the user. */
 export class StepError extends Error {
@@ -65,20 +65,26 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
   const job = await em.findOne(Job, { id: jobId });
   if (!job || FINAL_STATES.has(job.status)) return;
   const workflow = deps.workflows.get(job.kind);
-  const emit = (e: EventInput) => appendJobEvent(em, deps.pubsub, job.id, e);
-  const setState = async (
-    patch: Partial<Pick<Job, 'status' | 'percent' | 'currentStep' | 'error' | 'startedAt' | 'finishedAt'>>,
-  ) => {
+  // Every write of the run goes through the writer, behind the job: events and the job row's
+  // changes are batched into one statement each time, and only checkpoints and the end wait.
+  const writer = new JobEventWriter(em, deps.pubsub, job.id);
+  /** The job entity mirrors what was written, and stays clean for the ORM (no second write on a flush). */
+  const apply = (patch: JobPatch) => {
     Object.assign(job, patch);
-    await em.flush();
+    em.getUnitOfWork().merge(job);
+  };
+  /** Queues the event and the job's change (written in order, soon; see flush). */
+  const emit = (e: EventInput | null, patch: JobPatch = {}): void => {
+    apply(patch);
+    writer.emit(e, patch);
   };
   if (!workflow) {
-    await setState({
-      status: JobStatus.FAILED,
-      error: `No workflow for job kind "${job.kind}".`,
-      finishedAt: new Date(),
-    });
-    await emit({ step: 'job', status: 'finished', message: job.error ?? '', data: { status: JobStatus.FAILED } });
+    const error = `No workflow for job kind "${job.kind}".`;
+    emit(
+      { step: 'job', status: 'finished', message: error, data: { status: JobStatus.FAILED } },
+      { status: JobStatus.FAILED, error, finishedAt: new Date() },
+    );
+    await writer.flush();
     return;
   }
   if (job.status === JobStatus.QUEUED) {
@@ -95,13 +101,16 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
   const total = workflow.steps.reduce((sum, s) => sum + s.weight, 0) || 1;
   const before = (i: number) => (100 * workflow.steps.slice(0, i).reduce((sum, s) => sum + s.weight, 0)) / total;
   const save = async () => {
-    // A new object, so the ORM sees the JSON column changed.
-    job.checkpoint = { ...job.checkpoint };
-    await em.flush();
+    // A new object, so a later ORM flush still sees the JSON column as it was written. Stored before
+    // the step goes on: it is what a worker taking over after a crash resumes from.
+    emit(null, { checkpoint: { ...job.checkpoint } });
+    await writer.flush();
   };
 
   let failure: { code: string; message: string; step: string } | null = null;
   let index = 0;
+  /** The job's status as last read or written: a cancelJob shows here at a later step boundary. */
+  const status = () => writer.status ?? job.status;
   if (job.status === JobStatus.ROLLING_BACK) {
     // A worker died while undoing: undo everything again (undo steps are idempotent).
     failure = { code: 'RESUMED', message: job.error ?? 'Rolled back.', step: job.currentStep ?? 'job' };
@@ -111,30 +120,33 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
     const step = workflow.steps[index]!;
     if (job.checkpoint.done.includes(step.name)) continue;
     // A cancelJob between steps: stop here and undo.
-    await em.refresh(job);
-    if (job.status === JobStatus.CANCELLING) {
+    if (status() === JobStatus.CANCELLING) {
       failure = { code: 'CANCELLED', message: CANCELLED_MESSAGE, step: step.name };
       break;
     }
     const start = before(index);
     const span = before(index + 1) - start;
-    await setState({ currentStep: step.name, percent: Math.round(start) });
-    await emit({ step: step.name, status: 'started', percent: Math.round(start), message: `${step.name} started` });
+    emit(
+      { step: step.name, status: 'started', percent: Math.round(start), message: `${step.name} started` },
+      { currentStep: step.name, percent: Math.round(start) },
+    );
     const timeout = AbortSignal.timeout(step.timeoutMs);
     const signal = AbortSignal.any([outerSignal, timeout]);
     let skipped: string | null = null;
     const ctx: StepContext = {
       job,
       params: job.params,
-      checkpoint: job.checkpoint,
+      // A getter: save() replaces job.checkpoint with a copy, and later edits must land on that copy.
+      get checkpoint() {
+        return job.checkpoint;
+      },
       save,
       signal,
       async progress(fraction, message) {
         const percent = Math.round(start + span * Math.min(1, Math.max(0, fraction)));
-        await setState({ percent });
-        await emit({ step: step.name, status: 'progress', percent, message });
+        emit({ step: step.name, status: 'progress', percent, message }, { percent });
       },
-      log: (message, data) => emit({ step: step.name, status: 'log', message, data }).then(() => undefined),
+      log: async (message, data) => emit({ step: step.name, status: 'log', message, data }),
       skip(reason) {
         skipped = reason;
         throw new SkipSignal(reason);
@@ -148,33 +160,35 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
         break;
       }
     }
-    job.checkpoint.done = [...job.checkpoint.done, step.name];
-    await save();
     const percent = Math.round(start + span);
-    await setState({ percent });
-    await emit(
+    // The step's checkpoint entry and its event in one statement: a crash leaves both or neither.
+    emit(
       skipped
         ? { step: step.name, status: 'skipped', percent, message: skipped }
         : { step: step.name, status: 'succeeded', percent, message: `${step.name} done` },
+      { checkpoint: { ...job.checkpoint, done: [...job.checkpoint.done, step.name] }, percent },
     );
   }
 
   if (!failure) {
-    await setState({ status: JobStatus.SUCCEEDED, percent: 100, currentStep: null, finishedAt: new Date() });
+    const done: JobPatch = { status: JobStatus.SUCCEEDED, percent: 100, currentStep: null, finishedAt: new Date() };
+    apply(done);
     await workflow.onFinished?.(em, job, JobStatus.SUCCEEDED);
-    await emit({
-      step: 'job',
-      status: 'finished',
-      percent: 100,
-      message: 'Done.',
-      data: { status: JobStatus.SUCCEEDED },
-    });
+    emit(
+      { step: 'job', status: 'finished', percent: 100, message: 'Done.', data: { status: JobStatus.SUCCEEDED } },
+      done,
+    );
+    await writer.flush();
     return;
   }
 
   if (job.status !== JobStatus.ROLLING_BACK) {
-    await emit({ step: failure.step, status: 'failed', message: failure.message, data: { code: failure.code } });
-    await setState({ status: JobStatus.ROLLING_BACK, error: failure.message });
+    emit(
+      { step: failure.step, status: 'failed', message: failure.message, data: { code: failure.code } },
+      { status: JobStatus.ROLLING_BACK, error: failure.message },
+    );
+    // Stored before undoing: a worker taking over undoes again instead of running on.
+    await writer.flush();
   }
   // Undo the failed step too: it may have done part of its work before failing.
   for (let i = Math.min(index, workflow.steps.length - 1); i >= 0; i--) {
@@ -183,19 +197,21 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
     const ctx: StepContext = {
       job,
       params: job.params,
-      checkpoint: job.checkpoint,
+      get checkpoint() {
+        return job.checkpoint;
+      },
       save,
       signal: AbortSignal.timeout(step.timeoutMs),
       progress: async () => undefined,
-      log: (message, data) => emit({ step: step.name, status: 'log', message, data }).then(() => undefined),
+      log: async (message, data) => emit({ step: step.name, status: 'log', message, data }),
       skip: () => undefined,
     };
     try {
       await step.undo(ctx);
-      await emit({ step: step.name, status: 'rolledBack', message: `${step.name} undone` });
+      emit({ step: step.name, status: 'rolledBack', message: `${step.name} undone` });
     } catch (err) {
       deps.log.error({ err, jobId, step: step.name }, 'undo failed');
-      await emit({
+      emit({
         step: step.name,
         status: 'log',
         message: `Undo failed: ${(err as Error).message}`,
@@ -206,14 +222,14 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
   const cancelled =
     failure.code === 'CANCELLED' || (failure.code === 'RESUMED' && failure.message === CANCELLED_MESSAGE);
   const final = cancelled ? JobStatus.CANCELLED : JobStatus.FAILED;
-  await setState({ status: final, error: failure.message, currentStep: null, finishedAt: new Date() });
+  const ended: JobPatch = { status: final, error: failure.message, currentStep: null, finishedAt: new Date() };
+  apply(ended);
   await workflow.onFinished?.(em, job, final);
-  await emit({
-    step: 'job',
-    status: 'finished',
-    message: failure.message,
-    data: { status: final, code: failure.code },
-  });
+  emit(
+    { step: 'job', status: 'finished', message: failure.message, data: { status: final, code: failure.code } },
+    ended,
+  );
+  await writer.flush();
 }
 
 function describeFailure(err: unknown, step: Step, timedOut: boolean): { code: string; message: string; step: string } {
