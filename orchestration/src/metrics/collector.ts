@@ -153,6 +153,8 @@ export function startCollector(o: CollectorOptions): Collector {
         toMs: atMs,
       });
     }
+    // Resources gone for an hour (deleted guests) are forgotten: the map stays the cluster's size.
+    for (const [key, seen] of st.lastSeen) if (seen < atMs - HOUR) st.lastSeen.delete(key);
   };
 
   const runBackfill = async (client: ProxmoxClient, st: ClusterState): Promise<number> => {
