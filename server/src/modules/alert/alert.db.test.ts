@@ -441,6 +441,24 @@ describe.skipIf(postgresUnavailable())('alerts and notifications', () => {
       expect(outsiderEvents).toEqual([]);
     });
 
+    it('audits every change, and keeps the webhook secret out of the database and the audit log', async () => {
+      const conn = p.api.db.orm.em.fork().getConnection();
+      const audit = JSON.stringify(await conn.execute(`select * from audit_log order by id`));
+      for (const action of [
+        'createAlertRule',
+        'updateAlertRule',
+        'createNotificationChannel',
+        'acknowledgeAlert',
+        'silenceAlert',
+      ])
+        expect(audit).toContain(`mutation.${action}`);
+      const channels = JSON.stringify(await conn.execute(`select * from notification_channel`));
+      expect(channels).toContain('notification-channels/');
+      for (const text of [audit, channels]) expect(text).not.toContain(SECRET);
+      const stored = await p.api.app.services.secrets.read(`notification-channels/${channelId}`);
+      expect(stored?.data.secret).toBe(SECRET);
+    });
+
     it('is invisible and unchangeable to another organisation', async () => {
       const refused = async (query: string, variables: Record<string, unknown>) =>
         expect((await p.api.fail(query, variables, outsiderToken)).extensions?.code).toBe('NOT_FOUND');
