@@ -2,6 +2,7 @@
 // without one still signs in, but until they enrol their credentials open only the operations that
 // enrol (and the public ones): every other root field answers FORBIDDEN with
 // `reason: MFA_ENROLMENT_REQUIRED`. One global rule, after requireAuthentication.
+import type { GraphQLSchema } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import { DomainError } from '../errors/domain-error.js';
 import type { Context } from '../graphql/context.js';
@@ -35,3 +36,19 @@ export const requireMfaEnrolment: MiddlewareFn<Context> = async ({ info, context
   }
   return next();
 };
+
+/**
+ * The same rule when a subscription starts: root middlewares run on each event's resolve, but a
+ * subscription's `subscribe` (which opens the stream and may deliver stored events) runs before any.
+ */
+export function applyMfaPolicyToSubscriptions(schema: GraphQLSchema): GraphQLSchema {
+  for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
+    const subscribe = field.subscribe;
+    if (!subscribe || MFA_ENROLMENT_OPERATIONS.has(field.name)) continue;
+    field.subscribe = (root, args, context: Context, info) => {
+      if (context?.viewer?.mfaEnrolmentRequired) throw mfaEnrolmentRequired();
+      return subscribe(root, args, context, info);
+    };
+  }
+  return schema;
+}

@@ -1,8 +1,10 @@
 // The TOTP second factor through the real HTTP surface: enrolment (URI, QR, secret only in the
 // secret store), sign-in with a challenge, ±1 step tolerance, replay refused, recovery codes that
 // work once, wrong codes refused, audited and rate-limited (Redis counters), turning it off, and the
-// organization policy that limits members without a second factor to enrolment.
-import { randomBytes } from 'node:crypto';
+// organization policy that limits members without a second factor to enrolment (HTTP and graphql-ws).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../modules/membership/membership.entity.js';
@@ -276,6 +278,27 @@ describe.skipIf(postgresUnavailable())('organization MFA policy over HTTP', () =
     expect(refusedMutation.extensions?.reason).toBe('MFA_ENROLMENT_REQUIRED');
     expect((await api.ok(`{ viewer { id } }`, {}, session)).viewer.id).toBe(member.user.id);
     expect((await api.ok(STATUS, {}, session)).mfaStatus.enrolmentRequired).toBe(true);
+    // Over graphql-ws too.
+    const ws = createClient({
+      url: api.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${session}` },
+    });
+    try {
+      const first = await new Promise<unknown>((resolve) => {
+        ws.subscribe(
+          {
+            query: `subscription($id: ID!) { jobProgress(jobId: $id) { __typename } }`,
+            variables: { id: randomUUID() },
+          },
+          { next: (m) => resolve(m.errors), error: (e) => resolve(e), complete: () => resolve('completed') },
+        );
+      });
+      expect(JSON.stringify(first)).toContain('MFA_ENROLMENT_REQUIRED');
+    } finally {
+      await ws.dispose();
+    }
     // The outsider's organization has no such policy: unaffected.
     expect((await api.ok(SIGN_IN, { email: outsider.user.email, password })).signIn.mfaEnrolmentRequired).toBe(false);
     await api.ok(`{ organizations { totalCount } }`, {}, outsider.token);

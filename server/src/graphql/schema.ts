@@ -27,7 +27,7 @@ import { InvitationResolver } from '../modules/invitation/invitation.resolver.js
 import { AccountResolver } from '../modules/user/account.resolver.js';
 import { asTypeGraphqlPubSub, type PubSub } from '../realtime/pubsub.js';
 import { requireAuthentication } from '../auth/require-authentication.js';
-import { requireMfaEnrolment } from '../auth/mfa-policy.js';
+import { applyMfaPolicyToSubscriptions, requireMfaEnrolment } from '../auth/mfa-policy.js';
 import { applyRootMiddlewares } from './root-middlewares.js';
 import { validateArgument } from './validate.js';
 
@@ -72,5 +72,5 @@ export async function buildApiSchema(pubsub: PubSub): Promise<GraphQLSchema> {
     scalarsMap: [],
   });
   // Not globalMiddlewares: these judge operations, and on every field they cost a promise per row.
-  return applyRootMiddlewares(schema, [requireAuthentication, requireMfaEnrolment]);
+  return applyMfaPolicyToSubscriptions(applyRootMiddlewares(schema, [requireAuthentication, requireMfaEnrolment]));
 }
