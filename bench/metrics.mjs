@@ -487,6 +487,14 @@ async function measureFanout(db, url, fixture, n) {
       await publish(fixture.clusterId, samples, new Date());
       await sleep(200);
     }
+    // BENCH_PROFILE_FANOUT=<file>: a CPU profile of the platform's rounds only (not the setup).
+    const { Session } = await import('node:inspector/promises');
+    const inspector = process.env.BENCH_PROFILE_FANOUT ? new Session() : null;
+    if (inspector) {
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+    }
     const platform = await rounds(
       n.rounds,
       machines.length,
@@ -498,6 +506,11 @@ async function measureFanout(db, url, fixture, n) {
       () => tickStart,
     );
 
+    if (inspector) {
+      const { profile } = await inspector.post('Profiler.stop');
+      await writeFile(process.env.BENCH_PROFILE_FANOUT, JSON.stringify(profile));
+      inspector.disconnect();
+    }
     // Baseline: a plain ws server sending each client the same JSON one message per sample.
     const { WebSocketServer } = await import('ws');
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
