@@ -251,10 +251,12 @@ export function startCollector(o: CollectorOptions): Collector {
     await setRollupWatermark(o.db, '1m', to1m);
     const to1h = new Date(Math.floor(t / HOUR) * HOUR);
     const wmh = await rollupWatermark(o.db, '1h');
+    // Hours from where the last pass ended, and again the hour whose minutes were just re-rolled
+    // (samples that came late across an hour's end): an hour is recomputed a few times, not hourly.
     const from1h = wmh
-      ? new Date(Math.min(wmh.getTime() - HOUR, to1h.getTime()))
+      ? new Date(Math.floor(Math.min(wmh.getTime(), from1m.getTime()) / HOUR) * HOUR)
       : new Date(to1h.getTime() - retention['1m']);
-    const rolled1h = await rollupRange(o.db, '1h', from1h, to1h);
+    const rolled1h = from1h < to1h ? await rollupRange(o.db, '1h', from1h, to1h) : 0;
     await setRollupWatermark(o.db, '1h', to1h);
     const dropped = {} as Record<MetricLevel, number[]>;
     for (const level of ['raw', '1m', '1h'] as const)
