@@ -122,7 +122,7 @@ export async function ensureProjectIsolation(client: ProxmoxClient, projectId: s
     if (vnet.value.zone !== names.zone)
       throw new TenancyError(`SDN VNet ${names.vnet} is in zone ${vnet.value.zone}, not ${names.zone}.`);
 
-    // Applied once nothing is pending: the running config must have the VNet before a guest uses it.
+    // A guest cannot start on a VNet that is only staged: apply unless the running config has it.
     const running = (await client.sdn.vnets({ running: true })).some((v) => v.vnet === names.vnet);
     if (!running || zone.created) await client.waitForTask(await client.sdn.apply(), { timeoutMs: 120_000 });
     return names;
