@@ -88,6 +88,11 @@ export const configSchema = z.object({
   /** Attempts per alert notification (webhook or e-mail), and the delay before the second (doubled after). */
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(2),
+  /** Organisations' webhooks may target loopback and private addresses (platform channels always may). */
+  NOTIFY_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Bearer token for GET /metrics; unset: /metrics answers loopback callers only. */
   METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

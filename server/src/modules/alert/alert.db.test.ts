@@ -99,6 +99,8 @@ describe.skipIf(postgresUnavailable())('alerts and notifications', () => {
       smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
       retryBaseMs: 40,
       maxAttempts: 4,
+      // The receivers listen on loopback.
+      allowPrivateWebhooks: true,
     });
     listener = alertListener({ orm: p.api.db.orm, pubsub: p.api.pubsub, notifier, log });
     clusters = createClusterClients(p.api.db.orm, p.api.app.services.secrets, log);
@@ -457,6 +459,38 @@ describe.skipIf(postgresUnavailable())('alerts and notifications', () => {
       for (const text of [audit, channels]) expect(text).not.toContain(SECRET);
       const stored = await p.api.app.services.secrets.read(`notification-channels/${channelId}`);
       expect(stored?.data.secret).toBe(SECRET);
+    });
+
+    it("refuses an organisation's webhook to a private address unless allowed, and records why", async () => {
+      const log = createLogger('silent');
+      const strict = new Notifier(p.api.db.orm, p.api.app.services.secrets, log, { retryBaseMs: 40 });
+      const before = orgHook.hooks.length;
+      strict.notify({
+        kind: 'FIRING',
+        at: new Date().toISOString(),
+        alertId,
+        ruleId,
+        ruleName: 'Memory high',
+        organizationId: p.org.id,
+        projectId: p.project.id,
+        machineId,
+        clusterId,
+        subject: `machine:${VMID}`,
+        subjectLabel: 'db-1',
+        state: 'FIRING',
+        severity: 'WARNING',
+        value: 95,
+      });
+      await strict.idle();
+      strict.close();
+      expect(orgHook.hooks.length).toBe(before);
+      const { notificationDeliveries } = await p.api.ok(
+        `query($c: ID!) { notificationDeliveries(channelId: $c, first: 1) { edges { node { attempt status statusCode error } } } }`,
+        { c: channelId },
+        p.admin.token,
+      );
+      expect(notificationDeliveries.edges[0].node).toMatchObject({ attempt: 1, status: 'FAILED', statusCode: null });
+      expect(notificationDeliveries.edges[0].node.error).toContain('private address (127.0.0.1)');
     });
 
     it('is invisible and unchangeable to another organisation', async () => {

@@ -3,6 +3,8 @@
 // notification_delivery row; a failed attempt is retried after an exponential backoff (in this
 // process: a worker that stops loses the retries still waiting, and says so in the log).
 import { randomUUID } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../../logger.js';
@@ -22,6 +24,42 @@ export interface NotifierOptions {
   retryBaseMs?: number;
   /** Per webhook request. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * Lets organisations' webhooks reach loopback, private and link-local addresses. Off by default:
+   * a tenant must not make the worker probe the platform's own network. Platform channels always may.
+   */
+  allowPrivateWebhooks?: boolean;
+}
+
+/** Addresses an organisation's webhook may not target (loopback, private, link-local, CGNAT...). */
+const PRIVATE = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv6');
+
+/** The first private address `url`'s host resolves to, or null. (A host re-resolved later may differ.) */
+export async function privateAddress(url: string): Promise<string | null> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const found = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
+  for (const { address, family } of found) {
+    const v4 = family === 6 && /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    if (v4 ? PRIVATE.check(v4, 'ipv4') : PRIVATE.check(address, family === 6 ? 'ipv6' : 'ipv4')) return address;
+  }
+  return null;
 }
 
 export type AlertPayload = Topics['alertEvents'];
@@ -132,6 +170,15 @@ export class Notifier {
     const secret = channel.secretRef ? (await this.secrets.read(channel.secretRef))?.data.secret : undefined;
     if (!channel.url || !secret)
       return { ok: false, retry: false, error: 'the channel has no URL or its signing secret is gone' };
+    if (channel.organization && !this.options.allowPrivateWebhooks) {
+      const address = await privateAddress(channel.url);
+      if (address)
+        return {
+          ok: false,
+          retry: false,
+          error: `refused: ${new URL(channel.url).hostname} is a private address (${address}); organisations' webhooks must be public (NOTIFY_WEBHOOK_ALLOW_PRIVATE)`,
+        };
+    }
     const body = JSON.stringify({ id: notificationId, event: payload.kind, at: payload.at, alert: payload });
     const timestamp = Math.floor(Date.now() / 1000);
     const res = await fetch(channel.url, {
@@ -185,11 +232,13 @@ export function notifierOptionsFromConfig(config: {
   SMTP_FROM: string;
   NOTIFY_MAX_ATTEMPTS: number;
   NOTIFY_RETRY_BASE_SECONDS: number;
+  NOTIFY_WEBHOOK_ALLOW_PRIVATE: boolean;
 }): NotifierOptions {
   return {
     smtpUrl: config.SMTP_URL,
     smtpFrom: config.SMTP_FROM,
     maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
     retryBaseMs: config.NOTIFY_RETRY_BASE_SECONDS * 1000,
+    allowPrivateWebhooks: config.NOTIFY_WEBHOOK_ALLOW_PRIVATE,
   };
 }
