@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { baseUrl, type BrowserSession, formatProblems, launch } from './browser';
 import { email, requirePlatform, signIn } from './platform';
-import { demo, gql, type Json, runningContainer, screenshotBoth, signInAs } from './screens';
+import { demo, gql, type Json, runningContainer, screenshotBoth, signInAs, totp } from './screens';
 
 let session: BrowserSession | undefined;
 
@@ -83,6 +83,60 @@ describe('profile', () => {
     await page.getByRole('row').filter({ hasText: name }).getByText('revoked').waitFor();
     const after = await bearer(token, '{ viewer { email } }');
     expect(after.data?.viewer ?? null).toBeNull();
+
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
+  });
+});
+
+describe('account security', () => {
+  test('a second factor is set up with a code from the secret, gives recovery codes, and is turned off; the password changes', async () => {
+    // Not the administrator: the other tests sign in as it without a second factor.
+    const admin = await launch();
+    await signIn(admin.page);
+    const userEmail = `mfa-${suffix()}@example.com`;
+    const first = `first-pass-${suffix()}-x`;
+    await gql(admin, `mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }`, {
+      input: { email: userEmail, displayName: 'Mia Factor', password: first },
+    });
+    await admin.close();
+
+    session = await launch();
+    const { page } = session;
+    await signInAs(page, userEmail, first);
+    await page.goto('/profile');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+    expect(secret).toMatch(/^[A-Z2-7]+=*$/);
+    await page.getByRole('img', { name: 'QR code to scan with your authenticator app' }).waitFor();
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByText('Enter the 6-digit code').waitFor();
+    await page.getByLabel('Code from the app').fill(await totp(secret));
+    await screenshotBoth(session, 'profile-mfa-enrolment');
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    const codes = page.getByTestId('recovery-codes');
+    await codes.waitFor();
+    expect(((await codes.textContent()) ?? '').trim().split('\n')).toHaveLength(10);
+    await screenshotBoth(session, 'profile-mfa-recovery-codes');
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByText('10 recovery codes left.').waitFor();
+
+    // Turned off with the password.
+    await page.getByLabel('Or your password (to turn off)').fill(first);
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).waitFor();
+
+    // The password: a mismatch is caught here; a change keeps this session.
+    const second = `second-pass-${suffix()}-y`;
+    await page.getByLabel('Current password').fill(first);
+    await page.getByLabel('New password', { exact: true }).fill(second);
+    await page.getByLabel('New password again').fill(`${second}z`);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('The two new passwords differ').waitFor();
+    await page.getByLabel('New password again').fill(second);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed').waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
 
     expect(session.problems, formatProblems(session.problems)).toEqual([]);
   });

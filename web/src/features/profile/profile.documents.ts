@@ -41,3 +41,57 @@ export const RevokeApiTokenMutation = graphql(`
     }
   }
 `);
+
+export const MfaStatusQuery = graphql(`
+  query MfaStatus {
+    mfaStatus {
+      totpEnabled
+      recoveryCodesRemaining
+      enrolmentRequired
+    }
+  }
+`);
+
+export const BeginTotpEnrolmentMutation = graphql(`
+  mutation BeginTotpEnrolment {
+    beginTotpEnrolment {
+      otpauthUri
+      qrCodeDataUrl
+      secret
+    }
+  }
+`);
+
+export const ConfirmTotpEnrolmentMutation = graphql(`
+  mutation ConfirmTotpEnrolment($code: String!) {
+    confirmTotpEnrolment(code: $code) {
+      recoveryCodes
+    }
+  }
+`);
+
+export const RegenerateRecoveryCodesMutation = graphql(`
+  mutation RegenerateRecoveryCodes($code: String!) {
+    regenerateRecoveryCodes(code: $code) {
+      recoveryCodes
+    }
+  }
+`);
+
+export const DisableTotpMutation = graphql(`
+  mutation DisableTotp($input: DisableTotpInput!) {
+    disableTotp(input: $input) {
+      id
+    }
+  }
+`);
+
+export const ChangePasswordMutation = graphql(`
+  mutation ChangePassword($input: ChangePasswordInput!) {
+    changePassword(input: $input) {
+      user {
+        id
+      }
+    }
+  }
+`);

@@ -2,6 +2,7 @@ import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/co
 import type { Metadata } from 'next';
 import { requireViewer } from '@/features/auth/viewer.server';
 import { ApiTokensPanel } from '@/features/profile/api-tokens.panel';
+import { MfaPanel, PasswordPanel } from '@/features/profile/security.panel';
 
 export const metadata: Metadata = { title: 'Profile' };
 
@@ -38,7 +39,8 @@ export default async function ProfilePage() {
           </div>
         </SimpleGrid>
       </Paper>
-      {/* MFA enrolment and password change join here when their API lands (issue 8, profile). */}
+      <MfaPanel />
+      <PasswordPanel />
       <ApiTokensPanel />
     </Stack>
   );
