@@ -24,8 +24,22 @@ export function ormConfig({ url, poolSize, onQuery }: OrmOptions): Options {
     forceUtcTimezone: true,
     // Entities are loaded per request through forked EntityManagers; the global one must stay unused.
     allowGlobalContext: false,
-    // Tables managed by plain SQL (the local secret store) and pg-boss's own schema are not entities.
-    schemaGenerator: { skipTables: ['secret_metadata', 'secret_version'], ignoreSchema: ['pgboss'] },
+    // Tables managed by plain SQL are not entities: the local secret store, and the metrics tables
+    // (partitioned by day, written in bulk by the collector; see server/src/modules/metrics).
+    // pg-boss's schema is its own.
+    schemaGenerator: {
+      skipTables: [
+        'secret_metadata',
+        'secret_version',
+        'metric_sample',
+        'metric_rollup_1m',
+        'metric_rollup_1h',
+        'metric_rollup_state',
+        'metric_collector_lease',
+        'cluster_ceph_status',
+      ],
+      ignoreSchema: ['pgboss'],
+    },
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     debug: onQuery ? ['query'] : false,
     logger: onQuery ? (message) => onQuery(message) : undefined,

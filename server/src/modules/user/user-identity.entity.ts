@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { BaseEntity } from '../../db/base.entity.js';
 import { User } from './user.entity.js';
 
@@ -15,6 +15,8 @@ export class UserIdentity extends BaseEntity<'lastSignInAt'> {
   @Property({ length: 255 })
   subject!: string;
 
+  /** Indexed: deleting a user, and listing a user's linked accounts, look up by it. */
+  @Index()
   @ManyToOne(() => User, { deleteRule: 'cascade' })
   user!: User;
 
