@@ -306,7 +306,7 @@ describe.skipIf(postgresUnavailable())('authorisation matrix generated from the 
     });
   });
 
-  it("never delivers another tenant's events to a subscriber of its own project and jobs", async () => {
+  it("never delivers another tenant's machine or job events to a subscriber of its own project and job", async () => {
     const client = createClient({
       url: api.url.replace('http', 'ws') + '/graphql',
       webSocketImpl: WebSocket,
@@ -351,6 +351,44 @@ describe.skipIf(postgresUnavailable())('authorisation matrix generated from the 
       expect(received.length).toBeGreaterThan(0);
       expect(JSON.stringify(received)).not.toContain(fixtures.machine);
       expect(JSON.stringify(received)).not.toContain(fixtures.project);
+
+      // The same for job progress: a job of its own, followed while the first tenant's job moves.
+      const em = api.db.orm.em.fork();
+      const ownJob = em.create(Job, { kind: 'provision', status: JobStatus.RUNNING, project: otherProjectId });
+      await em.flush();
+      const progress: unknown[] = [];
+      const finished = new Promise<void>((resolve, reject) => {
+        client.subscribe(
+          {
+            query: `subscription($j: ID!) { jobProgress(jobId: $j) { jobId seq message } }`,
+            variables: { j: ownJob.id },
+          },
+          { next: (m) => void progress.push(m.data?.jobProgress ?? m.errors), error: reject, complete: resolve },
+        );
+      });
+      const step = (jobId: string, seq: number, status: string) => ({
+        jobId,
+        seq,
+        step: 'job',
+        status,
+        percent: null,
+        message: `${jobId} ${status}`,
+        at: new Date().toISOString(),
+        data: {},
+      });
+      let seq = 0;
+      const jobTick = setInterval(() => {
+        seq++;
+        void api.pubsub
+          .publish('jobProgress', fixtures.job, step(fixtures.job, 100 + seq, 'progress'))
+          .then(() =>
+            api.pubsub.publish('jobProgress', ownJob.id, step(ownJob.id, seq, seq >= 3 ? 'finished' : 'progress')),
+          );
+      }, 50);
+      await finished.finally(() => clearInterval(jobTick));
+      expect(progress.length).toBeGreaterThan(0);
+      expect(JSON.stringify(progress)).toContain(ownJob.id);
+      expect(JSON.stringify(progress)).not.toContain(fixtures.job);
     } finally {
       await client.dispose();
     }
