@@ -46,6 +46,9 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
         run: async (ctx) => {
           ctx.checkpoint.created = `thing-${ctx.job.id}`;
           await ctx.save();
+          // A second save in the same step (as a clone's task id after its guest id): must not be lost.
+          ctx.checkpoint.task = `task-${ctx.job.id}`;
+          await ctx.save();
           await ctx.progress(0.5, 'half way');
         },
         undo: async (ctx) => void undone.push(String(ctx.checkpoint.created ?? 'nothing')),
@@ -128,6 +131,14 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     const stored = await api.db.orm.em.fork().findOneOrFail(Job, { id: job.id });
     expect(stored.status).toBe(JobStatus.SUCCEEDED);
+  });
+
+  it('stores every checkpoint field a step saves, also those saved after its first save', async () => {
+    const { job } = await submit({ n: 7 });
+    await follow(job.id);
+    const stored = await api.db.orm.em.fork().findOneOrFail(Job, { id: job.id });
+    expect(stored.checkpoint).toMatchObject({ created: `thing-${job.id}`, task: `task-${job.id}` });
+    expect(stored.checkpoint.done).toEqual(['prepare', 'create', 'finish']);
   });
 
   it('gives a late subscriber the whole history, then completes', async () => {
