@@ -321,6 +321,43 @@ describe('organizations', () => {
   );
 });
 
+describe('invitations', () => {
+  test('an admin invites by email; the link creates the account, which then signs in as a member', async () => {
+    const admin = await launch();
+    await signIn(admin.page);
+    const { organizationId } = await demo(admin);
+    await admin.page.goto(`/organizations/${organizationId}`);
+    const invite = admin.page.getByRole('form', { name: 'Invite someone' });
+    const invitedEmail = `invited-${suffix()}@example.com`;
+    await invite.getByLabel('Email').fill(invitedEmail);
+    await invite.getByRole('button', { name: 'Invite' }).click();
+    const url = ((await admin.page.getByTestId('invitation-link').textContent()) ?? '').trim();
+    expect(url).toMatch(/\/invite#.+/);
+    await admin.page.getByRole('row').filter({ hasText: invitedEmail }).getByText('pending').waitFor();
+    await screenshotBoth(admin, 'organization-invitations');
+    expect(admin.problems, formatProblems(admin.problems)).toEqual([]);
+    await admin.close();
+
+    session = await launch();
+    const { page } = session;
+    await page.goto(url.replace(/^https?:\/\/[^/]+/, ''));
+    await page.getByRole('heading', { name: 'Join an organization' }).waitFor();
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await page.getByText('Enter your name').waitFor();
+    await page.getByText('Use at least 12 characters').waitFor();
+    const password = `invited-pw-${suffix()}-long`;
+    await page.getByLabel('Your name').fill('Ivy Invited');
+    await page.getByLabel('Password').fill(password);
+    await screenshotBoth(session, 'invitation-accept');
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await page.getByText('You joined Demo as viewer').waitFor();
+    await signInAs(page, invitedEmail, password);
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
+  });
+});
+
 describe('audit log', () => {
   test('filters, pages and verifies the hash chain', { timeout: 120_000 }, async () => {
     session = await launch();

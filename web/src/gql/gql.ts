@@ -15,7 +15,6 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n": typeof types.AuthProvidersDocument,
-    "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.CompleteSignInDocument,
     "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": typeof types.MyPrivilegesDocument,
     "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.VisibleProjectsDocument,
     "\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n": typeof types.AdminClustersDocument,
@@ -38,11 +37,15 @@ type Documents = {
     "\n  query VerifyAuditLog {\n    verifyAuditLog {\n      valid\n      checkedRows\n      firstBrokenId\n      headHash\n      reason\n    }\n  }\n": typeof types.VerifyAuditLogDocument,
     "\n  query AuditScopes {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AuditScopesDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      email\n      displayName\n      isPlatformAdmin\n    }\n  }\n": typeof types.ViewerDocument,
-    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n      mfaChallenge {\n        challengeToken\n        expiresAt\n      }\n      mfaEnrolmentRequired\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
     "\n  query ConsoleMachine($id: ID!) {\n    machine(id: $id) {\n      id\n      name\n      kind\n      status\n    }\n  }\n": typeof types.ConsoleMachineDocument,
     "\n  mutation OpenConsole($machineId: ID!, $kind: ConsoleKind!) {\n    openConsole(machineId: $machineId, kind: $kind) {\n      kind\n      path\n      password\n      expiresAt\n    }\n  }\n": typeof types.OpenConsoleDocument,
     "\n  query Dashboard {\n    all: machines(first: 1) {\n      totalCount\n    }\n    running: machines(first: 1, filter: { status: [RUNNING] }) {\n      totalCount\n    }\n    stopped: machines(first: 1, filter: { status: [STOPPED] }) {\n      totalCount\n    }\n    busy: machines(first: 1, filter: { status: [PENDING, PROVISIONING, DELETING] }) {\n      totalCount\n    }\n    suspended: machines(first: 1, filter: { status: [SUSPENDED] }) {\n      totalCount\n    }\n    failed: machines(first: 1, filter: { status: [FAILED, MISSING] }) {\n      totalCount\n    }\n    jobs(first: 8) {\n      edges {\n        node {\n          id\n          kind\n          status\n          percent\n          currentStep\n          createdAt\n          error\n          machine {\n            id\n            name\n          }\n        }\n      }\n    }\n    organizations(first: 20) {\n      edges {\n        node {\n          id\n          name\n          quota {\n            ...QuotaFields\n          }\n          usage {\n            ...UsageFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.DashboardDocument,
+    "\n  query Invitations($organizationId: ID!) {\n    invitations(organizationId: $organizationId) {\n      id\n      email\n      role\n      createdAt\n      expiresAt\n      acceptedAt\n      revokedAt\n    }\n  }\n": typeof types.InvitationsDocument,
+    "\n  mutation CreateInvitation($input: CreateInvitationInput!) {\n    createInvitation(input: $input) {\n      token\n      invitation {\n        id\n        email\n      }\n    }\n  }\n": typeof types.CreateInvitationDocument,
+    "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeInvitationDocument,
+    "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      accountCreated\n      role\n      organization {\n        id\n        name\n      }\n      user {\n        email\n      }\n    }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  fragment MachineRow on Machine {\n    id\n    name\n    kind\n    status\n    cores\n    memoryMiB\n    diskGiB\n    vmid\n    ipAddresses\n    createdAt\n    project {\n      id\n      name\n    }\n    template {\n      id\n      name\n    }\n  }\n": typeof types.MachineRowFragmentDoc,
     "\n  query Machines($first: Int!, $after: String, $filter: MachineFilter, $orderBy: MachineOrder) {\n    machines(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...MachineRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.MachinesDocument,
     "\n  query Machine($id: ID!) {\n    machine(id: $id) {\n      ...MachineRow\n      tags\n      updatedAt\n      owner {\n        id\n        displayName\n      }\n      template {\n        id\n        name\n        os\n        kind\n      }\n      network {\n        id\n        name\n        bridge\n        cidr\n        vlanTag\n      }\n      storage {\n        id\n        name\n        storageId\n      }\n    }\n  }\n": typeof types.MachineDocument,
@@ -58,6 +61,9 @@ type Documents = {
     "\n  mutation RebootMachine($input: MachineJobInput!) {\n    rebootMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.RebootMachineDocument,
     "\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.DestroyMachineDocument,
     "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n": typeof types.MachineEventsDocument,
+    "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.CompleteSignInDocument,
+    "\n  query OrganizationRequireMfa($id: ID!) {\n    organization(id: $id) {\n      id\n      requireMfa\n    }\n  }\n": typeof types.OrganizationRequireMfaDocument,
+    "\n  mutation SetOrganizationRequireMfa($organizationId: ID!, $required: Boolean!) {\n    setOrganizationRequireMfa(organizationId: $organizationId, required: $required) {\n      id\n      requireMfa\n    }\n  }\n": typeof types.SetOrganizationRequireMfaDocument,
     "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.OrganizationsDocument,
     "\n  fragment QuotaFields on Quota {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n    gpus\n  }\n": typeof types.QuotaFieldsFragmentDoc,
     "\n  fragment UsageFields on ResourceUsage {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n  }\n": typeof types.UsageFieldsFragmentDoc,
@@ -86,7 +92,6 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n": types.AuthProvidersDocument,
-    "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.CompleteSignInDocument,
     "\n  query MyPrivileges($organizationId: ID, $projectId: ID) {\n    myPrivileges(organizationId: $organizationId, projectId: $projectId)\n  }\n": types.MyPrivilegesDocument,
     "\n  query VisibleProjects {\n    projects(first: 100) {\n      edges {\n        node {\n          id\n          name\n          organization {\n            id\n            name\n          }\n        }\n      }\n    }\n  }\n": types.VisibleProjectsDocument,
     "\n  query AdminClusters {\n    clusters {\n      id\n      name\n      apiUrl\n      tokenId\n      tlsFingerprint\n      createdAt\n      nodes {\n        id\n        name\n        status\n        cpuCount\n        memoryBytes\n        maintenance\n      }\n    }\n  }\n": types.AdminClustersDocument,
@@ -109,11 +114,15 @@ const documents: Documents = {
     "\n  query VerifyAuditLog {\n    verifyAuditLog {\n      valid\n      checkedRows\n      firstBrokenId\n      headHash\n      reason\n    }\n  }\n": types.VerifyAuditLogDocument,
     "\n  query AuditScopes {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AuditScopesDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      email\n      displayName\n      isPlatformAdmin\n    }\n  }\n": types.ViewerDocument,
-    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n    }\n  }\n": types.SignInDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n      mfaChallenge {\n        challengeToken\n        expiresAt\n      }\n      mfaEnrolmentRequired\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
     "\n  query ConsoleMachine($id: ID!) {\n    machine(id: $id) {\n      id\n      name\n      kind\n      status\n    }\n  }\n": types.ConsoleMachineDocument,
     "\n  mutation OpenConsole($machineId: ID!, $kind: ConsoleKind!) {\n    openConsole(machineId: $machineId, kind: $kind) {\n      kind\n      path\n      password\n      expiresAt\n    }\n  }\n": types.OpenConsoleDocument,
     "\n  query Dashboard {\n    all: machines(first: 1) {\n      totalCount\n    }\n    running: machines(first: 1, filter: { status: [RUNNING] }) {\n      totalCount\n    }\n    stopped: machines(first: 1, filter: { status: [STOPPED] }) {\n      totalCount\n    }\n    busy: machines(first: 1, filter: { status: [PENDING, PROVISIONING, DELETING] }) {\n      totalCount\n    }\n    suspended: machines(first: 1, filter: { status: [SUSPENDED] }) {\n      totalCount\n    }\n    failed: machines(first: 1, filter: { status: [FAILED, MISSING] }) {\n      totalCount\n    }\n    jobs(first: 8) {\n      edges {\n        node {\n          id\n          kind\n          status\n          percent\n          currentStep\n          createdAt\n          error\n          machine {\n            id\n            name\n          }\n        }\n      }\n    }\n    organizations(first: 20) {\n      edges {\n        node {\n          id\n          name\n          quota {\n            ...QuotaFields\n          }\n          usage {\n            ...UsageFields\n          }\n        }\n      }\n    }\n  }\n": types.DashboardDocument,
+    "\n  query Invitations($organizationId: ID!) {\n    invitations(organizationId: $organizationId) {\n      id\n      email\n      role\n      createdAt\n      expiresAt\n      acceptedAt\n      revokedAt\n    }\n  }\n": types.InvitationsDocument,
+    "\n  mutation CreateInvitation($input: CreateInvitationInput!) {\n    createInvitation(input: $input) {\n      token\n      invitation {\n        id\n        email\n      }\n    }\n  }\n": types.CreateInvitationDocument,
+    "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeInvitationDocument,
+    "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      accountCreated\n      role\n      organization {\n        id\n        name\n      }\n      user {\n        email\n      }\n    }\n  }\n": types.AcceptInvitationDocument,
     "\n  fragment MachineRow on Machine {\n    id\n    name\n    kind\n    status\n    cores\n    memoryMiB\n    diskGiB\n    vmid\n    ipAddresses\n    createdAt\n    project {\n      id\n      name\n    }\n    template {\n      id\n      name\n    }\n  }\n": types.MachineRowFragmentDoc,
     "\n  query Machines($first: Int!, $after: String, $filter: MachineFilter, $orderBy: MachineOrder) {\n    machines(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...MachineRow\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.MachinesDocument,
     "\n  query Machine($id: ID!) {\n    machine(id: $id) {\n      ...MachineRow\n      tags\n      updatedAt\n      owner {\n        id\n        displayName\n      }\n      template {\n        id\n        name\n        os\n        kind\n      }\n      network {\n        id\n        name\n        bridge\n        cidr\n        vlanTag\n      }\n      storage {\n        id\n        name\n        storageId\n      }\n    }\n  }\n": types.MachineDocument,
@@ -129,6 +138,9 @@ const documents: Documents = {
     "\n  mutation RebootMachine($input: MachineJobInput!) {\n    rebootMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.RebootMachineDocument,
     "\n  mutation DestroyMachine($input: MachineJobInput!) {\n    destroyMachine(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.DestroyMachineDocument,
     "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n": types.MachineEventsDocument,
+    "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.CompleteSignInDocument,
+    "\n  query OrganizationRequireMfa($id: ID!) {\n    organization(id: $id) {\n      id\n      requireMfa\n    }\n  }\n": types.OrganizationRequireMfaDocument,
+    "\n  mutation SetOrganizationRequireMfa($organizationId: ID!, $required: Boolean!) {\n    setOrganizationRequireMfa(organizationId: $organizationId, required: $required) {\n      id\n      requireMfa\n    }\n  }\n": types.SetOrganizationRequireMfaDocument,
     "\n  query Organizations {\n    organizations(first: 50) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          slug\n          createdAt\n          projects(first: 50) {\n            totalCount\n            edges {\n              node {\n                id\n                name\n                description\n              }\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.OrganizationsDocument,
     "\n  fragment QuotaFields on Quota {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n    gpus\n  }\n": types.QuotaFieldsFragmentDoc,
     "\n  fragment UsageFields on ResourceUsage {\n    machines\n    cores\n    memoryMiB\n    diskGiB\n  }\n": types.UsageFieldsFragmentDoc,
@@ -174,10 +186,6 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n"): (typeof documents)["\n  query AuthProviders {\n    authProviders {\n      id\n      displayName\n      startPath\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -269,7 +277,7 @@ export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n      mfaChallenge {\n        challengeToken\n        expiresAt\n      }\n      mfaEnrolmentRequired\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        id\n        email\n        displayName\n      }\n      mfaChallenge {\n        challengeToken\n        expiresAt\n      }\n      mfaEnrolmentRequired\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -286,6 +294,22 @@ export function graphql(source: "\n  mutation OpenConsole($machineId: ID!, $kind
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Dashboard {\n    all: machines(first: 1) {\n      totalCount\n    }\n    running: machines(first: 1, filter: { status: [RUNNING] }) {\n      totalCount\n    }\n    stopped: machines(first: 1, filter: { status: [STOPPED] }) {\n      totalCount\n    }\n    busy: machines(first: 1, filter: { status: [PENDING, PROVISIONING, DELETING] }) {\n      totalCount\n    }\n    suspended: machines(first: 1, filter: { status: [SUSPENDED] }) {\n      totalCount\n    }\n    failed: machines(first: 1, filter: { status: [FAILED, MISSING] }) {\n      totalCount\n    }\n    jobs(first: 8) {\n      edges {\n        node {\n          id\n          kind\n          status\n          percent\n          currentStep\n          createdAt\n          error\n          machine {\n            id\n            name\n          }\n        }\n      }\n    }\n    organizations(first: 20) {\n      edges {\n        node {\n          id\n          name\n          quota {\n            ...QuotaFields\n          }\n          usage {\n            ...UsageFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Dashboard {\n    all: machines(first: 1) {\n      totalCount\n    }\n    running: machines(first: 1, filter: { status: [RUNNING] }) {\n      totalCount\n    }\n    stopped: machines(first: 1, filter: { status: [STOPPED] }) {\n      totalCount\n    }\n    busy: machines(first: 1, filter: { status: [PENDING, PROVISIONING, DELETING] }) {\n      totalCount\n    }\n    suspended: machines(first: 1, filter: { status: [SUSPENDED] }) {\n      totalCount\n    }\n    failed: machines(first: 1, filter: { status: [FAILED, MISSING] }) {\n      totalCount\n    }\n    jobs(first: 8) {\n      edges {\n        node {\n          id\n          kind\n          status\n          percent\n          currentStep\n          createdAt\n          error\n          machine {\n            id\n            name\n          }\n        }\n      }\n    }\n    organizations(first: 20) {\n      edges {\n        node {\n          id\n          name\n          quota {\n            ...QuotaFields\n          }\n          usage {\n            ...UsageFields\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Invitations($organizationId: ID!) {\n    invitations(organizationId: $organizationId) {\n      id\n      email\n      role\n      createdAt\n      expiresAt\n      acceptedAt\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  query Invitations($organizationId: ID!) {\n    invitations(organizationId: $organizationId) {\n      id\n      email\n      role\n      createdAt\n      expiresAt\n      acceptedAt\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateInvitation($input: CreateInvitationInput!) {\n    createInvitation(input: $input) {\n      token\n      invitation {\n        id\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateInvitation($input: CreateInvitationInput!) {\n    createInvitation(input: $input) {\n      token\n      invitation {\n        id\n        email\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      accountCreated\n      role\n      organization {\n        id\n        name\n      }\n      user {\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      accountCreated\n      role\n      organization {\n        id\n        name\n      }\n      user {\n        email\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -346,6 +370,18 @@ export function graphql(source: "\n  mutation DestroyMachine($input: MachineJobI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n"): (typeof documents)["\n  subscription MachineEvents($projectId: ID!) {\n    machineEvents(projectId: $projectId) {\n      machineId\n      projectId\n      status\n      node\n      ipAddresses\n      deleted\n      at\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrganizationRequireMfa($id: ID!) {\n    organization(id: $id) {\n      id\n      requireMfa\n    }\n  }\n"): (typeof documents)["\n  query OrganizationRequireMfa($id: ID!) {\n    organization(id: $id) {\n      id\n      requireMfa\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetOrganizationRequireMfa($organizationId: ID!, $required: Boolean!) {\n    setOrganizationRequireMfa(organizationId: $organizationId, required: $required) {\n      id\n      requireMfa\n    }\n  }\n"): (typeof documents)["\n  mutation SetOrganizationRequireMfa($organizationId: ID!, $required: Boolean!) {\n    setOrganizationRequireMfa(organizationId: $organizationId, required: $required) {\n      id\n      requireMfa\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -5,6 +5,7 @@ import { Alert, Badge, Button, Card, Group, Paper, SimpleGrid, Stack, Text, Text
 import { useState } from 'react';
 import type { QuotaFieldsFragment } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
+import { InvitationsPanel } from '@/features/invitations/invitations.panel';
 import { OrganizationMembers } from './organization.members';
 import {
   CreateProjectMutation,
@@ -160,6 +161,7 @@ export function OrganizationDetail({ id }: { id: string }) {
       </section>
 
       <OrganizationMembers organizationId={org.id} projects={projects} canManage={isAdmin} />
+      {isAdmin && <InvitationsPanel organizationId={org.id} />}
 
       {editing && (
         <QuotaForm
