@@ -9,13 +9,3 @@ export const AuthProvidersQuery = graphql(`
     }
   }
 `);
-
-export const CompleteSignInMutation = graphql(`
-  mutation CompleteSignIn($input: CompleteSignInInput!) {
-    completeSignIn(input: $input) {
-      user {
-        id
-      }
-    }
-  }
-`);

@@ -20,6 +20,11 @@ export const SignInMutation = graphql(`
         email
         displayName
       }
+      mfaChallenge {
+        challengeToken
+        expiresAt
+      }
+      mfaEnrolmentRequired
     }
   }
 `);

@@ -4,6 +4,8 @@ import { useMutation } from '@apollo/client/react';
 import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
+import { SecondFactorStep } from '@/features/mfa/second-factor.step';
+import { MFA_ENROLMENT_PATH } from '@/features/mfa/mfa.paths';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { SignInMutation } from './auth.documents';
 
@@ -23,6 +25,8 @@ export function SignInForm() {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [redirecting, setRedirecting] = useState(false);
+  // Set when the password was right and the account has a second factor still to give.
+  const [challenge, setChallenge] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -36,8 +40,9 @@ export function SignInForm() {
     }
 
     setErrors(NO_ERRORS);
+    let result;
     try {
-      await signIn({ variables: { input: { email: trimmedEmail, password } } });
+      result = (await signIn({ variables: { input: { email: trimmedEmail, password } } })).data?.signIn;
     } catch (error) {
       const { message, fields } = describeApiError(error);
       const { email: emailError, password: passwordError, ...otherFields } = fields;
@@ -46,11 +51,30 @@ export function SignInForm() {
       setErrors({ message: general, email: emailError, password: passwordError });
       return;
     }
+    if (result?.mfaChallenge) {
+      setPassword('');
+      setChallenge(result.mfaChallenge.challengeToken);
+      return;
+    }
     setRedirecting(true);
     // Whatever the cache held belonged to nobody (or to a previous user).
     await client.clearStore();
-    router.replace('/');
+    // An organization's policy: this session may only enrol a second factor until it has one.
+    router.replace(result?.mfaEnrolmentRequired ? MFA_ENROLMENT_PATH : '/');
     router.refresh();
+  }
+
+  if (challenge) {
+    return (
+      <SecondFactorStep
+        challengeToken={challenge}
+        returnTo="/"
+        onRestart={(reason) => {
+          setChallenge(null);
+          setErrors({ message: reason });
+        }}
+      />
+    );
   }
 
   return (

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { QuotaFieldsFragment } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { InvitationsPanel } from '@/features/invitations/invitations.panel';
+import { RequireMfaSetting } from '@/features/mfa/require-mfa.switch';
 import { OrganizationMembers } from './organization.members';
 import {
   CreateProjectMutation,
@@ -162,6 +163,7 @@ export function OrganizationDetail({ id }: { id: string }) {
 
       <OrganizationMembers organizationId={org.id} projects={projects} canManage={isAdmin} />
       {isAdmin && <InvitationsPanel organizationId={org.id} />}
+      {isAdmin && <RequireMfaSetting organizationId={org.id} />}
 
       {editing && (
         <QuotaForm

@@ -8,6 +8,7 @@ export type ApiErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'QUOTA_EXCEEDED'
+  | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** What a form or a page shows for a failed operation. */
@@ -27,6 +28,8 @@ const KNOWN_CODES = new Set<string>([
   'NOT_FOUND',
   'CONFLICT',
   'QUOTA_EXCEEDED',
+  // "Too many …; try again in N s.": the wait is the user's to know, not an internal error.
+  'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
 ]);
 
