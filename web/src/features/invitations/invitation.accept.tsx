@@ -38,7 +38,8 @@ export function InvitationAccept({ signedIn }: { signedIn: boolean }) {
     } catch (err) {
       const view = describeApiError(err);
       setFields(view.fields);
-      setFailure(view.message);
+      // A used, revoked or expired token is a field error of `token`, which has no input here.
+      setFailure([view.message, view.fields['token']].filter(Boolean).join(' ') || null);
     }
   }
 

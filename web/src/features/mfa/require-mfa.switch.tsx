@@ -3,18 +3,25 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, Paper, Switch, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { MfaStatusQuery } from '@/features/profile/profile.documents';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { OrganizationRequireMfaQuery, SetOrganizationRequireMfaMutation } from './mfa.documents';
 
 /** Organization settings (admins): whether every member must sign in with a second factor. */
 export function RequireMfaSetting({ organizationId }: { organizationId: string }) {
   const { data } = useQuery(OrganizationRequireMfaQuery, { variables: { id: organizationId } });
+  const { data: own } = useQuery(MfaStatusQuery);
   const [setRequired, { loading }] = useMutation(SetOrganizationRequireMfaMutation);
   const [failure, setFailure] = useState<string | null>(null);
   const required = data?.organization.requireMfa ?? false;
 
   async function toggle(next: boolean) {
     setFailure(null);
+    // The policy binds the admin too: without a factor of their own, this session would lock itself out.
+    if (next && own && !own.mfaStatus.totpEnabled) {
+      setFailure('Set up two-factor authentication in your profile first: the requirement applies to you too.');
+      return;
+    }
     try {
       await setRequired({ variables: { organizationId, required: next } });
     } catch (err) {

@@ -18,6 +18,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
+import { DownloadRecoveryCodes } from '@/features/mfa/recovery-codes.download';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import {
   BeginTotpEnrolmentMutation,
@@ -48,6 +49,7 @@ function RecoveryCodesShown({ codes, onDone }: { codes: string[]; onDone: () => 
             </Button>
           )}
         </CopyButton>
+        <DownloadRecoveryCodes codes={codes} />
         <Button size="xs" onClick={onDone}>
           I have saved them
         </Button>
