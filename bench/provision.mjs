@@ -3,7 +3,7 @@
 // events crossing Redis. Every job is followed by its own graphql-ws client.
 //
 //   npm run bench:provision                      build, run, write bench/results/provision.json
-//   node bench/provision.mjs --jobs 200 --concurrency 32 --warmup 10
+//   node bench/provision.mjs --jobs 200 --concurrency 16 --warmup 10
 //
 // The simulator runs with timeFactor 0: every modelled duration (clone, start, agent boot, lock
 // timeout) is 0. What a job still waits for outside the platform is measured, per job, in the worker
@@ -46,7 +46,7 @@ async function main() {
   const { values: opts } = parseArgs({
     options: {
       jobs: { type: 'string', default: '200' },
-      concurrency: { type: 'string', default: '32' },
+      concurrency: { type: 'string', default: '16' },
       warmup: { type: 'string', default: '10' },
       'cpu-prof': { type: 'boolean', default: false },
       out: { type: 'string', default: path.join(root, 'bench/results/provision.json') },
@@ -191,6 +191,8 @@ async function main() {
     const waitedHttp = [];
     const proxmoxCalls = [];
     const endToEnd = [];
+    const accept = [];
+    const finishedDelivery = [];
     const latency = [];
     const steady = [];
     const steps = {};
@@ -208,6 +210,9 @@ async function main() {
       proxmoxCalls.push(m.httpCount);
       overhead.push(m.endedAt - m.pickedAt - m.waitedMs);
       endToEnd.push(finished.receivedAt - r.sentAt);
+      accept.push(queued - r.sentAt);
+      const finishedPublished = published.get(`${r.jobId}:${finished.seq}`);
+      if (finishedPublished !== undefined) finishedDelivery.push(finished.receivedAt - finishedPublished);
       // End to end without the queue and the waits: mutation, pickup, run and delivery to the subscriber.
       added.push(finished.receivedAt - r.sentAt - (m.pickedAt - queued) - m.waitedMs);
       void firstStep;
@@ -245,6 +250,9 @@ async function main() {
       queueWaitMs: stats(queueWait),
       endToEndMs: stats(endToEnd),
       addedEndToEndMs: stats(added),
+      // Of the rest: the mutation (sent → the job's `queued` event) and the `finished` event's delivery.
+      acceptMs: stats(accept),
+      finishedDeliveryMs: stats(finishedDelivery),
       eventsPerJob: round(runs.reduce((s, r) => s + r.events.length, 0) / jobs, 1),
       eventLatencyMs: stats(latency),
       eventLatencyLiveMs: stats(steady),
@@ -319,6 +327,8 @@ function printTable(r) {
   line('queue wait', r.queueWaitMs);
   line('end to end', r.endToEndMs);
   line('end to end − queue − waits', r.addedEndToEndMs);
+  line('  mutation: sent → accepted', r.acceptMs);
+  line('  finished: published → received', r.finishedDeliveryMs);
   line('event latency', r.eventLatencyMs);
   line('event latency, live', r.eventLatencyLiveMs);
   line('baseline: overhead (run − waits)', r.baseline.overheadMs);
