@@ -101,9 +101,10 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
   const total = workflow.steps.reduce((sum, s) => sum + s.weight, 0) || 1;
   const before = (i: number) => (100 * workflow.steps.slice(0, i).reduce((sum, s) => sum + s.weight, 0)) / total;
   const save = async () => {
-    // A new object, so a later ORM flush still sees the JSON column as it was written. Stored before
-    // the step goes on: it is what a worker taking over after a crash resumes from.
-    emit(null, { checkpoint: { ...job.checkpoint } });
+    // The same object the step holds as ctx.checkpoint (a copy here would leave the step's later
+    // changes out of the next save). Stored before the step goes on: it is what a worker taking
+    // over after a crash resumes from.
+    emit(null, { checkpoint: job.checkpoint });
     await writer.flush();
   };
 
