@@ -37,7 +37,11 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
         name: 'prepare',
         weight: 1,
         timeoutMs: 5000,
-        run: async (ctx) => void (await ctx.log('preparing', { source: 'test' })),
+        run: async (ctx) => {
+          await ctx.log('preparing', { source: 'test' });
+          // Long enough for the test to cancel the job while this step runs.
+          if (ctx.params.hold) await new Promise((r) => setTimeout(r, 500));
+        },
       },
       {
         name: 'create',
@@ -139,6 +143,29 @@ describe.skipIf(postgresUnavailable())('job runner and jobProgress over graphql-
     const stored = await api.db.orm.em.fork().findOneOrFail(Job, { id: job.id });
     expect(stored.checkpoint).toMatchObject({ created: `thing-${job.id}`, task: `task-${job.id}` });
     expect(stored.checkpoint.done).toEqual(['prepare', 'create', 'finish']);
+  });
+
+  it("numbers events without gaps when cancelJob's event lands between the runner's, and cancels at the next step", async () => {
+    const { job } = await submit({ hold: true });
+    const following = follow(job.id);
+    await expect
+      .poll(async () => (await api.db.orm.em.fork().findOneOrFail(Job, { id: job.id })).currentStep, {
+        timeout: 10_000,
+      })
+      .toBe('prepare');
+    await api.ok(`mutation($id: ID!) { cancelJob(id: $id) { status } }`, { id: job.id }, owner.token);
+    const events = await following;
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    const stored = await api.db.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ seq: number }[]>('select seq from job_event where job_id = ? order by seq', [job.id]);
+    expect(stored.map((r) => r.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(events.map((e) => `${e.step}:${e.status}`)).toEqual(
+      expect.arrayContaining(['job:progress', 'prepare:succeeded', 'create:failed']),
+    );
+    expect(events.some((e) => e.step === 'create' && e.status === 'started')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ data: { status: 'CANCELLED', code: 'CANCELLED' } });
   });
 
   it('gives a late subscriber the whole history, then completes', async () => {

@@ -66,7 +66,7 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
   if (!job || FINAL_STATES.has(job.status)) return;
   const workflow = deps.workflows.get(job.kind);
   // Every write of the run goes through the writer, behind the job: events and the job row's
-  // changes are batched into one statement each time, and only checkpoints and the end wait.
+  // changes are batched into one statement each time; step boundaries, checkpoints and the end wait.
   const writer = new JobEventWriter(em, deps.pubsub, job.id);
   /** The job entity mirrors what was written, and stays clean for the ORM (no second write on a flush). */
   const apply = (patch: JobPatch) => {
@@ -120,8 +120,9 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
   for (; !failure && index < workflow.steps.length; index++) {
     const step = workflow.steps[index]!;
     if (job.checkpoint.done.includes(step.name)) continue;
-    // A cancelJob between steps: stop here and undo.
-    if (status() === JobStatus.CANCELLING) {
+    // A cancelJob between steps: stop here and undo. The flush stores what the previous step
+    // queued (its checkpoint entry among it) and reads the job's status in the same statement.
+    if ((await writer.flush()) === JobStatus.CANCELLING || status() === JobStatus.CANCELLING) {
       failure = { code: 'CANCELLED', message: CANCELLED_MESSAGE, step: step.name };
       break;
     }

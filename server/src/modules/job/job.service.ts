@@ -138,10 +138,11 @@ const PATCH_COLUMNS: Record<keyof JobPatch, string> = {
  * `max(seq)` read per event. The runner is the job's only regular writer; when another one (a
  * cancelJob) took a number, the batch fails on the unique (job, seq), the counter is read again and
  * the batch renumbered, so numbers stay gapless. flush() waits until everything queued is stored
- * (a step's checkpoint before it waits on Proxmox, the end of the job) and rethrows a failed write.
+ * (at each step boundary, a step's checkpoint before it waits on Proxmox, the end of the job) and
+ * rethrows a failed write.
  *
  * bench/provision: each event had been a max(seq) read, an insert and an ORM flush of the job in
- * its own transaction, ~80 round trips on a job's critical path; now events cost it none.
+ * its own transaction, ~80 round trips on a job's critical path; now about one per step.
  */
 export class JobEventWriter {
   private next: number | null = null;
