@@ -218,7 +218,10 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
 
   it('serves a page of 100 machines with project and owner in a constant number of queries', async () => {
     await insertMachines(120, 'bulk');
+    // Each count follows a request with the same token, so both find the caller in the credential
+    // cache (auth/viewer-cache.ts) or both authenticate with queries: only the page differs.
     const count = async (first: number) => {
+      await api.ok(PAGE, { first }, owner.token);
       api.db.resetQueries();
       const data: any = await api.ok(PAGE, { first }, owner.token);
       expect(data.machines.edges).toHaveLength(first);
@@ -227,9 +230,11 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
     const ten = await count(10);
     const hundred = await count(100);
     expect(hundred).toBe(ten);
-    // authentication (user, memberships) + page + count + projects + owners
+    // page + count + projects + owners, and authentication (user, memberships) when not cached
+    expect(hundred).toBeGreaterThanOrEqual(4);
     expect(hundred).toBeLessThanOrEqual(6);
     // The same relations asked for through a fragment are loaded the same way.
+    await api.ok(PAGE, { first: 1 }, owner.token);
     api.db.resetQueries();
     const viaFragment: any = await api.ok(
       `query { machines(first: 100) { edges { node { ...M } } } }
