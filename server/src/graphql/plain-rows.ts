@@ -32,6 +32,16 @@ export function plainRecordMapper(em: EntityManager, entity: EntityClass<unknown
 function buildMapper(em: EntityManager, entity: EntityClass<unknown>): Mapper {
   const meta = em.getMetadata().get(entity);
   const platform = em.getPlatform();
+  // What the mapping below does not reproduce: fail loudly (in the entity's tests) rather than
+  // answer records that differ from entities.
+  const unmapped = meta.props.filter(
+    (p) => p.kind === ReferenceKind.EMBEDDED || p.embedded || p.lazy || p.formula || p.hasConvertToJSValueSQL,
+  );
+  if (unmapped.length) {
+    throw new Error(
+      `plainRecordMapper: ${meta.className}.${unmapped.map((p) => p.name).join(', ')} cannot be mapped from plain rows; read ${meta.className} through the ORM`,
+    );
+  }
   const columns = meta.props.flatMap((prop) => {
     const convert = converter(prop, platform);
     return convert ? [{ property: prop.name as string, column: prop.fieldNames[0] as string, convert }] : [];
