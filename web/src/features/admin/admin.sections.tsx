@@ -2,6 +2,7 @@
 
 import { Tabs } from '@mantine/core';
 import type { ComponentType } from 'react';
+import { CephPanel } from '@/features/metrics/cluster.health';
 import { CatalogPlaceholder } from './admin.placeholder';
 import { StoragePanel, TemplatesPanel } from './catalog.panels';
 import { ClustersPanel } from './clusters.panel';
@@ -26,7 +27,7 @@ export const ADMIN_SECTIONS: readonly Section[] = [
   { value: 'users', label: 'Users', Panel: UsersPanel },
   { value: 'organizations', label: 'Organizations', Panel: OrganizationsPanel },
   { value: 'gpus', label: 'GPUs', Panel: () => <CatalogPlaceholder what="GPU inventory" /> },
-  { value: 'ceph', label: 'Ceph', Panel: () => <CatalogPlaceholder what="Ceph health and pools" /> },
+  { value: 'ceph', label: 'Ceph', Panel: CephPanel },
 ];
 
 export function AdminSections({ health }: { health: Health }) {

@@ -28,6 +28,7 @@ import {
   SetNodeMaintenanceMutation,
 } from './admin.documents';
 import { Confirm, Failure, formatBytes, QueryFailure, useAdminAction } from './admin.ui';
+import { NodeMetricsSection } from '@/features/metrics/node-metrics.section';
 
 type Check = { ok: true; message: string } | { ok: false; message: string };
 
@@ -196,6 +197,11 @@ export function ClustersPanel() {
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
+            <NodeMetricsSection
+              clusterId={cluster.id}
+              clusterName={cluster.name}
+              nodes={cluster.nodes.map((n) => n.name)}
+            />
           </Card>
         );
       })}

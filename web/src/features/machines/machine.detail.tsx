@@ -5,6 +5,7 @@ import { Accordion, Badge, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } 
 import { useRouter } from 'next/navigation';
 import { useEffect, useTransition } from 'react';
 import type { JobStatus, MachineJobsQuery as MachineJobs, MachineQuery as MachineResult } from '@/gql/graphql';
+import { MachineMetrics } from '@/features/metrics/machine.metrics';
 import { MachineSettings } from '@/features/snapshots/machine.settings';
 import { MachineSnapshots } from '@/features/snapshots/machine.snapshots';
 import { JobLog } from './job.log';
@@ -105,10 +106,14 @@ export function MachineDetail({ machineRef, jobsRef, can }: Props) {
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           <Tabs.Tab value="snapshots">Snapshots</Tabs.Tab>
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
           <Tabs.Tab value="jobs">Job history</Tabs.Tab>
         </Tabs.List>
+        <Tabs.Panel value="metrics">
+          <MachineMetrics machineId={machine.id} />
+        </Tabs.Panel>
         <Tabs.Panel value="snapshots">
           <MachineSnapshots machineId={machine.id} canManage={can.snapshot} busy={Boolean(activeJob)} onJob={refresh} />
         </Tabs.Panel>

@@ -18,6 +18,7 @@ import { OrganizationSkeleton } from './organization.skeleton';
 import { formatDate } from './organization.format';
 import { QuotaForm } from './quota.form';
 import { QuotaUsage } from './quota.usage';
+import { ProjectMetricsSection } from '@/features/metrics/project-metrics.section';
 
 type Editing = { kind: 'organization' | 'project'; id: string; name: string; quota: QuotaFieldsFragment } | null;
 
@@ -160,6 +161,8 @@ export function OrganizationDetail({ id }: { id: string }) {
           </SimpleGrid>
         )}
       </section>
+
+      <ProjectMetricsSection projects={projects} />
 
       <OrganizationMembers organizationId={org.id} projects={projects} canManage={isAdmin} />
       {isAdmin && <InvitationsPanel organizationId={org.id} />}
