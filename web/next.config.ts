@@ -34,6 +34,8 @@ const nextConfig: NextConfig = {
     return [
       { source: '/graphql', destination: `${apiUrl}/graphql` },
       { source: '/auth/:path*', destination: `${apiUrl}/auth/:path*` },
+      // The usage report as CSV: a download link on /reports, with the session cookie.
+      { source: '/reports/usage.csv', destination: `${apiUrl}/reports/usage.csv` },
     ];
   },
 };

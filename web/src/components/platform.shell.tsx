@@ -8,7 +8,16 @@ import type { ComponentType, ReactNode } from 'react';
 import { SignOutButton } from '@/features/auth/sign-out.button';
 import type { Viewer } from '@/features/auth/auth.documents';
 import { ColorSchemeToggle } from './color-scheme.toggle';
-import { AdminIcon, AuditIcon, DashboardIcon, MachinesIcon, OrganizationsIcon, ProfileIcon } from './icons';
+import {
+  AdminIcon,
+  AlertsIcon,
+  AuditIcon,
+  DashboardIcon,
+  MachinesIcon,
+  OrganizationsIcon,
+  ProfileIcon,
+  ReportIcon,
+} from './icons';
 
 interface NavItem {
   href: string;
@@ -18,12 +27,14 @@ interface NavItem {
   adminOnly?: boolean;
 }
 
-// Only pages that exist; Alerts joins when its API lands. The audit log is for organization admins too
+// Only pages that exist. The audit log is for organization admins too
 // (the page says so when the API refuses), so it is listed for everyone.
 const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Dashboard', icon: DashboardIcon },
   { href: '/machines', label: 'Machines', icon: MachinesIcon },
   { href: '/organizations', label: 'Organizations', icon: OrganizationsIcon },
+  { href: '/alerts', label: 'Alerts', icon: AlertsIcon },
+  { href: '/reports', label: 'Usage report', icon: ReportIcon },
   { href: '/audit', label: 'Audit log', icon: AuditIcon },
   { href: '/admin', label: 'Admin', icon: AdminIcon, adminOnly: true },
   { href: '/profile', label: 'Profile', icon: ProfileIcon },

@@ -33,6 +33,23 @@ type Documents = {
     "\n  mutation AdminSetUserDisabled($id: ID!, $disabled: Boolean!) {\n    setUserDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": typeof types.AdminSetUserDisabledDocument,
     "\n  query AdminOrganizations {\n    organizations(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          createdAt\n          usage {\n            machines\n            cores\n          }\n          projects(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminOrganizationsDocument,
     "\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateOrganizationDocument,
+    "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    scope\n    metric\n    comparator\n    threshold\n    clearThreshold\n    durationSeconds\n    severity\n    enabled\n    builtin\n    machineId\n    projectId\n    clusterId\n    node\n    organizationId\n  }\n": typeof types.AlertRuleFieldsFragmentDoc,
+    "\n  query AlertRules($organizationId: ID, $after: String) {\n    alertRules(organizationId: $organizationId, first: 100, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n": typeof types.AlertRulesDocument,
+    "\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": typeof types.CreateAlertRuleDocument,
+    "\n  mutation UpdateAlertRule($id: ID!, $input: UpdateAlertRuleInput!) {\n    updateAlertRule(id: $id, input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": typeof types.UpdateAlertRuleDocument,
+    "\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id)\n  }\n": typeof types.DeleteAlertRuleDocument,
+    "\n  fragment AlertFields on Alert {\n    id\n    state\n    severity\n    subject\n    subjectLabel\n    value\n    pendingSince\n    firedAt\n    resolvedAt\n    acknowledgedAt\n    silencedUntil\n    machineId\n    rule {\n      id\n      name\n      metric\n      comparator\n      threshold\n    }\n  }\n": typeof types.AlertFieldsFragmentDoc,
+    "\n  query Alerts($organizationId: ID, $filter: AlertFilter, $first: Int!, $after: String) {\n    alerts(organizationId: $organizationId, filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n": typeof types.AlertsDocument,
+    "\n  mutation AcknowledgeAlert($id: ID!) {\n    acknowledgeAlert(id: $id) {\n      ...AlertFields\n    }\n  }\n": typeof types.AcknowledgeAlertDocument,
+    "\n  mutation SilenceAlert($id: ID!, $until: DateTimeISO!) {\n    silenceAlert(id: $id, until: $until) {\n      ...AlertFields\n    }\n  }\n": typeof types.SilenceAlertDocument,
+    "\n  subscription AlertEvents($organizationId: ID) {\n    alertEvents(organizationId: $organizationId) {\n      alertId\n      kind\n      state\n      severity\n      ruleName\n      subjectLabel\n      value\n      at\n    }\n  }\n": typeof types.AlertEventsDocument,
+    "\n  fragment NotificationChannelFields on NotificationChannel {\n    id\n    name\n    kind\n    enabled\n    minSeverity\n    url\n    recipients\n    organizationId\n  }\n": typeof types.NotificationChannelFieldsFragmentDoc,
+    "\n  query NotificationChannels($organizationId: ID) {\n    notificationChannels(organizationId: $organizationId) {\n      ...NotificationChannelFields\n    }\n  }\n": typeof types.NotificationChannelsDocument,
+    "\n  mutation CreateNotificationChannel($input: CreateNotificationChannelInput!) {\n    createNotificationChannel(input: $input) {\n      ...NotificationChannelFields\n    }\n  }\n": typeof types.CreateNotificationChannelDocument,
+    "\n  mutation UpdateNotificationChannel($id: ID!, $input: UpdateNotificationChannelInput!) {\n    updateNotificationChannel(id: $id, input: $input) {\n      ...NotificationChannelFields\n    }\n  }\n": typeof types.UpdateNotificationChannelDocument,
+    "\n  mutation DeleteNotificationChannel($id: ID!) {\n    deleteNotificationChannel(id: $id)\n  }\n": typeof types.DeleteNotificationChannelDocument,
+    "\n  query NotificationDeliveries($channelId: ID!, $after: String) {\n    notificationDeliveries(channelId: $channelId, first: 50, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          event\n          status\n          attempt\n          statusCode\n          error\n          nextAttemptAt\n          createdAt\n          alertId\n        }\n      }\n    }\n  }\n": typeof types.NotificationDeliveriesDocument,
+    "\n  query AlertOwners {\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n          projects(first: 100) {\n            edges {\n              node {\n                id\n                name\n              }\n            }\n          }\n        }\n      }\n    }\n    machines(first: 100) {\n      edges {\n        node {\n          id\n          name\n          project {\n            id\n          }\n        }\n      }\n    }\n  }\n": typeof types.AlertOwnersDocument,
     "\n  query AuditLog($first: Int!, $after: String, $filter: AuditLogFilter) {\n    auditLog(first: $first, after: $after, filter: $filter) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          result\n          actorId\n          organizationId\n          targetType\n          targetId\n          ip\n          userAgent\n          details\n          hash\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  query VerifyAuditLog {\n    verifyAuditLog {\n      valid\n      checkedRows\n      firstBrokenId\n      headHash\n      reason\n    }\n  }\n": typeof types.VerifyAuditLogDocument,
     "\n  query AuditScopes {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AuditScopesDocument,
@@ -94,6 +111,9 @@ type Documents = {
     "\n  mutation RegenerateRecoveryCodes($code: String!) {\n    regenerateRecoveryCodes(code: $code) {\n      recoveryCodes\n    }\n  }\n": typeof types.RegenerateRecoveryCodesDocument,
     "\n  mutation DisableTotp($input: DisableTotpInput!) {\n    disableTotp(input: $input) {\n      id\n    }\n  }\n": typeof types.DisableTotpDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  fragment UsageFiguresFields on UsageFigures {\n    machineHours\n    coreHours\n    memoryGiBHours\n    diskGiBDays\n    gpuHours\n  }\n": typeof types.UsageFiguresFieldsFragmentDoc,
+    "\n  query UsageReport($organizationId: ID, $projectId: ID, $from: DateTimeISO!, $to: DateTimeISO!) {\n    usageReport(organizationId: $organizationId, projectId: $projectId, from: $from, to: $to) {\n      from\n      to\n      totals {\n        ...UsageFiguresFields\n      }\n      projects {\n        projectId\n        name\n        totals {\n          ...UsageFiguresFields\n        }\n      }\n    }\n  }\n": typeof types.UsageReportDocument,
+    "\n  query ReportOrganizations {\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.ReportOrganizationsDocument,
     "\n  query MachineSnapshots($id: ID!) {\n    machine(id: $id) {\n      id\n      kind\n      status\n      snapshots {\n        name\n        description\n        createdAt\n        includesMemory\n        parent\n      }\n    }\n  }\n": typeof types.MachineSnapshotsDocument,
     "\n  mutation CreateSnapshot($input: CreateSnapshotInput!) {\n    createSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.CreateSnapshotDocument,
     "\n  mutation RollbackSnapshot($input: SnapshotInput!) {\n    rollbackSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": typeof types.RollbackSnapshotDocument,
@@ -120,6 +140,23 @@ const documents: Documents = {
     "\n  mutation AdminSetUserDisabled($id: ID!, $disabled: Boolean!) {\n    setUserDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": types.AdminSetUserDisabledDocument,
     "\n  query AdminOrganizations {\n    organizations(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          createdAt\n          usage {\n            machines\n            cores\n          }\n          projects(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": types.AdminOrganizationsDocument,
     "\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateOrganizationDocument,
+    "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    scope\n    metric\n    comparator\n    threshold\n    clearThreshold\n    durationSeconds\n    severity\n    enabled\n    builtin\n    machineId\n    projectId\n    clusterId\n    node\n    organizationId\n  }\n": types.AlertRuleFieldsFragmentDoc,
+    "\n  query AlertRules($organizationId: ID, $after: String) {\n    alertRules(organizationId: $organizationId, first: 100, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n": types.AlertRulesDocument,
+    "\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": types.CreateAlertRuleDocument,
+    "\n  mutation UpdateAlertRule($id: ID!, $input: UpdateAlertRuleInput!) {\n    updateAlertRule(id: $id, input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": types.UpdateAlertRuleDocument,
+    "\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id)\n  }\n": types.DeleteAlertRuleDocument,
+    "\n  fragment AlertFields on Alert {\n    id\n    state\n    severity\n    subject\n    subjectLabel\n    value\n    pendingSince\n    firedAt\n    resolvedAt\n    acknowledgedAt\n    silencedUntil\n    machineId\n    rule {\n      id\n      name\n      metric\n      comparator\n      threshold\n    }\n  }\n": types.AlertFieldsFragmentDoc,
+    "\n  query Alerts($organizationId: ID, $filter: AlertFilter, $first: Int!, $after: String) {\n    alerts(organizationId: $organizationId, filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n": types.AlertsDocument,
+    "\n  mutation AcknowledgeAlert($id: ID!) {\n    acknowledgeAlert(id: $id) {\n      ...AlertFields\n    }\n  }\n": types.AcknowledgeAlertDocument,
+    "\n  mutation SilenceAlert($id: ID!, $until: DateTimeISO!) {\n    silenceAlert(id: $id, until: $until) {\n      ...AlertFields\n    }\n  }\n": types.SilenceAlertDocument,
+    "\n  subscription AlertEvents($organizationId: ID) {\n    alertEvents(organizationId: $organizationId) {\n      alertId\n      kind\n      state\n      severity\n      ruleName\n      subjectLabel\n      value\n      at\n    }\n  }\n": types.AlertEventsDocument,
+    "\n  fragment NotificationChannelFields on NotificationChannel {\n    id\n    name\n    kind\n    enabled\n    minSeverity\n    url\n    recipients\n    organizationId\n  }\n": types.NotificationChannelFieldsFragmentDoc,
+    "\n  query NotificationChannels($organizationId: ID) {\n    notificationChannels(organizationId: $organizationId) {\n      ...NotificationChannelFields\n    }\n  }\n": types.NotificationChannelsDocument,
+    "\n  mutation CreateNotificationChannel($input: CreateNotificationChannelInput!) {\n    createNotificationChannel(input: $input) {\n      ...NotificationChannelFields\n    }\n  }\n": types.CreateNotificationChannelDocument,
+    "\n  mutation UpdateNotificationChannel($id: ID!, $input: UpdateNotificationChannelInput!) {\n    updateNotificationChannel(id: $id, input: $input) {\n      ...NotificationChannelFields\n    }\n  }\n": types.UpdateNotificationChannelDocument,
+    "\n  mutation DeleteNotificationChannel($id: ID!) {\n    deleteNotificationChannel(id: $id)\n  }\n": types.DeleteNotificationChannelDocument,
+    "\n  query NotificationDeliveries($channelId: ID!, $after: String) {\n    notificationDeliveries(channelId: $channelId, first: 50, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          event\n          status\n          attempt\n          statusCode\n          error\n          nextAttemptAt\n          createdAt\n          alertId\n        }\n      }\n    }\n  }\n": types.NotificationDeliveriesDocument,
+    "\n  query AlertOwners {\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n          projects(first: 100) {\n            edges {\n              node {\n                id\n                name\n              }\n            }\n          }\n        }\n      }\n    }\n    machines(first: 100) {\n      edges {\n        node {\n          id\n          name\n          project {\n            id\n          }\n        }\n      }\n    }\n  }\n": types.AlertOwnersDocument,
     "\n  query AuditLog($first: Int!, $after: String, $filter: AuditLogFilter) {\n    auditLog(first: $first, after: $after, filter: $filter) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          at\n          action\n          result\n          actorId\n          organizationId\n          targetType\n          targetId\n          ip\n          userAgent\n          details\n          hash\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditLogDocument,
     "\n  query VerifyAuditLog {\n    verifyAuditLog {\n      valid\n      checkedRows\n      firstBrokenId\n      headHash\n      reason\n    }\n  }\n": types.VerifyAuditLogDocument,
     "\n  query AuditScopes {\n    viewer {\n      id\n      isPlatformAdmin\n    }\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AuditScopesDocument,
@@ -181,6 +218,9 @@ const documents: Documents = {
     "\n  mutation RegenerateRecoveryCodes($code: String!) {\n    regenerateRecoveryCodes(code: $code) {\n      recoveryCodes\n    }\n  }\n": types.RegenerateRecoveryCodesDocument,
     "\n  mutation DisableTotp($input: DisableTotpInput!) {\n    disableTotp(input: $input) {\n      id\n    }\n  }\n": types.DisableTotpDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.ChangePasswordDocument,
+    "\n  fragment UsageFiguresFields on UsageFigures {\n    machineHours\n    coreHours\n    memoryGiBHours\n    diskGiBDays\n    gpuHours\n  }\n": types.UsageFiguresFieldsFragmentDoc,
+    "\n  query UsageReport($organizationId: ID, $projectId: ID, $from: DateTimeISO!, $to: DateTimeISO!) {\n    usageReport(organizationId: $organizationId, projectId: $projectId, from: $from, to: $to) {\n      from\n      to\n      totals {\n        ...UsageFiguresFields\n      }\n      projects {\n        projectId\n        name\n        totals {\n          ...UsageFiguresFields\n        }\n      }\n    }\n  }\n": types.UsageReportDocument,
+    "\n  query ReportOrganizations {\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.ReportOrganizationsDocument,
     "\n  query MachineSnapshots($id: ID!) {\n    machine(id: $id) {\n      id\n      kind\n      status\n      snapshots {\n        name\n        description\n        createdAt\n        includesMemory\n        parent\n      }\n    }\n  }\n": types.MachineSnapshotsDocument,
     "\n  mutation CreateSnapshot($input: CreateSnapshotInput!) {\n    createSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.CreateSnapshotDocument,
     "\n  mutation RollbackSnapshot($input: SnapshotInput!) {\n    rollbackSnapshot(input: $input) {\n      id\n      kind\n      status\n    }\n  }\n": types.RollbackSnapshotDocument,
@@ -278,6 +318,74 @@ export function graphql(source: "\n  query AdminOrganizations {\n    organizatio
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    scope\n    metric\n    comparator\n    threshold\n    clearThreshold\n    durationSeconds\n    severity\n    enabled\n    builtin\n    machineId\n    projectId\n    clusterId\n    node\n    organizationId\n  }\n"): (typeof documents)["\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    scope\n    metric\n    comparator\n    threshold\n    clearThreshold\n    durationSeconds\n    severity\n    enabled\n    builtin\n    machineId\n    projectId\n    clusterId\n    node\n    organizationId\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertRules($organizationId: ID, $after: String) {\n    alertRules(organizationId: $organizationId, first: 100, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AlertRules($organizationId: ID, $after: String) {\n    alertRules(organizationId: $organizationId, first: 100, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateAlertRule($id: ID!, $input: UpdateAlertRuleInput!) {\n    updateAlertRule(id: $id, input: $input) {\n      ...AlertRuleFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAlertRule($id: ID!, $input: UpdateAlertRuleInput!) {\n    updateAlertRule(id: $id, input: $input) {\n      ...AlertRuleFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AlertFields on Alert {\n    id\n    state\n    severity\n    subject\n    subjectLabel\n    value\n    pendingSince\n    firedAt\n    resolvedAt\n    acknowledgedAt\n    silencedUntil\n    machineId\n    rule {\n      id\n      name\n      metric\n      comparator\n      threshold\n    }\n  }\n"): (typeof documents)["\n  fragment AlertFields on Alert {\n    id\n    state\n    severity\n    subject\n    subjectLabel\n    value\n    pendingSince\n    firedAt\n    resolvedAt\n    acknowledgedAt\n    silencedUntil\n    machineId\n    rule {\n      id\n      name\n      metric\n      comparator\n      threshold\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Alerts($organizationId: ID, $filter: AlertFilter, $first: Int!, $after: String) {\n    alerts(organizationId: $organizationId, filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Alerts($organizationId: ID, $filter: AlertFilter, $first: Int!, $after: String) {\n    alerts(organizationId: $organizationId, filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcknowledgeAlert($id: ID!) {\n    acknowledgeAlert(id: $id) {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation AcknowledgeAlert($id: ID!) {\n    acknowledgeAlert(id: $id) {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SilenceAlert($id: ID!, $until: DateTimeISO!) {\n    silenceAlert(id: $id, until: $until) {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation SilenceAlert($id: ID!, $until: DateTimeISO!) {\n    silenceAlert(id: $id, until: $until) {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AlertEvents($organizationId: ID) {\n    alertEvents(organizationId: $organizationId) {\n      alertId\n      kind\n      state\n      severity\n      ruleName\n      subjectLabel\n      value\n      at\n    }\n  }\n"): (typeof documents)["\n  subscription AlertEvents($organizationId: ID) {\n    alertEvents(organizationId: $organizationId) {\n      alertId\n      kind\n      state\n      severity\n      ruleName\n      subjectLabel\n      value\n      at\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment NotificationChannelFields on NotificationChannel {\n    id\n    name\n    kind\n    enabled\n    minSeverity\n    url\n    recipients\n    organizationId\n  }\n"): (typeof documents)["\n  fragment NotificationChannelFields on NotificationChannel {\n    id\n    name\n    kind\n    enabled\n    minSeverity\n    url\n    recipients\n    organizationId\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationChannels($organizationId: ID) {\n    notificationChannels(organizationId: $organizationId) {\n      ...NotificationChannelFields\n    }\n  }\n"): (typeof documents)["\n  query NotificationChannels($organizationId: ID) {\n    notificationChannels(organizationId: $organizationId) {\n      ...NotificationChannelFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateNotificationChannel($input: CreateNotificationChannelInput!) {\n    createNotificationChannel(input: $input) {\n      ...NotificationChannelFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateNotificationChannel($input: CreateNotificationChannelInput!) {\n    createNotificationChannel(input: $input) {\n      ...NotificationChannelFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateNotificationChannel($id: ID!, $input: UpdateNotificationChannelInput!) {\n    updateNotificationChannel(id: $id, input: $input) {\n      ...NotificationChannelFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateNotificationChannel($id: ID!, $input: UpdateNotificationChannelInput!) {\n    updateNotificationChannel(id: $id, input: $input) {\n      ...NotificationChannelFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteNotificationChannel($id: ID!) {\n    deleteNotificationChannel(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteNotificationChannel($id: ID!) {\n    deleteNotificationChannel(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationDeliveries($channelId: ID!, $after: String) {\n    notificationDeliveries(channelId: $channelId, first: 50, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          event\n          status\n          attempt\n          statusCode\n          error\n          nextAttemptAt\n          createdAt\n          alertId\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query NotificationDeliveries($channelId: ID!, $after: String) {\n    notificationDeliveries(channelId: $channelId, first: 50, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          event\n          status\n          attempt\n          statusCode\n          error\n          nextAttemptAt\n          createdAt\n          alertId\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertOwners {\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n          projects(first: 100) {\n            edges {\n              node {\n                id\n                name\n              }\n            }\n          }\n        }\n      }\n    }\n    machines(first: 100) {\n      edges {\n        node {\n          id\n          name\n          project {\n            id\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AlertOwners {\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n          projects(first: 100) {\n            edges {\n              node {\n                id\n                name\n              }\n            }\n          }\n        }\n      }\n    }\n    machines(first: 100) {\n      edges {\n        node {\n          id\n          name\n          project {\n            id\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -522,6 +630,18 @@ export function graphql(source: "\n  mutation DisableTotp($input: DisableTotpInp
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UsageFiguresFields on UsageFigures {\n    machineHours\n    coreHours\n    memoryGiBHours\n    diskGiBDays\n    gpuHours\n  }\n"): (typeof documents)["\n  fragment UsageFiguresFields on UsageFigures {\n    machineHours\n    coreHours\n    memoryGiBHours\n    diskGiBDays\n    gpuHours\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageReport($organizationId: ID, $projectId: ID, $from: DateTimeISO!, $to: DateTimeISO!) {\n    usageReport(organizationId: $organizationId, projectId: $projectId, from: $from, to: $to) {\n      from\n      to\n      totals {\n        ...UsageFiguresFields\n      }\n      projects {\n        projectId\n        name\n        totals {\n          ...UsageFiguresFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageReport($organizationId: ID, $projectId: ID, $from: DateTimeISO!, $to: DateTimeISO!) {\n    usageReport(organizationId: $organizationId, projectId: $projectId, from: $from, to: $to) {\n      from\n      to\n      totals {\n        ...UsageFiguresFields\n      }\n      projects {\n        projectId\n        name\n        totals {\n          ...UsageFiguresFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReportOrganizations {\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReportOrganizations {\n    organizations(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

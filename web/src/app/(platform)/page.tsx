@@ -2,6 +2,7 @@ import { Stack, Title } from '@mantine/core';
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { QueryErrorBoundary } from '@/components/query-error.boundary';
+import { DashboardMonitoring } from '@/features/alerts/dashboard.monitoring';
 import { requireViewer } from '@/features/auth/viewer.server';
 import { DashboardQuery } from '@/features/dashboard/dashboard.documents';
 import { DashboardSummary } from '@/features/dashboard/dashboard.summary';
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: 'Dashboard' };
 
 export default async function DashboardPage() {
   // Layouts are not re-rendered on every navigation, so each page checks the session itself.
-  await requireViewer();
+  const viewer = await requireViewer();
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
@@ -28,6 +29,9 @@ export default async function DashboardPage() {
             </Suspense>
           )}
         </PreloadQuery>
+      </QueryErrorBoundary>
+      <QueryErrorBoundary title="Could not load alerts and cluster health">
+        <DashboardMonitoring isPlatformAdmin={viewer.isPlatformAdmin} />
       </QueryErrorBoundary>
       <QueryErrorBoundary title="Could not load your organizations">
         <PreloadQuery query={OrganizationsQuery}>
