@@ -14,6 +14,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, type Credentials } from './auth/authenticate.js';
 import { ViewerCache } from './auth/viewer-cache.js';
+import type { Viewer } from './auth/viewer.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { csrfPlugin } from './auth/csrf.js';
 import { parseOidcProviders } from './auth/oidc/oidc-config.js';
@@ -33,6 +34,7 @@ import { createSecurity } from './security/security.js';
 import type { RateLimitStore } from './security/rate-limit.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { PubSub } from './realtime/pubsub.js';
+import { preparedSubscribe } from './realtime/prepared-subscribe.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import type { Services } from './services.js';
 import { CONSOLE_PATH, createConsoleGateway } from './modules/console/console.gateway.js';
@@ -50,6 +52,14 @@ export interface AppDeps {
   rateLimitStore?: RateLimitStore;
   /** Refresh tokens; default: Redis with REDIS_URL, else in-process. */
   refreshTokenStore?: RefreshTokenStore;
+  /**
+   * BENCHMARK ONLY (bench/auth.mjs): every GraphQL operation, over HTTP and WebSocket, runs as this
+   * caller, built once by the benchmark; credentials are not read at all. It is the baseline of what
+   * authentication adds: the same queries doing the same resolver work without it. Only code can set
+   * it (no setting or environment variable maps to it, and main.ts never does). Shared by every
+   * request: fit for read-only queries only.
+   */
+  fixedViewerForBenchmark?: Viewer;
 }
 
 export interface App {
@@ -95,6 +105,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // Verified credentials, kept a couple of seconds and emptied by every mutation (auth/viewer-cache.ts).
   const viewerCache = new ViewerCache();
   const loadViewer = (em: EntityManager, creds: Credentials) => authenticate(em, services.sessionKeys, creds);
+  const fixedViewer = deps.fixedViewerForBenchmark ?? null;
+  if (fixedViewer) log.warn('fixedViewerForBenchmark: authentication is OFF, every request runs as one caller');
   const app = express();
   app.disable('x-powered-by');
   // Self-monitoring (GET /metrics): times every request, so it is the first middleware.
@@ -121,6 +133,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const wsCleanup = useServer<{ authorization?: string }>(
     {
       schema,
+      // Each event's execution prepared once per subscription (realtime/prepared-subscribe.ts).
+      subscribe: preparedSubscribe,
       onSubscribe: security.onSubscribe(schema),
       onConnect: platformMetrics.ws.onConnect,
       onClose: platformMetrics.ws.onClose,
@@ -133,11 +147,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         const cookies = originAllowed(ctx.extra.request, config.WEB_ORIGINS)
           ? parseCookies(ctx.extra.request.headers.cookie)
           : {};
-        const viewer = await viewerCache.authenticate(
-          em,
-          { bearer, cookie: cookies[SESSION_COOKIE] ?? null },
-          loadViewer,
-        );
+        const viewer =
+          fixedViewer ??
+          (await viewerCache.authenticate(em, { bearer, cookie: cookies[SESSION_COOKIE] ?? null }, loadViewer));
         return makeContext({ em, viewer, services, log });
       },
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
@@ -201,11 +213,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         const em = orm.em.fork();
         const auth = req.headers.authorization;
         const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
-        const viewer = await viewerCache.authenticate(
-          em,
-          { bearer, cookie: (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] ?? null },
-          loadViewer,
-        );
+        const viewer =
+          fixedViewer ??
+          (await viewerCache.authenticate(
+            em,
+            { bearer, cookie: (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] ?? null },
+            loadViewer,
+          ));
         return makeContext({ em, viewer, services, log, req, res });
       },
     }),

@@ -1,6 +1,8 @@
 // The credential cache through HTTP: a burst of requests with one token checks it once; a change made
 // through a mutation holds from the next request; a change made behind the API's back (here, in the
-// database by hand) holds within the cache's 2 s.
+// database by hand) holds within the cache's 2 s. Queries read a shared copy of the cached user;
+// mutations get their own, so that what they change on it is written.
+import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../modules/membership/membership.entity.js';
 import { postgresUnavailable } from '../test/database.js';
@@ -39,6 +41,45 @@ describe.skipIf(postgresUnavailable())('credential cache over HTTP', () => {
       owner.token,
     );
     expect((await api.ok(read, { id: org.id }, member.token)).organization.id).toBe(org.id);
+  });
+
+  it('answers queries from the cached user, and a mutation on a cached caller still changes the user', async () => {
+    const { user, token } = await api.user();
+    const me = `{ viewer { id email mfaEnabled } }`;
+    const { beginTotpEnrolment } = await api.ok(`mutation { beginTotpEnrolment { secret } }`, {}, token);
+    // Cached by the first query (the mutation emptied the cache), read by the next ones.
+    for (let i = 0; i < 3; i++) {
+      expect((await api.ok(me, {}, token)).viewer).toEqual({ id: user.id, email: user.email, mfaEnabled: false });
+    }
+    // This mutation finds its caller in the cache and writes to the user entity: the change must be
+    // flushed (a query's shared copy of the user is not in the mutation's EntityManager).
+    const epoch = Math.floor(Date.now() / 1000);
+    const code = generateSync({ secret: beginTotpEnrolment.secret, epoch, period: 30 });
+    const { confirmTotpEnrolment } = await api.ok(
+      `mutation($code: String!) { confirmTotpEnrolment(code: $code) { user { mfaEnabled } } }`,
+      { code },
+      token,
+    );
+    expect(confirmTotpEnrolment.user.mfaEnabled).toBe(true);
+    expect((await api.ok(me, {}, token)).viewer.mfaEnabled).toBe(true);
+    const [row] = await api.db.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ enabled: boolean }[]>(`select totp_enabled_at is not null as enabled from users where id = ?`, [
+        user.id,
+      ]);
+    expect(row?.enabled).toBe(true);
+
+    // A mutation on a cached caller that links the user entity to a new row.
+    for (let i = 0; i < 2; i++) await api.ok(me, {}, token);
+    const slug = `cached-${user.id.slice(0, 8)}`;
+    const { createOrganization } = await api.ok(
+      `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`,
+      { input: { name: slug, slug } },
+      token,
+    );
+    const { organizations } = await api.ok(`{ organizations(first: 10) { edges { node { id } } } }`, {}, token);
+    expect(organizations.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([createOrganization.id]);
   });
 
   it('applies a change made in the database by hand within 2 s', async () => {

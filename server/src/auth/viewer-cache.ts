@@ -29,6 +29,28 @@ interface Entry {
   user: Record<string, unknown>;
   facts: UserFacts;
   expiresAt: number;
+  /** The user entity handed to queries, made on first use (readOnlyUser). */
+  readOnly?: User;
+}
+
+/**
+ * The user entity for a mutation or subscription: a fresh instance in the request's identity map, so
+ * that what a resolver changes on it is flushed (no query, nothing shared between requests). Without
+ * the validation of values already loaded and the cascade over relations (a user has none) it costs
+ * a third of a default merge.
+ */
+function mergedUser(hit: Entry, em: EntityManager): User {
+  return em.merge(User, { ...hit.user } as EntityData<User>, { validate: false, cascade: false });
+}
+
+/**
+ * The user entity for a query, which only reads it: one instance per cache entry, made once in an
+ * EntityManager of its own (not the request's entity, which a mutation could change while it is
+ * shared). Materialising the user in every request's EntityManager was most of what authentication
+ * added to `viewer { id email }` (bench/auth).
+ */
+function readOnlyUser(hit: Entry, em: EntityManager): User {
+  return (hit.readOnly ??= em.fork({ clear: true }).merge(User, { ...hit.user } as EntityData<User>));
 }
 
 /** When a JWT's `exp` comes before the cache's own expiry: the entry must not outlive the token. */
@@ -46,6 +68,8 @@ function jwtExpiryMs(raw: string): number {
 export class ViewerCache {
   private readonly entries = new Map<string, Entry>();
   private generation = 0;
+  /** Cached callers of requests whose operation is not known yet; the plugin marks queries read-only. */
+  private readonly operations = new WeakMap<Viewer, { readOnly: boolean }>();
 
   constructor(private readonly ttlMs = TTL_MS) {}
 
@@ -60,9 +84,14 @@ export class ViewerCache {
     const now = Date.now();
     const hit = this.entries.get(raw);
     if (hit && hit.expiresAt > now) {
-      // The checks read the cached facts; the entity, if a resolver asks for it, is a fresh instance in
-      // this request's identity map: no query, and nothing shared between requests.
-      return hit.viewer.withUser(new LazyUser(hit.facts, () => em.merge(User, { ...hit.user } as EntityData<User>)));
+      // The checks read the cached facts. The entity, if a resolver asks for it: in a query, the
+      // entry's read-only copy; otherwise a fresh instance in this request's identity map (see below).
+      const operation = { readOnly: false };
+      const viewer = hit.viewer.withUser(
+        new LazyUser(hit.facts, () => (operation.readOnly ? readOnlyUser(hit, em) : mergedUser(hit, em))),
+      );
+      this.operations.set(viewer, operation);
+      return viewer;
     }
     if (hit) this.entries.delete(raw);
     const generation = this.generation;
@@ -93,12 +122,21 @@ export class ViewerCache {
     this.entries.clear();
   }
 
-  /** Empties the cache around every mutation (see the top of this file). */
+  /**
+   * Empties the cache around every mutation (see the top of this file), and lets a query's resolvers
+   * share the entry's read-only user entity. Runs before any resolver: a plugin that reads the user
+   * earlier gets a merged instance, as WebSocket operations (no Apollo plugins there) always do.
+   */
   plugin(): ApolloServerPlugin<Context> {
     return {
       requestDidStart: async () => ({
         didResolveOperation: async (rc) => {
-          if (rc.operation?.operation === 'mutation') this.clear();
+          const kind = rc.operation?.operation;
+          if (kind === 'mutation') this.clear();
+          else if (kind === 'query' && rc.contextValue.viewer) {
+            const operation = this.operations.get(rc.contextValue.viewer);
+            if (operation) operation.readOnly = true;
+          }
         },
         willSendResponse: async (rc) => {
           if (rc.operation?.operation === 'mutation') this.clear();
