@@ -342,13 +342,13 @@ describe('invitations', () => {
     const { page } = session;
     await page.goto(url.replace(/^https?:\/\/[^/]+/, ''));
     await page.getByRole('heading', { name: 'Join an organization' }).waitFor();
-    await page.getByLabel('Password').fill('short');
+    await page.getByLabel('Password', { exact: true }).fill('short');
     await page.getByRole('button', { name: 'Accept invitation' }).click();
     await page.getByText('Enter your name').waitFor();
     await page.getByText('Use at least 12 characters').waitFor();
     const password = `invited-pw-${suffix()}-long`;
     await page.getByLabel('Your name').fill('Ivy Invited');
-    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Password', { exact: true }).fill(password);
     await screenshotBoth(session, 'invitation-accept');
     await page.getByRole('button', { name: 'Accept invitation' }).click();
     await page.getByText('You joined Demo as viewer').waitFor();
