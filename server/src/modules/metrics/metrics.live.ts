@@ -45,9 +45,11 @@ export async function* mergedChannels<T extends Topic>(
   };
   try {
     if (subs.length === 1) {
-      // One channel (the common case): no race between iterators per event.
+      // One channel (the common case): no race between iterators per event, and a settled
+      // permission answer is used without a promise (this runs once per event per subscriber).
       for await (const v of subs[0]!) {
-        if (!(await allowed(v))) return;
+        const ok = stillAllowed(v);
+        if (ok === false || (ok !== true && !(await ok))) return;
         yield v;
       }
       return;

@@ -1,0 +1,214 @@
+// graphql-ws's `subscribe`: graphql-js's `subscribe`, minus the work it repeats on every event.
+//
+// graphql-js runs a whole `execute` per event and per subscriber: variables coerced again, the
+// selection collected again, a promise per field. One collection tick publishes thousands of events
+// (bench/metrics fan-out: 2,000 subscribers), and that repetition was most of the server's CPU per
+// message. Here the operation is prepared once per subscription; each event still goes through the
+// root field's resolver (its middlewares and type-graphql's handler, with this subscriber's context),
+// and only the projection of the resolved object onto a selection of plain scalar fields is done
+// directly. That projection reads properties and serialises scalars, nothing else: it is memoised
+// per resolved object and selection, so subscribers of one event (a project's sum watched by several
+// people) share it, while authorisation, errors and anything a resolver decides stay per subscriber.
+// Operations that select more than that (nested objects, arguments, directives, fragments, field
+// resolvers) take graphql-js's own path unchanged.
+import {
+  createSourceEventStream,
+  defaultFieldResolver,
+  execute,
+  getArgumentValues,
+  getNullableType,
+  getOperationAST,
+  getVariableValues,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  locatedError,
+  subscribe,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLLeafType,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+} from 'graphql';
+
+interface LeafSelection {
+  responseName: string;
+  fieldName: string;
+  /** Null for __typename. */
+  type: GraphQLLeafType | null;
+  nonNull: boolean;
+}
+
+interface Prepared {
+  field: GraphQLField<unknown, unknown>;
+  fieldNode: FieldNode;
+  responseName: string;
+  args: Record<string, unknown>;
+  info: GraphQLResolveInfo;
+  objectType: GraphQLObjectType;
+  leaves: LeafSelection[];
+  /** Identifies the selection among the memoised projections of one object. */
+  key: string;
+}
+
+/** Projections already made of one resolved object, per selection. */
+const projections = new WeakMap<object, Map<string, Record<string, unknown>>>();
+
+const isPlainField = (node: FieldNode) =>
+  !node.directives?.length && !node.arguments?.length && !node.selectionSet && node.name.value !== '__schema';
+
+/** The operation in the shape this module serves, or null for graphql-js's path. */
+function prepare(args: ExecutionArgs): Prepared | null {
+  const { schema, document, operationName, variableValues, rootValue } = args;
+  const operation = getOperationAST(document, operationName);
+  const rootType = schema.getSubscriptionType();
+  if (!operation || operation.operation !== 'subscription' || !rootType) return null;
+  const [fieldNode, ...more] = operation.selectionSet.selections;
+  if (!fieldNode || more.length > 0 || fieldNode.kind !== Kind.FIELD || fieldNode.directives?.length) return null;
+  const field = rootType.getFields()[fieldNode.name.value];
+  const selections = fieldNode.selectionSet?.selections;
+  if (!field || !selections?.length) return null;
+  const nullable = getNullableType(field.type);
+  if (!isObjectType(nullable) || nullable.isTypeOf) return null;
+  const objectFields = nullable.getFields();
+  const leaves: LeafSelection[] = [];
+  const seen = new Set<string>();
+  for (const node of selections) {
+    if (node.kind !== Kind.FIELD || !isPlainField(node)) return null;
+    const responseName = node.alias?.value ?? node.name.value;
+    if (seen.has(responseName)) return null;
+    seen.add(responseName);
+    if (node.name.value === '__typename') {
+      leaves.push({ responseName, fieldName: '__typename', type: null, nonNull: true });
+      continue;
+    }
+    const def = objectFields[node.name.value];
+    if (!def || (def.resolve && def.resolve !== defaultFieldResolver)) return null;
+    const leafType = getNullableType(def.type);
+    if (!isLeafType(leafType)) return null;
+    leaves.push({ responseName, fieldName: def.name, type: leafType, nonNull: isNonNullType(def.type) });
+  }
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {});
+  if (coerced.errors) return null;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const responseName = fieldNode.alias?.value ?? fieldNode.name.value;
+  const info: GraphQLResolveInfo = {
+    fieldName: field.name,
+    fieldNodes: [fieldNode],
+    returnType: field.type,
+    parentType: rootType,
+    path: { prev: undefined, key: responseName, typename: rootType.name },
+    schema,
+    fragments,
+    rootValue,
+    operation,
+    variableValues: coerced.coerced,
+  };
+  return {
+    field,
+    fieldNode,
+    responseName,
+    args: getArgumentValues(field, fieldNode, coerced.coerced),
+    info,
+    objectType: nullable,
+    leaves,
+    key: leaves.map((l) => `${l.responseName}:${l.fieldName}`).join(','),
+  };
+}
+
+/** The selection's scalars of `value`, or undefined where graphql-js would report an error. */
+function project(p: Prepared, value: object): Record<string, unknown> | undefined {
+  let cached = projections.get(value);
+  const hit = cached?.get(p.key);
+  if (hit) return hit;
+  const out: Record<string, unknown> = {};
+  for (const leaf of p.leaves) {
+    if (!leaf.type) {
+      out[leaf.responseName] = p.objectType.name;
+      continue;
+    }
+    const raw = (value as Record<string, unknown>)[leaf.fieldName];
+    // A method would be called by the default resolver: graphql-js's path handles it.
+    if (typeof raw === 'function') return undefined;
+    if (raw === null || raw === undefined) {
+      if (leaf.nonNull) return undefined;
+      out[leaf.responseName] = null;
+      continue;
+    }
+    let serialised: unknown;
+    try {
+      serialised = leaf.type.serialize(raw);
+    } catch {
+      return undefined;
+    }
+    if (serialised === undefined) return undefined;
+    out[leaf.responseName] = serialised;
+  }
+  Object.freeze(out);
+  if (!cached) projections.set(value, (cached = new Map()));
+  cached.set(p.key, out);
+  return out;
+}
+
+async function resultOf(p: Prepared, args: ExecutionArgs, event: unknown): Promise<ExecutionResult> {
+  let value: unknown;
+  try {
+    value = await (p.field.resolve ?? defaultFieldResolver)(event, p.args, args.contextValue, p.info);
+  } catch (err) {
+    const error = locatedError(err, [p.fieldNode], [p.responseName]);
+    return { data: isNonNullType(p.field.type) ? null : { [p.responseName]: null }, errors: [error] };
+  }
+  if (value !== null && typeof value === 'object') {
+    const projected = project(p, value);
+    if (projected) return { data: { [p.responseName]: projected } };
+  }
+  // Null, or a value the direct projection would not render as graphql-js does: graphql-js's own
+  // execution of the event (it runs the root resolver once more) gives the exact result and errors.
+  return execute({ ...args, rootValue: event });
+}
+
+/** graphql-ws `subscribe` option: same contract as graphql-js's `subscribe`. */
+export async function preparedSubscribe(
+  args: ExecutionArgs,
+): Promise<AsyncGenerator<ExecutionResult, void, void> | ExecutionResult> {
+  const p = prepare(args);
+  if (!p) return subscribe(args);
+  const stream = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in Object(stream))) return stream as ExecutionResult;
+  const source = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  // A plain iterator rather than an async generator: return() must reach the source at once, even
+  // while next() waits for an event (an async generator would queue it until the next event).
+  const done = async (): Promise<IteratorResult<ExecutionResult, void>> => {
+    await source.return?.();
+    return { value: undefined, done: true };
+  };
+  const iterator: AsyncGenerator<ExecutionResult, void, void> = {
+    async next() {
+      const r = await source.next();
+      if (r.done) return { value: undefined, done: true };
+      try {
+        return { value: await resultOf(p, args, r.value), done: false };
+      } catch (err) {
+        await done();
+        throw err;
+      }
+    },
+    return: done,
+    async throw(err: unknown) {
+      await done();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+    async [Symbol.asyncDispose]() {
+      await done();
+    },
+  };
+  return iterator;
+}
