@@ -104,6 +104,9 @@ export async function launch(options: LaunchOptions = {}): Promise<BrowserSessio
     async screenshot(name, target = page) {
       await mkdir(SCREENSHOT_DIR, { recursive: true });
       const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+      // From the top: a full-page shot of a scrolled page draws the fixed header and navigation at the
+      // scroll offset, in the middle of the picture.
+      await target.evaluate(() => window.scrollTo(0, 0));
       await target.screenshot({ path: file, fullPage: true });
       return file;
     },
