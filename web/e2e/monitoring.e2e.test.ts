@@ -127,7 +127,7 @@ describe('alerts', () => {
     await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
     await page.getByRole('tab', { name: 'Alerts' }).waitFor();
     await page
-      .getByText(/No alerts match|alerts? ?$/)
+      .getByText(/^No alerts match|^\d+ alerts?$/)
       .first()
       .waitFor();
     await screenshotBoth(session, 'alerts');

@@ -228,3 +228,18 @@ export const AlertOwnersQuery = graphql(`
     }
   }
 `);
+
+/** The dashboard's firing-alerts card watches a few organisations; the rest are on the Alerts page. */
+export const DashboardAlertOwnersQuery = graphql(`
+  query DashboardAlertOwners {
+    organizations(first: 5) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+  }
+`);

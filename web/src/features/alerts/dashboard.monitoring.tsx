@@ -3,12 +3,12 @@
 import { useQuery } from '@apollo/client/react';
 import { SimpleGrid, Stack } from '@mantine/core';
 import { ClusterHealthCards } from '@/features/metrics/cluster.health';
-import { AlertOwnersQuery } from './alerts.documents';
+import { DashboardAlertOwnersQuery } from './alerts.documents';
 import { FiringAlertsCard } from './firing-alerts.card';
 
 /** The dashboard's monitoring row: firing alerts for everyone, cluster and Ceph health for platform admins. */
 export function DashboardMonitoring({ isPlatformAdmin }: { isPlatformAdmin: boolean }) {
-  const { data } = useQuery(AlertOwnersQuery);
+  const { data } = useQuery(DashboardAlertOwnersQuery);
   const owners = [
     ...(isPlatformAdmin ? [{ organizationId: null, label: 'Platform' }] : []),
     ...(data?.organizations.edges.map((e) => ({ organizationId: e.node.id, label: e.node.name })) ?? []),
@@ -16,7 +16,10 @@ export function DashboardMonitoring({ isPlatformAdmin }: { isPlatformAdmin: bool
   return (
     <Stack gap="lg">
       <SimpleGrid cols={{ base: 1, md: isPlatformAdmin ? 1 : 2 }}>
-        <FiringAlertsCard owners={data || isPlatformAdmin ? owners : []} />
+        <FiringAlertsCard
+          owners={owners}
+          more={Math.max(0, (data?.organizations.totalCount ?? 0) - (data?.organizations.edges.length ?? 0))}
+        />
       </SimpleGrid>
       {isPlatformAdmin && <ClusterHealthCards />}
     </Stack>

@@ -35,7 +35,14 @@ function FiringOf({ organizationId, label }: { organizationId: string | null; la
 }
 
 /** The dashboard's firing alerts, live over alertEvents: the platform's (admins) and each organisation's. */
-export function FiringAlertsCard({ owners }: { owners: { organizationId: string | null; label: string }[] }) {
+export function FiringAlertsCard({
+  owners,
+  more,
+}: {
+  owners: { organizationId: string | null; label: string }[];
+  /** Organisations not watched here (see the Alerts page). */
+  more: number;
+}) {
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="firing-alerts">
       <Group justify="space-between" mb="sm">
@@ -51,6 +58,11 @@ export function FiringAlertsCard({ owners }: { owners: { organizationId: string 
         {owners.map((o) => (
           <FiringOf key={o.organizationId ?? 'platform'} organizationId={o.organizationId} label={o.label} />
         ))}
+        {more > 0 && (
+          <Text size="xs" c="dimmed">
+            {more} more organization{more === 1 ? '' : 's'} on the Alerts page.
+          </Text>
+        )}
       </Stack>
     </Paper>
   );
