@@ -207,14 +207,20 @@ describe('an organization that requires a second factor', () => {
     await admin.page.goto(`/organizations/${organizationId}`);
     const policy = admin.page.getByRole('switch', { name: 'Require two-factor authentication' });
     await expect(policy.isChecked()).resolves.toBe(false);
-    await policy.check({ force: true });
-    await admin.page.waitForFunction(
-      () => (document.querySelector('[role=switch]') as HTMLInputElement | null)?.checked === true,
-    );
+    await policy.click({ force: true });
+    await expect.poll(() => policy.isChecked()).toBe(true);
+    // Saved, not only shown: the page reads it back.
+    await expect
+      .poll(
+        async () =>
+          (await gql(admin, `query ($id: ID!) { organization(id: $id) { requireMfa } }`, { id: organizationId }))
+            .organization.requireMfa,
+      )
+      .toBe(true);
     await admin.page.reload();
-    await policy.waitFor();
-    await expect(policy.isChecked()).resolves.toBe(true);
-    await admin.page.getByRole('heading', { name: 'Security' }).scrollIntoViewIfNeeded();
+    await policy.waitFor({ state: 'attached' });
+    await expect.poll(() => policy.isChecked()).toBe(true);
+    await admin.page.getByRole('heading', { name: 'Security' }).waitFor();
     await screenshotBoth(admin, 'identity-organization-security');
     expect(admin.problems, formatProblems(admin.problems)).toEqual([]);
 
@@ -249,7 +255,7 @@ describe('invitations', () => {
     await admin.page.goto(`/organizations/${organizationId}`);
     const invite = admin.page.getByRole('form', { name: 'Invite someone' });
     await invite.getByLabel('Email').fill(invited.email);
-    await invite.getByRole('textbox', { name: 'Role' }).click();
+    await invite.getByRole('combobox', { name: 'Role' }).click();
     await admin.page.getByRole('option', { name: 'OPERATOR' }).click();
     await invite.getByRole('button', { name: 'Invite' }).click();
     const link = ((await admin.page.getByTestId('invitation-link').textContent()) ?? '').trim();
@@ -290,11 +296,11 @@ describe('invitations', () => {
     await page.goto('/');
     await page.goto(link);
     await page.getByRole('button', { name: 'Accept invitation' }).click();
-    await page.getByRole('alert').filter({ hasText: 'already used or revoked' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'This invitation link was already used or revoked' }).waitFor();
     await page.goto('/');
     await page.goto(revokedLink);
     await page.getByRole('button', { name: 'Accept invitation' }).click();
-    await page.getByRole('alert').filter({ hasText: 'already used or revoked' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'This invitation link was already used or revoked' }).waitFor();
     await screenshotBoth(session, 'identity-invitation-revoked');
     expect(session.problems, formatProblems(session.problems)).toEqual([]);
   });
@@ -315,10 +321,12 @@ describe('password', () => {
     await page.getByLabel('New password again').fill(next);
     await page.getByRole('button', { name: 'Change password' }).click();
     const current = page.getByLabel('Current password');
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('input[type=password]')].some((i) => i.getAttribute('aria-invalid') === 'true'),
-    );
-    await expect(current.getAttribute('aria-invalid')).resolves.toBe('true');
+    await page.getByText('Is not the password of this account.').waitFor();
+    // Under that input: Mantine ties the error to it through aria-describedby.
+    const describedBy = (await current.getAttribute('aria-describedby')) ?? '';
+    const errorId = describedBy.split(' ').find((id) => id.endsWith('-error'));
+    expect(errorId, 'the current-password field has an error description').toBeTruthy();
+    await expect(page.locator(`[id="${errorId}"]`).textContent()).resolves.toBe('Is not the password of this account.');
     await screenshotBoth(session, 'identity-password-refused');
 
     await current.fill(user.password);

@@ -38,8 +38,11 @@ export function InvitationAccept({ signedIn }: { signedIn: boolean }) {
     } catch (err) {
       const view = describeApiError(err);
       setFields(view.fields);
-      // A used, revoked or expired token is a field error of `token`, which has no input here.
-      setFailure([view.message, view.fields['token']].filter(Boolean).join(' ') || null);
+      // A used, revoked or expired token is a field error of `token`, which has no input here:
+      // "This invitation link was already used or revoked; ask for a new invitation."
+      const token = view.fields['token'];
+      const dead = token ? `This invitation link ${token.charAt(0).toLowerCase()}${token.slice(1)}` : null;
+      setFailure([view.message, dead].filter(Boolean).join(' ') || null);
     }
   }
 

@@ -11,7 +11,7 @@ import { OrganizationRequireMfaQuery, SetOrganizationRequireMfaMutation } from '
 export function RequireMfaSetting({ organizationId }: { organizationId: string }) {
   const { data } = useQuery(OrganizationRequireMfaQuery, { variables: { id: organizationId } });
   const { data: own } = useQuery(MfaStatusQuery);
-  const [setRequired, { loading }] = useMutation(SetOrganizationRequireMfaMutation);
+  const [setRequired] = useMutation(SetOrganizationRequireMfaMutation);
   const [failure, setFailure] = useState<string | null>(null);
   const required = data?.organization.requireMfa ?? false;
 
@@ -23,7 +23,13 @@ export function RequireMfaSetting({ organizationId }: { organizationId: string }
       return;
     }
     try {
-      await setRequired({ variables: { organizationId, required: next } });
+      await setRequired({
+        variables: { organizationId, required: next },
+        // The switch moves at once; a refusal moves it back.
+        optimisticResponse: {
+          setOrganizationRequireMfa: { __typename: 'Organization', id: organizationId, requireMfa: next },
+        },
+      });
     } catch (err) {
       setFailure(describeApiError(err).message ?? 'The setting was not changed.');
     }
@@ -38,7 +44,7 @@ export function RequireMfaSetting({ organizationId }: { organizationId: string }
         label="Require two-factor authentication"
         description="Members without a second factor can then only set one up after signing in; nothing else opens until they do."
         checked={required}
-        disabled={!data || loading}
+        disabled={!data}
         onChange={(event) => void toggle(event.currentTarget.checked)}
       />
       {required && (
