@@ -35,7 +35,8 @@ interface Entry {
 
 /**
  * The user entity for a mutation or subscription: a fresh instance in the request's identity map, so
- * that what a resolver changes on it is flushed (no query, nothing shared between requests). Without
+ * that what a resolver changes on it stays in that request and is flushed with it (no query, nothing
+ * shared between requests). Without
  * the validation of values already loaded and the cascade over relations (a user has none) it costs
  * a third of a default merge.
  */
