@@ -368,7 +368,14 @@ async function measureChart(db, url, fixture, n) {
     const { resourceSeries, chooseLevel } = await import(serverDist('modules/metrics/metrics.series.js'));
     const times = { api: [], sql: [] };
     let points = 0;
+    // BENCH_PROFILE_CHART=<file>: a CPU profile of the measured queries (API and SQL alone).
+    const inspector = process.env.BENCH_PROFILE_CHART ? new (await import('node:inspector/promises')).Session() : null;
     for (let i = 0; i < n.queries + 20; i++) {
+      if (i === 20 && inspector) {
+        inspector.connect();
+        await inspector.post('Profiler.enable');
+        await inspector.post('Profiler.start');
+      }
       const m = fixture.machines[i % n.machines];
       const to = new Date();
       const from = new Date(to.getTime() - DAY);
@@ -396,6 +403,11 @@ async function measureChart(db, url, fixture, n) {
         times.api.push(t2 - t1);
         times.sql.push(t4 - t3);
       }
+    }
+    if (inspector) {
+      const { profile } = await inspector.post('Profiler.stop');
+      await writeFile(process.env.BENCH_PROFILE_CHART, JSON.stringify(profile));
+      inspector.disconnect();
     }
     const stat = (xs) => ({ p50Ms: round(pct(xs, 50), 2), p99Ms: round(pct(xs, 99), 2) });
     return {

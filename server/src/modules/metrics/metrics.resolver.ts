@@ -15,7 +15,14 @@ import { User } from '../user/user.entity.js';
 import { findVisibleProject, projectScope } from '../project/project.access.js';
 import { metricsDb } from './metrics.db.js';
 import { mergedChannels, sharedCheck } from './metrics.live.js';
-import { chooseLevel, MAX_POINTS, resourceSeries, summedSeries, type SeriesRange } from './metrics.series.js';
+import {
+  chooseLevel,
+  machineSeries,
+  MAX_POINTS,
+  resourceSeries,
+  summedSeries,
+  type SeriesRange,
+} from './metrics.series.js';
 import { clusterStatus } from './metrics.status.js';
 import {
   ClusterStatus,
@@ -91,17 +98,12 @@ export class MetricsResolver {
     @Arg('maxPoints', () => Int, { defaultValue: 300 }) maxPoints: number,
     @Ctx() ctx: Context,
   ): Promise<MetricSeries> {
-    const machine = await auditableMachine(ctx, machineId);
+    const viewer = requireViewer(ctx);
     const range = validRange(from, to, maxPoints);
-    if (!machine.cluster || machine.vmid == null) return { source: 'raw', stepSeconds: 0, points: [] };
-    // A VMID is reused after a delete: only samples since this machine's creation are its own.
-    return resourceSeries(
-      metricsDb(ctx.em),
-      { clusterId: machine.cluster.id, kind: 'machine', key: String(machine.vmid) },
-      range,
-      choose(ctx, range),
-      machine.createdAt,
-    );
+    // The machine's project and its series in one round trip; nothing is answered before the check.
+    const { scope, series } = await machineSeries(metricsDb(ctx.em), machineId, range, choose(ctx, range));
+    if (!scope || !viewer.can(Privilege.MachineAudit, scope)) throw Errors.notFound('Machine', machineId);
+    return series;
   }
 
   @Query(() => MetricSeries, {
