@@ -207,6 +207,8 @@ describe('an organization that requires a second factor', () => {
     await admin.page.goto(`/organizations/${organizationId}`);
     const policy = admin.page.getByRole('switch', { name: 'Require two-factor authentication' });
     await expect(policy.isChecked()).resolves.toBe(false);
+    // Enabled once the organization's setting has loaded; Mantine's input is visually hidden, hence force.
+    await expect.poll(() => policy.isEnabled()).toBe(true);
     await policy.click({ force: true });
     await expect.poll(() => policy.isChecked()).toBe(true);
     // Saved, not only shown: the page reads it back.
