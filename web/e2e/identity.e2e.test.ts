@@ -182,6 +182,35 @@ describe('two-factor sign-in', () => {
     await page.getByLabel('Password', { exact: true }).waitFor();
     expect(session.problems, formatProblems(session.problems)).toEqual([]);
   });
+
+  test('too many wrong codes: the wait the API names is counted down on the button', async () => {
+    const user = await createUser('Rita Ratelimit');
+    const session = await open();
+    const { page } = session;
+    await signInAs(page, user.email, user.password);
+    await page.goto('/profile');
+    await enrolInProfile(session);
+    await signOut(page);
+
+    await passwordStep(page, user.email, user.password);
+    const input = page.getByLabel('Authenticator code');
+    const verify = page.getByRole('button', { name: /^(Verify|Try again in \d+ (s|min))$/ });
+    // RATE_LIMIT_SIGNIN_PER_ACCOUNT is 10 by default: the eleventh check is refused before the code is.
+    for (let attempt = 0; attempt < 12 && (await verify.textContent()) === 'Verify'; attempt++) {
+      await input.fill('000000');
+      await verify.click();
+      // The step empties the input once the API has answered.
+      await expect.poll(() => input.inputValue()).toBe('');
+    }
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /Too many attempts\. Try again in \d+ (s|min)\./ })
+      .waitFor();
+    await expect(verify.textContent()).resolves.toMatch(/^Try again in \d+ (s|min)$/);
+    await expect(verify.isDisabled()).resolves.toBe(true);
+    await screenshotBoth(session, 'identity-sign-in-rate-limited');
+    expect(session.problems, formatProblems(session.problems)).toEqual([]);
+  });
 });
 
 describe('an organization that requires a second factor', () => {

@@ -1,6 +1,6 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { describe, expect, it } from 'vitest';
-import { classifySecondFactorError } from './second-factor.errors';
+import { classifySecondFactorError, formatWait } from './second-factor.errors';
 
 const refused = (message: string, extensions: Record<string, unknown>) =>
   new CombinedGraphQLErrors({ errors: [{ message, extensions }] });
@@ -16,6 +16,16 @@ describe('refusals of the second factor', () => {
       retryAfterSeconds: 42,
       message: 'Too many attempts. Try again in 42 s.',
     });
+  });
+
+  it('says a long wait in minutes', () => {
+    expect(formatWait(89)).toBe('89 s');
+    expect(formatWait(898)).toBe('15 min');
+    const error = refused('Too many second-factor attempts for this account; try again in 898 s.', {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 898,
+    });
+    expect(classifySecondFactorError(error, false).message).toBe('Too many attempts. Try again in 15 min.');
   });
 
   it('starts over when the challenge is dead', () => {

@@ -10,6 +10,11 @@ export type SecondFactorRefusal =
   /** Wrong, expired or already used code: try another. */
   | { kind: 'retry'; message: string };
 
+/** "42 s" for a short wait, "15 min" for a long one (a limiter window is 15 minutes). */
+export function formatWait(seconds: number): string {
+  return seconds < 90 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
 const RESTART_MESSAGE = 'The sign-in took too long or was already used. Enter your password again to start over.';
 
 /**
@@ -23,7 +28,11 @@ export function classifySecondFactorError(error: unknown, useRecovery: boolean):
       if (code === 'RATE_LIMITED') {
         const raw = Number(e.extensions?.['retryAfterSeconds']);
         const retryAfterSeconds = Number.isFinite(raw) && raw > 0 ? Math.ceil(raw) : 30;
-        return { kind: 'wait', retryAfterSeconds, message: `Too many attempts. Try again in ${retryAfterSeconds} s.` };
+        return {
+          kind: 'wait',
+          retryAfterSeconds,
+          message: `Too many attempts. Try again in ${formatWait(retryAfterSeconds)}.`,
+        };
       }
       if (code === 'UNAUTHENTICATED' && /challenge/i.test(e.message))
         return { kind: 'restart', message: RESTART_MESSAGE };

@@ -5,7 +5,7 @@ import { Alert, Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
 import { CompleteSignInMutation } from './mfa.documents';
-import { classifySecondFactorError } from './second-factor.errors';
+import { classifySecondFactorError, formatWait } from './second-factor.errors';
 
 export interface SecondFactorStepProps {
   /** mfaChallenge.challengeToken from signIn, or from an OIDC callback's handover. */
@@ -107,7 +107,7 @@ export function SecondFactorStep({ challengeToken, returnTo, onRestart }: Second
           onChange={(event) => setValue(event.currentTarget.value)}
         />
         <Button type="submit" loading={loading || redirecting} disabled={waiting} fullWidth>
-          {waiting ? `Try again in ${secondsLeft} s` : 'Verify'}
+          {waiting ? `Try again in ${formatWait(secondsLeft)}` : 'Verify'}
         </Button>
         <Anchor
           component="button"
