@@ -199,12 +199,12 @@ export const NotificationDeliveriesQuery = graphql(`
 /** Whose alerts the page shows: organisations the viewer belongs to. */
 export const AlertOwnersQuery = graphql(`
   query AlertOwners {
-    organizations(first: 100) {
+    organizations(first: 50) {
       edges {
         node {
           id
           name
-          projects(first: 100) {
+          projects(first: 50) {
             edges {
               node {
                 id
