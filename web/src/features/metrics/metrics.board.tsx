@@ -100,8 +100,9 @@ export function MetricsBoard({ samples, loading, error, cpu, empty, window }: Bo
       },
     ];
     const memory: ChartSeries[] = [{ name: 'Used', data: series(samples, (s) => s.memoryBytes) }];
-    if (samples.some((s) => (s.memoryTotalBytes ?? 0) > 0))
-      memory.push({ name: 'Total', data: series(samples, (s) => s.memoryTotalBytes ?? 0) });
+    // A machine's live samples carry no total: the line keeps to the points that know it.
+    const withTotal = samples.filter((s) => (s.memoryTotalBytes ?? 0) > 0);
+    if (withTotal.length) memory.push({ name: 'Total', data: series(withTotal, (s) => s.memoryTotalBytes!) });
     return [
       {
         title: 'CPU',
