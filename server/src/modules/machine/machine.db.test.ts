@@ -148,6 +148,29 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
     });
   });
 
+  it('counts memory and disk already in use against their quotas too', async () => {
+    const em = api.db.orm.em.fork();
+    const other = await api.org(owner.user, Role.OWNER);
+    await em.nativeUpdate('Project', { id: other.project.id }, { quota: { memoryMiB: 3072, diskGiB: 1000 } } as never);
+    await api.ok(
+      CREATE,
+      { input: { projectId: other.project.id, name: 'm1', templateId: template.id, memoryMiB: 2048 } },
+      owner.token,
+    );
+    const res = await api.gql(
+      CREATE,
+      { input: { projectId: other.project.id, name: 'm2', templateId: template.id, memoryMiB: 2048 } },
+      owner.token,
+    );
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      limit: 'project.memoryMiB',
+      max: 3072,
+      used: 2048,
+      requested: 2048,
+    });
+  });
+
   it('pages without duplicates or gaps while rows are inserted', async () => {
     await insertMachines(45, 'page');
     const filter = { nameContains: 'page-' };

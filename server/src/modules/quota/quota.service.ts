@@ -27,7 +27,9 @@ async function usage(em: EntityManager, where: Record<string, unknown>): Promise
       raw('coalesce(sum(m.disk_gib), 0)::bigint as disk_gib'),
     ]);
   qb.where(where);
-  const row = (await qb.execute('get')) as unknown as Record<string, string | number>;
+  // Unmapped: mapping would rename the memory_mib/disk_gib aliases to the entity's property names,
+  // and the sums would read as NaN, which passes every comparison (the quota never refuses).
+  const row = (await qb.execute('get', false)) as unknown as Record<string, string | number>;
   return {
     machines: Number(row.machines),
     cores: Number(row.cores),
