@@ -1,13 +1,12 @@
 // What the signed-in user may do where, and how much of a quota is used: the web app hides buttons the
 // API would refuse and draws usage against quota with these. Every mutation still checks on its own.
-import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Privilege } from '../../auth/privileges.js';
 import type { Scope } from '../../auth/viewer.js';
 import { Errors } from '../../errors/domain-error.js';
 import { requireViewer, type Context } from '../../graphql/context.js';
-import { Machine } from '../machine/machine.entity.js';
+import { usage as machinesUsage } from '../quota/quota.service.js';
 import { findVisibleOrganization } from '../organization/organization.access.js';
 import { Organization } from '../organization/organization.entity.js';
 import { findVisibleProject, projectScope } from '../project/project.access.js';
@@ -26,25 +25,6 @@ export class ResourceUsage {
 
   @Field(() => Int, { description: 'GiB' })
   diskGiB!: number;
-}
-
-async function usageWhere(em: EntityManager, where: Record<string, unknown>): Promise<ResourceUsage> {
-  const row = (await em
-    .createQueryBuilder(Machine, 'm')
-    .select([
-      raw('count(*)::int as machines'),
-      raw('coalesce(sum(m.cores), 0)::int as cores'),
-      raw('coalesce(sum(m.memory_mib), 0)::bigint as mem'),
-      raw('coalesce(sum(m.disk_gib), 0)::bigint as disk'),
-    ])
-    .where(where)
-    .execute('get')) as unknown as Record<string, string | number>;
-  return {
-    machines: Number(row.machines),
-    cores: Number(row.cores),
-    memoryMiB: Number(row.mem),
-    diskGiB: Number(row.disk),
-  };
 }
 
 @Resolver()
@@ -78,7 +58,7 @@ export class AccessResolver {
 export class ProjectUsageResolver {
   @FieldResolver(() => ResourceUsage, { description: 'What its machines hold now (see quota).' })
   usage(@Root() project: Project, @Ctx() ctx: Context): Promise<ResourceUsage> {
-    return usageWhere(ctx.em as EntityManager, { project: project.id });
+    return machinesUsage(ctx.em as EntityManager, { project: project.id });
   }
 }
 
@@ -86,6 +66,6 @@ export class ProjectUsageResolver {
 export class OrganizationUsageResolver {
   @FieldResolver(() => ResourceUsage, { description: 'What the machines of all its projects hold now (see quota).' })
   usage(@Root() org: Organization, @Ctx() ctx: Context): Promise<ResourceUsage> {
-    return usageWhere(ctx.em as EntityManager, { project: { organization: org.id } });
+    return machinesUsage(ctx.em as EntityManager, { project: { organization: org.id } });
   }
 }

@@ -17,7 +17,8 @@ export interface ResourceRequest {
 
 type Usage = ResourceRequest;
 
-async function usage(em: EntityManager, where: Record<string, unknown>): Promise<Usage> {
+/** What the machines matching `where` hold now (a project's, or an organization's). */
+export async function usage(em: EntityManager, where: Record<string, unknown>): Promise<Usage> {
   const qb = em
     .createQueryBuilder(Machine, 'm')
     .select([
