@@ -60,6 +60,9 @@ describe.skipIf(postgresUnavailable())('a worker process killed mid-provision', 
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
         WORKER_CONCURRENCY: '2',
         RECONCILE_INTERVAL_SECONDS: '0',
+        // As the provisioning harness's worker: the simulator's guest addresses are made up and must
+        // not be probed or configured over SSH (the configure step skips at once).
+        CONFIGURE_GUESTS: 'false',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -139,8 +142,17 @@ describe.skipIf(postgresUnavailable())('a worker process killed mid-provision', 
     const killedAt = Date.now();
     startWorkerProcess('worker-2');
     sim.control.releaseTasks('qmclone');
-    const withOutput = (err: Error) => {
-      throw new Error(`${err.message}\nworker output:\n${output.join('')}`);
+    // A timeout names the job's last events (the step it stopped in) beside the workers' output.
+    const withOutput = async (err: Error): Promise<never> => {
+      const events = await api.db.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ seq: number; step: string; status: string; message: string }[]>(
+          `select seq, step, status, message from job_event where job_id = ? order by seq`,
+          [jobId],
+        );
+      const trail = events.map((e) => `${e.seq} ${e.step} ${e.status}: ${e.message}`).join('\n');
+      throw new Error(`${err.message}\njob events:\n${trail}\nworker output:\n${output.join('')}`);
     };
     // Taken over within heartbeat (10 s) + supervise interval (5 s) + retry delay, not pg-boss's
     // default minute: the second worker starts the create step again.
@@ -174,6 +186,8 @@ describe.skipIf(postgresUnavailable())('a worker process killed mid-provision', 
     // `create` started once by each worker: the second resumed the step instead of skipping or redoing it.
     expect(events.filter((e) => e.step === 'create' && e.status === 'started')).toHaveLength(2);
     expect(events.filter((e) => e.status === 'failed')).toEqual([]);
+    // No SSH to the simulator's made-up address: the configure step skipped instead of running Ansible.
+    expect(events.filter((e) => e.step === 'configure').map((e) => e.status)).toEqual(['started', 'skipped']);
     expect(events.at(-1)).toMatchObject({ step: 'job', status: 'finished' });
   }, 120_000);
 });

@@ -17,6 +17,9 @@ export function provisioningOptions(
       workRoot: path.resolve(config.TERRAFORM_WORK_DIR ?? path.join(config.DATA_DIR, 'terraform')),
     },
     // Embedded mode's guests are the simulator's, with made-up addresses: never probe them by default.
-    configure: { enabled: config.CONFIGURE_GUESTS ?? !where.embedded },
+    // Nor under NODE_ENV=test, whose workers (the test harness's, a test's worker processes) provision
+    // on the simulator too: a sandbox or proxy that accepts any TCP connection makes such an address
+    // look reachable, and Ansible then waits on an SSH handshake that never comes.
+    configure: { enabled: config.CONFIGURE_GUESTS ?? !(where.embedded || config.NODE_ENV === 'test') },
   };
 }
