@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOidcTestProvider, type OidcTestProvider } from '../auth/oidc/test/oidc-test-provider.js';
+import { startOidcTestProvider, type OidcTestProvider } from '../test/oidc-test-provider.js';
 import { createLogger } from '../logger.js';
 import { credentialsPath, type MachineCredentials } from '../modules/provision/credentials.js';
 import { postgresUnavailable } from '../test/database.js';

@@ -1,9 +1,11 @@
 // A real OpenID Connect provider (oidc-provider) on a loopback port, for tests: one confidential
-// client with PKCE required, accounts the test defines, and a minimal interaction endpoint the test
-// drives over HTTP instead of HTML forms:
+// client with PKCE required, accounts the test defines, and a minimal interaction endpoint. Server
+// tests drive it over HTTP; with `html: true` (the web e2e suite) it serves pages a browser fills:
 //
 //   GET  /interaction/:uid   → { uid, prompt }                  what the provider asks for
-//   POST /interaction/:uid   account=<id> (login) or nothing (consent)   answers it, then redirects
+//                              html: a login form (Email + "Continue"); consent is granted at once
+//   POST /interaction/:uid   account=<id> or email=<address> (login) or nothing (consent)
+//                              answers it, then redirects
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
@@ -28,10 +30,35 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-export async function startOidcTestProvider(redirectUris: string[]): Promise<OidcTestProvider> {
+export interface OidcTestProviderOptions {
+  /** Serve an HTML login page for browsers and grant consent without asking. */
+  html?: boolean;
+}
+
+function loginPage(uid: string, error?: string): string {
+  const message = error ? `<p role="alert">${error}</p>` : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test identity provider</title></head>
+<body><main><h1>Test identity provider</h1>${message}
+<form method="post" action="/interaction/${uid}">
+<label>Email <input type="email" name="email" autocomplete="username" required></label>
+<button type="submit">Continue</button>
+</form></main></body></html>`;
+}
+
+export async function startOidcTestProvider(
+  redirectUris: string[],
+  options: OidcTestProviderOptions = {},
+): Promise<OidcTestProvider> {
   const accounts = new Map<string, TestAccount>();
   const clientId = 'pvepaas';
   const clientSecret = `secret-${Math.random().toString(36).slice(2)}`;
+  /** The account a login form names: by id, or (the browser page) by email. */
+  const accountFor = (form: URLSearchParams): string | undefined => {
+    const id = form.get('account');
+    if (id !== null) return accounts.has(id) ? id : undefined;
+    const email = form.get('email')?.trim().toLowerCase();
+    return [...accounts].find(([, a]) => email && a.email?.toLowerCase() === email)?.[0];
+  };
   // The issuer needs the port, so the provider is made once the server listens.
   const ref: { provider?: Provider } = {};
 
@@ -50,17 +77,24 @@ export async function startOidcTestProvider(redirectUris: string[]): Promise<Oid
     void (async () => {
       try {
         const details = await provider.interactionDetails(req, res);
-        if (req.method === 'GET') {
+        const consentAtOnce = options.html && details.prompt.name !== 'login';
+        if (req.method === 'GET' && !consentAtOnce) {
+          if (options.html) {
+            res.setHeader('content-type', 'text/html; charset=utf-8');
+            res.end(loginPage(details.uid));
+            return;
+          }
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify({ uid: details.uid, prompt: details.prompt.name }));
           return;
         }
-        const form = await readForm(req);
+        const form = req.method === 'POST' ? await readForm(req) : new URLSearchParams();
         if (details.prompt.name === 'login') {
-          const account = form.get('account') ?? '';
-          if (!accounts.has(account)) {
-            res.statusCode = 400;
-            res.end('unknown account');
+          const account = accountFor(form);
+          if (!account) {
+            res.statusCode = options.html ? 200 : 400;
+            if (options.html) res.setHeader('content-type', 'text/html; charset=utf-8');
+            res.end(options.html ? loginPage(details.uid, 'No account uses that email address.') : 'unknown account');
             return;
           }
           await provider.interactionFinished(

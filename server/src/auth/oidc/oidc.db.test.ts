@@ -10,7 +10,7 @@ import { UserIdentity } from '../../modules/user/user-identity.entity.js';
 import { postgresUnavailable } from '../../test/database.js';
 import { startTestApi, type TestApi } from '../../test/api.js';
 import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE } from '../session-cookies.js';
-import { startOidcTestProvider, type OidcTestProvider } from './test/oidc-test-provider.js';
+import { startOidcTestProvider, type OidcTestProvider } from '../../test/oidc-test-provider.js';
 
 const PUBLIC_URL = 'http://platform.test';
 const PROVIDERS = ['open', 'closed', 'broken'];
