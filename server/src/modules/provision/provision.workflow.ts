@@ -132,20 +132,34 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
         return;
       }
       // Proxmox's next free id, then the database's unique (cluster, vmid) settles races between jobs.
-      // Ids other jobs reserved but have not created on Proxmox yet are skipped without counting as
-      // attempts: many jobs at once all get the same nextId, and would otherwise run out of attempts.
-      let candidate = await client.cluster.nextId();
-      const reserved = async () =>
-        new Set(
-          (
-            await em.find(Machine, { cluster: machine.cluster!.id, vmid: { $gte: candidate } }, { fields: ['vmid'] })
-          ).map((m) => m.vmid),
-        );
-      let taken = await reserved();
-      for (let attempt = 0; attempt < 50; candidate++) {
-        if (taken.has(candidate)) continue;
-        attempt++;
-        if (!(await client.cluster.isVmidFree(candidate))) continue;
+      // Candidates skip every id the cluster's guests or the platform's machines hold (reserved by
+      // jobs that have not created their guest yet), each read in one query. A lost race is no failed
+      // attempt: the winner's id joins the used set, and the loser retries at a random offset among
+      // the next free ids so that many jobs at once spread out instead of colliding again. NO_VMID
+      // only when no id is left in Proxmox's range.
+      const clusterId = machine.cluster!.id;
+      const lowest = await client.cluster.nextId();
+      const used = new Set((await client.cluster.resources('vm')).map((r) => r.vmid).filter((id) => id != null));
+      const readReserved = async () => {
+        const rows = await em
+          .getConnection()
+          .execute<{ vmid: number }[]>(
+            `select vmid from machine where cluster_id = ? and vmid is not null and vmid >= ?`,
+            [clusterId, lowest],
+          );
+        for (const row of rows) used.add(Number(row.vmid));
+      };
+      await readReserved();
+      let spread = 0;
+      for (let refused = 0; refused < MAX_PROXMOX_REFUSALS;) {
+        const candidate = freeVmid(lowest, used, spread ? Math.floor(Math.random() * spread) : 0);
+        if (candidate === undefined) break;
+        if (!(await client.cluster.isVmidFree(candidate))) {
+          // A guest created since the resources were read (outside this platform, or by another job).
+          used.add(candidate);
+          refused++;
+          continue;
+        }
         try {
           await em.nativeUpdate(Machine, { id: machine.id }, { vmid: candidate });
           ctx.checkpoint.vmid = candidate;
@@ -154,11 +168,15 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
           return;
         } catch (err) {
           if (!(err instanceof UniqueConstraintViolationException)) throw err;
-          // Lost a race: see every id reserved meanwhile before trying the next.
-          taken = await reserved();
+          used.add(candidate);
+          await readReserved();
+          spread = Math.min(spread + 4, 64);
         }
       }
-      throw new StepError('NO_VMID', 'Could not reserve a free VMID after 50 attempts; try again.');
+      throw new StepError(
+        'NO_VMID',
+        `No free VMID from ${lowest} to ${MAX_VMID} on the cluster (or Proxmox refused ${MAX_PROXMOX_REFUSALS} ids the platform saw free); free some or widen the cluster's next-id range.`,
+      );
     },
     async undo(ctx) {
       await deps.em.fork().nativeUpdate(Machine, { id: ctx.job.machine!.id }, { vmid: null });
@@ -354,6 +372,23 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       await publishMachineEvent(deps.pubsub, machineEvent(machine));
     },
   };
+}
+
+/** Proxmox's largest VMID. */
+const MAX_VMID = 999_999_999;
+/** Ids Proxmox calls taken that neither its resource list nor the database showed: something is off. */
+const MAX_PROXMOX_REFUSALS = 50;
+
+/** The free id `skip` free ids after the lowest free one at or above `from` (undefined: none left). */
+export function freeVmid(from: number, used: ReadonlySet<number>, skip: number): number | undefined {
+  let last: number | undefined;
+  for (let id = from, seen = 0; id <= MAX_VMID; id++) {
+    if (used.has(id)) continue;
+    last = id;
+    if (seen++ === skip) return id;
+  }
+  // Fewer than `skip` free ids remain: the last of them.
+  return last;
 }
 
 /** The guest's IPv4 addresses (not loopback): from the guest agent for VMs, the interfaces for LXC. */
