@@ -37,6 +37,9 @@ const { values: opts } = parseArgs({
     machines: { type: 'string', default: '1000' },
     runs: { type: 'string', default: '5' },
     'skip-build': { type: 'boolean', default: false },
+    // `--only first-load`: build and size the routes, no database, API, seeding or LCP (for iterating
+    // on bundle size); prints the table and writes nothing.
+    only: { type: 'string' },
     out: { type: 'string', default: path.join(root, 'bench/results/web.json') },
   },
 });
@@ -223,7 +226,34 @@ async function lcpOnce(browser, url, cookie, ready) {
   }
 }
 
+/** `--only first-load`: the build (API_URL is only compiled into rewrites) and the size table. */
+function firstLoadOnly() {
+  if (!opts['skip-build']) buildWeb({ NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' });
+  const routes = firstLoadJs();
+  console.log('\nfirst-load JS per route (gzip)');
+  for (const r of routes)
+    console.log(`  ${r.route.padEnd(26)} ${String(r.gzipKB).padStart(7)} KB  (${r.rawKB} KB raw)`);
+  const over = routes.filter((r) => r.gzipKB >= TARGET_FIRST_LOAD_KB).length;
+  console.log(`${over} of ${routes.length} routes at or over ${TARGET_FIRST_LOAD_KB} KB`);
+}
+
+function buildWeb(env) {
+  // next build adds its distDir's type folders to web/tsconfig.json (and reformats it); keep the
+  // committed file as it was.
+  const tsconfig = path.join(web, 'tsconfig.json');
+  const before = readFileSync(tsconfig, 'utf8');
+  try {
+    run(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], env);
+  } finally {
+    writeFileSync(tsconfig, before);
+  }
+}
+
 async function main() {
+  if (opts.only !== undefined) {
+    if (opts.only !== 'first-load') throw new Error(`--only ${opts.only}: only 'first-load' is known`);
+    return firstLoadOnly();
+  }
   const loadAtStart = os.loadavg()[0];
   const { dbName, dbUrl, admin } = await benchDatabase();
   const cleanups = [];
@@ -254,17 +284,7 @@ async function main() {
       NEXT_PUBLIC_WS_URL: `ws://127.0.0.1:${address.port}/graphql`,
       NEXT_TELEMETRY_DISABLED: '1',
     };
-    if (!opts['skip-build']) {
-      // next build adds its distDir's type folders to web/tsconfig.json (and reformats it); keep the
-      // committed file as it was.
-      const tsconfig = path.join(web, 'tsconfig.json');
-      const before = readFileSync(tsconfig, 'utf8');
-      try {
-        run(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], env);
-      } finally {
-        writeFileSync(tsconfig, before);
-      }
-    }
+    if (!opts['skip-build']) buildWeb(env);
     const routes = firstLoadJs();
 
     const webPort = await freePort();

@@ -4,11 +4,10 @@ import { ApolloLink, HttpLink } from '@apollo/client';
 import { ApolloClient, ApolloNextAppProvider, InMemoryCache } from '@apollo/client-integration-nextjs';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { ErrorLink } from '@apollo/client/link/error';
-import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { createClient } from 'graphql-ws';
 import type { ReactNode } from 'react';
 import { browserWsUrl, serverApiUrl } from '../config';
 import { csrfLink } from './csrf.link';
+import { lazyWsLink } from './lazy-ws.link';
 import { streamGuardLink } from './stream-guard.link';
 
 /**
@@ -16,7 +15,7 @@ import { streamGuardLink } from './stream-guard.link';
  *
  * In the browser, queries and mutations go to `/graphql` on the page's own origin (rewritten to the
  * API by next.config.ts), so the httpOnly session cookie travels as a first-party cookie; subscriptions
- * go over graphql-ws, opened lazily on the first subscription.
+ * go over graphql-ws, whose code and socket are both loaded on the first subscription (lazy-ws.link.ts).
  *
  * During SSR this client has no session: the cookie is only available to server components, and
  * handing it to a client component would serialise it into the page where scripts can read it.
@@ -37,7 +36,7 @@ function makeClient(): ApolloClient {
   }
 
   const httpLink = new HttpLink({ uri: '/graphql', credentials: 'include' });
-  const wsLink = new GraphQLWsLink(createClient({ url: browserWsUrl(window.location), lazy: true }));
+  const wsLink = lazyWsLink(() => browserWsUrl(window.location));
   return new ApolloClient({
     cache: new InMemoryCache(),
     link: ApolloLink.from([
