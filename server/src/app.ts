@@ -1,6 +1,7 @@
 // The app factory: builds the HTTP app, the GraphQL server and their dependencies, and listens on
 // nothing. main.ts (and every test) calls it and decides where to listen.
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -31,6 +32,7 @@ import { reportRoutes } from './modules/report/report.routes.js';
 import { createPlatformMetrics } from './observability/prometheus.js';
 import type { Logger } from './logger.js';
 import { createSecurity } from './security/security.js';
+import { hsts, readTlsFiles } from './security/https.js';
 import type { RateLimitStore } from './security/rate-limit.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { PubSub } from './realtime/pubsub.js';
@@ -65,6 +67,8 @@ export interface AppDeps {
 export interface App {
   express: Express;
   http: Server;
+  /** 'https' when TLS_CERT_FILE/TLS_KEY_FILE are set. */
+  scheme: 'http' | 'https';
   services: Services;
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   listen(port: number, host?: string): Promise<AddressInfo>;
@@ -114,7 +118,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.use(platformMetrics.http);
   // The web app proxies /graphql: believe one hop of X-Forwarded-For for the client's address.
   app.set('trust proxy', 1);
-  const http = createServer(app);
+  // HTTPS when a certificate is configured (security/https.ts). An https.Server is an http.Server
+  // for everything done with it here (listen, close, upgrade, Apollo's drain).
+  const tls = readTlsFiles(config);
+  if (tls) app.use(hsts(config.HSTS_MAX_AGE_SECONDS));
+  const http = tls ? (createHttpsServer(tls, app) as unknown as Server) : createServer(app);
 
   const schema = await buildApiSchema(deps.pubsub);
   // The same edge for WebSocket operations as for HTTP: codes kept, internals masked.
@@ -240,6 +248,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   return {
     express: app,
     http,
+    scheme: tls ? 'https' : 'http',
     services,
     listen: (port, host = config.HOST) =>
       new Promise((resolve, reject) => {

@@ -28,6 +28,13 @@ export const configSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
   /** A rotated refresh token used again within this window (concurrent requests) is not treated as theft. */
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().min(0).max(60).default(10),
+  /**
+   * HTTPS served directly (PEM files; both or neither), with HSTS for HSTS_MAX_AGE_SECONDS and Secure
+   * cookies. Without them the API speaks plain HTTP, for a TLS-terminating proxy or loopback.
+   */
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(31_536_000),
   /** The web app's address as browsers reach it: OIDC redirect URIs and where sign-in lands. */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** OpenID Connect providers: a JSON array, or a file holding one (auth/oidc/oidc-config.ts). */
@@ -146,6 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (Boolean(parsed.data.TLS_CERT_FILE) !== Boolean(parsed.data.TLS_KEY_FILE)) {
+    const missing = parsed.data.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE';
+    throw new ConfigError(
+      `Invalid configuration:\n  ${missing}: required with the other TLS_*_FILE (HTTPS needs both)`,
+    );
   }
   return parsed.data;
 }

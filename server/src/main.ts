@@ -75,7 +75,7 @@ async function main(): Promise<void> {
         })
       : null;
   const address = await app.listen(config.PORT);
-  log.info({ url: `http://${address.address}:${address.port}/graphql` }, 'API listening');
+  log.info({ url: `${app.scheme}://${address.address}:${address.port}/graphql` }, 'API listening');
 
   let stopping = false;
   const stop = async (signal: string) => {

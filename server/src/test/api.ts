@@ -86,7 +86,7 @@ export async function startTestApi(
     refreshTokenStore: options.refreshTokenStore,
   });
   const address = await app.listen(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${address.port}`;
+  const url = `${app.scheme}://127.0.0.1:${address.port}`;
 
   const gql: TestApi['gql'] = async (query, variables, token) => {
     const res = await fetch(`${url}/graphql`, {
