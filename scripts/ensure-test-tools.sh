@@ -23,6 +23,12 @@ if ! port_open 6379; then
   fi
 fi
 
+# openssl makes the HTTPS test's certificate (server/src/security/https.db.test.ts).
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "ensure-test-tools: installing openssl"
+  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+fi
+
 for tool in ensure-chromium.sh ensure-ansible.sh; do
   if [ -x "$here/$tool" ] || [ -f "$here/$tool" ]; then bash "$here/$tool"; fi
 done
