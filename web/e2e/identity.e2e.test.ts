@@ -306,7 +306,7 @@ describe('invitations', () => {
     );
     const revokedLink = ((await admin.page.getByTestId('invitation-link').textContent()) ?? '').trim();
     await admin.page.getByRole('button', { name: `Revoke the invitation of ${other}` }).click();
-    await admin.page.getByRole('row').filter({ hasText: other }).getByText('revoked').waitFor();
+    await admin.page.getByRole('row').filter({ hasText: other }).getByText('revoked', { exact: true }).waitFor();
     expect(admin.problems, formatProblems(admin.problems)).toEqual([]);
 
     // A fresh browser: sign in as the invited account, open the link, join.

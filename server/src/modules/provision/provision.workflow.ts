@@ -140,6 +140,7 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       const clusterId = machine.cluster!.id;
       const lowest = await client.cluster.nextId();
       const used = new Set((await client.cluster.resources('vm')).map((r) => r.vmid).filter((id) => id != null));
+      /** Adds the ids the platform's machines hold to `used`; the set of them. */
       const readReserved = async () => {
         const rows = await em
           .getConnection()
@@ -147,7 +148,9 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
             `select vmid from machine where cluster_id = ? and vmid is not null and vmid >= ?`,
             [clusterId, lowest],
           );
-        for (const row of rows) used.add(Number(row.vmid));
+        const reserved = new Set(rows.map((row) => Number(row.vmid)));
+        for (const id of reserved) used.add(id);
+        return reserved;
       };
       await readReserved();
       let spread = 0;
@@ -155,9 +158,11 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
         const candidate = freeVmid(lowest, used, spread ? Math.floor(Math.random() * spread) : 0);
         if (candidate === undefined) break;
         if (!(await client.cluster.isVmidFree(candidate))) {
-          // A guest created since the resources were read (outside this platform, or by another job).
+          // A guest created since the resources were read. Another job's (reserved since our last
+          // read) is a lost race like the one below; only an id the platform does not hold counts.
           used.add(candidate);
-          refused++;
+          if (!(await readReserved()).has(candidate)) refused++;
+          spread = Math.min(spread + 4, 64);
           continue;
         }
         try {
