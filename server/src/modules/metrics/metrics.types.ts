@@ -56,43 +56,52 @@ export class MetricSeries {
   points!: MetricPoint[];
 }
 
-@ObjectType({ description: 'A live sample of a machine, one per collection.', simpleResolvers: true })
-export class MachineMetricSample {
-  @Field()
-  machineId!: string;
-
+// Live samples and a node's status share fields through an abstract base and a mixin: type-graphql
+// adds a superclass's fields to the type, and abstract classes stay out of the schema.
+@ObjectType({ simpleResolvers: true })
+abstract class Sample {
   @Field()
   at!: string;
-
-  @Field(() => Float, { description: 'Fraction (0..1) of the machine’s cores.' })
-  cpu!: number;
 
   @Field(() => Float)
   memoryBytes!: number;
-
-  @Field(() => Float)
-  netIn!: number;
-
-  @Field(() => Float)
-  netOut!: number;
-
-  @Field(() => Float)
-  diskRead!: number;
-
-  @Field(() => Float)
-  diskWrite!: number;
 }
 
-@ObjectType({ description: 'A live sample of a Proxmox node, one per collection.', simpleResolvers: true })
-export class NodeMetricSample {
-  @Field()
-  clusterId!: string;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's base must take `...args: any[]`
+type AbstractClass = abstract new (...args: any[]) => object;
 
+/** Base plus the I/O rates a collection measures: live samples carry them, a node's status does not. */
+function withIoRates<TBase extends AbstractClass>(Base: TBase) {
+  @ObjectType({ simpleResolvers: true })
+  abstract class WithIoRates extends Base {
+    @Field(() => Float)
+    netIn!: number;
+
+    @Field(() => Float)
+    netOut!: number;
+
+    @Field(() => Float)
+    diskRead!: number;
+
+    @Field(() => Float)
+    diskWrite!: number;
+  }
+  return WithIoRates;
+}
+
+@ObjectType({ description: 'A live sample of a machine, one per collection.', simpleResolvers: true })
+export class MachineMetricSample extends withIoRates(Sample) {
+  @Field()
+  machineId!: string;
+
+  @Field(() => Float, { description: 'Fraction (0..1) of the machine’s cores.' })
+  cpu!: number;
+}
+
+@ObjectType({ description: 'A node as last collected.', simpleResolvers: true })
+export class NodeStatusSample extends Sample {
   @Field()
   node!: string;
-
-  @Field()
-  at!: string;
 
   @Field()
   status!: string;
@@ -104,52 +113,25 @@ export class NodeMetricSample {
   cpus!: number;
 
   @Field(() => Float)
-  memoryBytes!: number;
-
-  @Field(() => Float)
   memoryTotalBytes!: number;
+}
 
-  @Field(() => Float)
-  netIn!: number;
-
-  @Field(() => Float)
-  netOut!: number;
-
-  @Field(() => Float)
-  diskRead!: number;
-
-  @Field(() => Float)
-  diskWrite!: number;
+@ObjectType({ description: 'A live sample of a Proxmox node, one per collection.', simpleResolvers: true })
+export class NodeMetricSample extends withIoRates(NodeStatusSample) {
+  @Field()
+  clusterId!: string;
 }
 
 @ObjectType({ description: "A project's machines summed over one collection.", simpleResolvers: true })
-export class ProjectMetricSample {
+export class ProjectMetricSample extends withIoRates(Sample) {
   @Field()
   projectId!: string;
-
-  @Field()
-  at!: string;
 
   @Field(() => Int, { description: 'Machines in the sample.' })
   machines!: number;
 
   @Field(() => Float, { description: 'Cores in use, summed.' })
   cpu!: number;
-
-  @Field(() => Float)
-  memoryBytes!: number;
-
-  @Field(() => Float)
-  netIn!: number;
-
-  @Field(() => Float)
-  netOut!: number;
-
-  @Field(() => Float)
-  diskRead!: number;
-
-  @Field(() => Float)
-  diskWrite!: number;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -234,30 +216,6 @@ export class CephStatus {
 
   @Field(() => String, { nullable: true, description: 'Why Ceph could not be read, when it could not.' })
   error!: string | null;
-}
-
-@ObjectType({ description: 'A node as last collected.', simpleResolvers: true })
-export class NodeStatusSample {
-  @Field()
-  node!: string;
-
-  @Field()
-  status!: string;
-
-  @Field()
-  at!: string;
-
-  @Field(() => Float)
-  cpu!: number;
-
-  @Field(() => Float)
-  cpus!: number;
-
-  @Field(() => Float)
-  memoryBytes!: number;
-
-  @Field(() => Float)
-  memoryTotalBytes!: number;
 }
 
 @ObjectType({
