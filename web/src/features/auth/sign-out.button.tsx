@@ -2,13 +2,12 @@
 
 import { useMutation } from '@apollo/client/react';
 import { Button, Stack, Text } from '@mantine/core';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
+import { leaveForSignIn } from '@/lib/apollo/leave-for-sign-in';
 import { SignOutMutation } from './auth.documents';
 
 export function SignOutButton() {
-  const router = useRouter();
   const [signOut, { loading, client }] = useMutation(SignOutMutation);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -20,9 +19,9 @@ export function SignOutButton() {
       setFailure(describeApiError(error).message);
       return;
     }
+    // The page's own live requests now fail and would navigate too: one full load, and they stand down.
+    leaveForSignIn('replace');
     await client.clearStore();
-    router.replace('/sign-in');
-    router.refresh();
   }
 
   return (

@@ -8,6 +8,7 @@ import type { ReactNode } from 'react';
 import { browserWsUrl, serverApiUrl } from '../config';
 import { csrfLink } from './csrf.link';
 import { lazyWsLink } from './lazy-ws.link';
+import { isLeavingForSignIn, leaveForSignIn } from './leave-for-sign-in';
 import { streamGuardLink } from './stream-guard.link';
 
 /**
@@ -66,13 +67,13 @@ const sessionExpiredLink = new ErrorLink(({ error, operation }) => {
   if (SESSION_OPERATIONS.has(operation.operationName ?? '')) return;
   if (!CombinedGraphQLErrors.is(error)) return;
   if (!error.errors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) return;
-  if (window.location.pathname === '/sign-in') return;
+  if (window.location.pathname === '/sign-in' || isLeavingForSignIn()) return;
   const last = Number(window.sessionStorage.getItem(RELOADED_AT) ?? 0);
   if (Date.now() - last > 60_000) {
     window.sessionStorage.setItem(RELOADED_AT, String(Date.now()));
-    window.location.reload();
+    leaveForSignIn('reload');
   } else {
-    window.location.assign('/sign-in');
+    leaveForSignIn();
   }
 });
 
