@@ -17,7 +17,7 @@ import { User } from '../modules/user/user.entity.js';
 import { UserIdentity } from '../modules/user/user-identity.entity.js';
 import { MfaRecoveryCode } from '../auth/mfa-recovery-code.entity.js';
 import { Invitation } from '../modules/invitation/invitation.entity.js';
-import { Alert, AlertEvent, AlertRule } from '../modules/alert/alert.entity.js';
+import { Alert, AlertEvent, AlertRule, OrganizationOwned } from '../modules/alert/alert.entity.js';
 import { NotificationChannel, NotificationDelivery } from '../modules/notification/notification.entity.js';
 
 /** Every entity, listed explicitly: no folder scanning, so the build and tests see the same set. */
@@ -41,6 +41,7 @@ export const entities = [
   UserIdentity,
   MfaRecoveryCode,
   Invitation,
+  OrganizationOwned,
   AlertRule,
   Alert,
   AlertEvent,

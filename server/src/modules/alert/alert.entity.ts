@@ -80,10 +80,16 @@ export enum AlertEventKind {
 }
 registerEnumType(AlertEventKind, { name: 'AlertEventKind' });
 
-@ObjectType({ description: 'When a metric of some scope crosses a threshold for a while, an alert fires.' })
-@Entity()
-export class AlertRule extends BaseEntity<
-  'enabled' | 'builtin' | 'clearThreshold' | 'node' | 'organizationId' | 'projectId' | 'machineId' | 'clusterId'
+/**
+ * Rules and alerts belong to an organisation (maybe to one of its projects and machines) or, with
+ * organization null, to the platform; alert.access.ts authorises by these. Deleting the organisation
+ * or project deletes the row; each subclass says on its own `machine` relation what deleting the
+ * machine does.
+ */
+@ObjectType()
+@Entity({ abstract: true })
+export abstract class OrganizationOwned<Optional extends string = never> extends BaseEntity<
+  Optional | 'organizationId' | 'projectId' | 'machineId'
 > {
   @ManyToOne(() => Organization, { nullable: true, deleteRule: 'cascade' })
   organization?: Rel<Organization> | null;
@@ -91,6 +97,27 @@ export class AlertRule extends BaseEntity<
   @ManyToOne(() => Project, { nullable: true, deleteRule: 'cascade' })
   project?: Rel<Project> | null;
 
+  abstract machine?: Rel<Machine> | null;
+
+  @Field(() => ID, { nullable: true })
+  get organizationId(): string | null {
+    return this.organization?.id ?? null;
+  }
+
+  @Field(() => ID, { nullable: true })
+  get projectId(): string | null {
+    return this.project?.id ?? null;
+  }
+
+  @Field(() => ID, { nullable: true })
+  get machineId(): string | null {
+    return this.machine?.id ?? null;
+  }
+}
+
+@ObjectType({ description: 'When a metric of some scope crosses a threshold for a while, an alert fires.' })
+@Entity()
+export class AlertRule extends OrganizationOwned<'enabled' | 'builtin' | 'clearThreshold' | 'node' | 'clusterId'> {
   @ManyToOne(() => Machine, { nullable: true, deleteRule: 'cascade' })
   machine?: Rel<Machine> | null;
 
@@ -146,18 +173,8 @@ export class AlertRule extends BaseEntity<
   builtin: boolean = false;
 
   @Field(() => ID, { nullable: true, description: "Null: the platform's rule (operators')." })
-  get organizationId(): string | null {
-    return this.organization?.id ?? null;
-  }
-
-  @Field(() => ID, { nullable: true })
-  get projectId(): string | null {
-    return this.project?.id ?? null;
-  }
-
-  @Field(() => ID, { nullable: true })
-  get machineId(): string | null {
-    return this.machine?.id ?? null;
+  override get organizationId(): string | null {
+    return super.organizationId;
   }
 
   @Field(() => ID, { nullable: true })
@@ -175,26 +192,13 @@ export class AlertRule extends BaseEntity<
   name: 'alert_open_subject_unique',
   expression: `create unique index "alert_open_subject_unique" on "alert" ("rule_id", "subject") where "state" in ('PENDING', 'FIRING')`,
 })
-export class Alert extends BaseEntity<
-  | 'acknowledgedAt'
-  | 'silencedUntil'
-  | 'firedAt'
-  | 'resolvedAt'
-  | 'ruleId'
-  | 'organizationId'
-  | 'projectId'
-  | 'machineId'
-  | 'acknowledgedById'
+export class Alert extends OrganizationOwned<
+  'acknowledgedAt' | 'silencedUntil' | 'firedAt' | 'resolvedAt' | 'ruleId' | 'acknowledgedById'
 > {
   @ManyToOne(() => AlertRule, { deleteRule: 'cascade' })
   rule!: Rel<AlertRule>;
 
-  @ManyToOne(() => Organization, { nullable: true, deleteRule: 'cascade' })
-  organization?: Rel<Organization> | null;
-
-  @ManyToOne(() => Project, { nullable: true, deleteRule: 'cascade' })
-  project?: Rel<Project> | null;
-
+  /** The alert outlives its machine: its history stays. */
   @ManyToOne(() => Machine, { nullable: true, deleteRule: 'set null' })
   machine?: Rel<Machine> | null;
 
@@ -249,21 +253,6 @@ export class Alert extends BaseEntity<
   @Field(() => ID)
   get ruleId(): string {
     return this.rule.id;
-  }
-
-  @Field(() => ID, { nullable: true })
-  get organizationId(): string | null {
-    return this.organization?.id ?? null;
-  }
-
-  @Field(() => ID, { nullable: true })
-  get projectId(): string | null {
-    return this.project?.id ?? null;
-  }
-
-  @Field(() => ID, { nullable: true })
-  get machineId(): string | null {
-    return this.machine?.id ?? null;
   }
 
   @Field(() => ID, { nullable: true })
