@@ -80,6 +80,7 @@ export const QUERY_RULES: Record<string, Rule> = {
   nodeMetrics: platformAdmin(),
   storageMetrics: platformAdmin(),
   clusterStatus: platformAdmin(),
+  gpuInventory: platformAdmin(),
   usageReport: tenantRead(),
   // An organisation's rules and alerts: readers of its machines; the platform's: Platform.Admin.
   alertRules: tenantRead(),

@@ -5,6 +5,7 @@ import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ApiTokenResolver } from '../modules/api-token/api-token.resolver.js';
 import { ClusterResolver } from '../modules/cluster/cluster.resolver.js';
 import { ConsoleResolver } from '../modules/console/console.resolver.js';
+import { GpuResolver } from '../modules/gpu/gpu.resolver.js';
 import { JobResolver } from '../modules/job/job.resolver.js';
 import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import { MachineResolver } from '../modules/machine/machine.resolver.js';
@@ -42,6 +43,7 @@ export const resolvers = [
   ProjectResolver,
   MembershipResolver,
   ClusterResolver,
+  GpuResolver,
   TemplateResolver,
   StorageConfigurationResolver,
   NetworkConfigurationResolver,
