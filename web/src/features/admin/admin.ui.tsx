@@ -25,7 +25,13 @@ export function useAdminAction() {
       setBusy(false);
     }
   }
-  return { run, failure, fields, busy, setFields };
+  /** `run`, and once the API accepted: `then` (reset a form, reload the list). */
+  async function runThen(action: () => Promise<unknown>, then: () => unknown): Promise<boolean> {
+    const ok = await run(action);
+    if (ok) await then();
+    return ok;
+  }
+  return { run, runThen, failure, fields, busy, setFields };
 }
 
 export function Failure({ message, title = 'The change was refused' }: { message: string | null; title?: string }) {

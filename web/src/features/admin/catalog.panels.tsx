@@ -1,21 +1,7 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import {
-  Badge,
-  Button,
-  Checkbox,
-  Group,
-  NumberInput,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Checkbox, NumberInput, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { MachineKind } from '@/gql/graphql';
 import { formatMemory } from '@/features/machines/machine.format';
@@ -27,16 +13,17 @@ import {
   StoragesQuery,
   TemplatesQuery,
 } from './admin.documents';
-import { Confirm, Failure, QueryFailure, useAdminAction } from './admin.ui';
+import { AdminForm, AdminTable, DeleteWithConfirm } from './admin.table';
+import { Failure, QueryFailure, useAdminAction } from './admin.ui';
 
 /** Storages machines may use: list, add (a Proxmox storage id on a cluster), delete. */
 export function StoragePanel() {
   const { data, error, refetch } = useQuery(StoragesQuery);
   const [create] = useMutation(CreateStorageMutation);
   const [remove] = useMutation(DeleteStorageMutation);
-  const { run, failure, fields, busy } = useAdminAction();
+  const { run, runThen, failure, fields, busy } = useAdminAction();
   const [form, setForm] = useState({ clusterId: '', name: '', storageId: '', type: 'lvmthin', shared: false });
-  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
+  const removeAndReload = (id: string) => void runThen(() => remove({ variables: { id } }), refetch);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -50,50 +37,31 @@ export function StoragePanel() {
   return (
     <Stack gap="md">
       <QueryFailure error={error} what="the storages" />
-      <Table.ScrollContainer minWidth={520}>
-        <Table striped aria-label="Storages">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Proxmox storage</Table.Th>
-              <Table.Th>Type</Table.Th>
-              <Table.Th>Shared</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data?.storageConfigurations.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>{s.name}</Table.Td>
-                <Table.Td ff="monospace">{s.storageId}</Table.Td>
-                <Table.Td>{s.type}</Table.Td>
-                <Table.Td>{s.shared ? 'Yes (live migration without moving disks)' : 'No'}</Table.Td>
-                <Table.Td>
-                  <Button
-                    size="xs"
-                    color="red"
-                    variant="light"
-                    onClick={() => setDeleting({ id: s.id, name: s.name })}
-                    aria-label={`Delete storage ${s.name}`}
-                  >
-                    Delete
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <AdminTable label="Storages" columns={['Name', 'Proxmox storage', 'Type', 'Shared', 'Actions']} minWidth={520}>
+        {data?.storageConfigurations.map((s) => (
+          <Table.Tr key={s.id}>
+            <Table.Td>{s.name}</Table.Td>
+            <Table.Td ff="monospace">{s.storageId}</Table.Td>
+            <Table.Td>{s.type}</Table.Td>
+            <Table.Td>{s.shared ? 'Yes (live migration without moving disks)' : 'No'}</Table.Td>
+            <Table.Td>
+              <DeleteWithConfirm
+                noun="storage"
+                name={s.name}
+                consequence="New machines can no longer choose it; the Proxmox storage and the disks on it stay."
+                onConfirm={() => removeAndReload(s.id)}
+              />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </AdminTable>
       {data?.storageConfigurations.length === 0 && (
         <Text size="sm" c="dimmed">
           No storage configured: machines use the cluster&apos;s default. Add one to let users choose.
         </Text>
       )}
       <Failure message={failure} />
-      <Paper withBorder p="lg" component="form" onSubmit={submit} aria-labelledby="storage-add" noValidate>
-        <Title order={3} size="h4" id="storage-add" mb="sm">
-          Add a storage
-        </Title>
+      <AdminForm id="storage-add" title="Add a storage" submit="Add storage" busy={busy} onSubmit={submit}>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
           <Select
             label="Cluster"
@@ -133,26 +101,7 @@ export function StoragePanel() {
           checked={form.shared}
           onChange={(e) => setForm({ ...form, shared: e.currentTarget.checked })}
         />
-        <Button type="submit" mt="md" loading={busy}>
-          Add storage
-        </Button>
-      </Paper>
-      <Confirm
-        opened={deleting !== null}
-        title={`Delete storage ${deleting?.name}?`}
-        action="Delete storage"
-        onClose={() => setDeleting(null)}
-        onConfirm={() => {
-          const target = deleting;
-          setDeleting(null);
-          if (target)
-            void run(() => remove({ variables: { id: target.id } })).then(async (ok) => {
-              if (ok) await refetch();
-            });
-        }}
-      >
-        New machines can no longer choose it; the Proxmox storage and the disks on it stay.
-      </Confirm>
+      </AdminForm>
     </Stack>
   );
 }
@@ -174,9 +123,9 @@ export function TemplatesPanel() {
   const { data, error, refetch } = useQuery(TemplatesQuery);
   const [create] = useMutation(CreateTemplateMutation);
   const [remove] = useMutation(DeleteTemplateMutation);
-  const { run, failure, fields, busy, setFields } = useAdminAction();
+  const { run, runThen, failure, fields, busy, setFields } = useAdminAction();
   const [form, setForm] = useState(TEMPLATE_FORM);
-  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
+  const removeAndReload = (id: string) => void runThen(() => remove({ variables: { id } }), refetch);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -190,23 +139,18 @@ export function TemplatesPanel() {
       });
       return;
     }
-    const ok = await run(() =>
-      create({
-        variables: {
-          input: {
-            clusterId: form.clusterId,
-            kind: form.kind,
-            name: form.name.trim(),
-            os: form.os.trim(),
-            sourceVmid: form.kind === 'VM' ? form.sourceVmid : null,
-            osTemplate: form.kind === 'LXC' ? form.osTemplate.trim() : null,
-            defaultCores: form.defaultCores,
-            defaultMemoryMiB: form.defaultMemoryMiB,
-            defaultDiskGiB: form.defaultDiskGiB,
-          },
-        },
-      }),
-    );
+    const input = {
+      clusterId: form.clusterId,
+      kind: form.kind,
+      name: form.name.trim(),
+      os: form.os.trim(),
+      sourceVmid: form.kind === 'VM' ? form.sourceVmid : null,
+      osTemplate: form.kind === 'LXC' ? form.osTemplate.trim() : null,
+      defaultCores: form.defaultCores,
+      defaultMemoryMiB: form.defaultMemoryMiB,
+      defaultDiskGiB: form.defaultDiskGiB,
+    };
+    const ok = await run(() => create({ variables: { input } }));
     if (ok) {
       setForm(TEMPLATE_FORM);
       await refetch();
@@ -216,53 +160,37 @@ export function TemplatesPanel() {
   return (
     <Stack gap="md">
       <QueryFailure error={error} what="the templates" />
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped aria-label="Templates">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th>OS</Table.Th>
-              <Table.Th>Source</Table.Th>
-              <Table.Th>Default size</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data?.templates.map((t) => (
-              <Table.Tr key={t.id}>
-                <Table.Td>{t.name}</Table.Td>
-                <Table.Td>
-                  <Badge variant="light">{t.kind}</Badge>
-                </Table.Td>
-                <Table.Td>{t.os}</Table.Td>
-                <Table.Td ff="monospace" fz="xs">
-                  {t.kind === 'VM' ? `VMID ${t.sourceVmid}` : t.osTemplate}
-                </Table.Td>
-                <Table.Td>
-                  {t.defaultCores} cores · {formatMemory(t.defaultMemoryMiB)} · {t.defaultDiskGiB} GiB
-                </Table.Td>
-                <Table.Td>
-                  <Button
-                    size="xs"
-                    color="red"
-                    variant="light"
-                    onClick={() => setDeleting({ id: t.id, name: t.name })}
-                    aria-label={`Delete template ${t.name}`}
-                  >
-                    Delete
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <AdminTable
+        label="Templates"
+        columns={['Name', 'Kind', 'OS', 'Source', 'Default size', 'Actions']}
+        minWidth={640}
+      >
+        {data?.templates.map((t) => (
+          <Table.Tr key={t.id}>
+            <Table.Td>{t.name}</Table.Td>
+            <Table.Td>
+              <Badge variant="light">{t.kind}</Badge>
+            </Table.Td>
+            <Table.Td>{t.os}</Table.Td>
+            <Table.Td ff="monospace" fz="xs">
+              {t.kind === 'VM' ? `VMID ${t.sourceVmid}` : t.osTemplate}
+            </Table.Td>
+            <Table.Td>
+              {t.defaultCores} cores · {formatMemory(t.defaultMemoryMiB)} · {t.defaultDiskGiB} GiB
+            </Table.Td>
+            <Table.Td>
+              <DeleteWithConfirm
+                noun="template"
+                name={t.name}
+                consequence="New machines can no longer use it. Refused while machines were created from it."
+                onConfirm={() => removeAndReload(t.id)}
+              />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </AdminTable>
       <Failure message={failure} />
-      <Paper withBorder p="lg" component="form" onSubmit={submit} aria-labelledby="template-add" noValidate>
-        <Title order={3} size="h4" id="template-add" mb="sm">
-          Add a template
-        </Title>
+      <AdminForm id="template-add" title="Add a template" submit="Add template" busy={busy} onSubmit={submit}>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
           <Select
             label="Cluster"
@@ -341,28 +269,7 @@ export function TemplatesPanel() {
             error={fields['defaultDiskGiB']}
           />
         </SimpleGrid>
-        <Group mt="md">
-          <Button type="submit" loading={busy}>
-            Add template
-          </Button>
-        </Group>
-      </Paper>
-      <Confirm
-        opened={deleting !== null}
-        title={`Delete template ${deleting?.name}?`}
-        action="Delete template"
-        onClose={() => setDeleting(null)}
-        onConfirm={() => {
-          const target = deleting;
-          setDeleting(null);
-          if (target)
-            void run(() => remove({ variables: { id: target.id } })).then(async (ok) => {
-              if (ok) await refetch();
-            });
-        }}
-      >
-        New machines can no longer use it. Refused while machines were created from it.
-      </Confirm>
+      </AdminForm>
     </Stack>
   );
 }

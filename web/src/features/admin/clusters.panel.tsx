@@ -7,7 +7,6 @@ import {
   Button,
   Card,
   Group,
-  Paper,
   PasswordInput,
   SimpleGrid,
   Stack,
@@ -27,7 +26,8 @@ import {
   DeleteClusterMutation,
   SetNodeMaintenanceMutation,
 } from './admin.documents';
-import { Confirm, Failure, formatBytes, QueryFailure, useAdminAction } from './admin.ui';
+import { AdminForm, AdminTable, DeleteWithConfirm } from './admin.table';
+import { Failure, formatBytes, QueryFailure, useAdminAction } from './admin.ui';
 import { NodeMetricsSection } from '@/features/metrics/node-metrics.section';
 
 type Check = { ok: true; message: string } | { ok: false; message: string };
@@ -41,10 +41,9 @@ export function ClustersPanel() {
   const [create] = useMutation(CreateClusterMutation);
   const [remove] = useMutation(DeleteClusterMutation);
   const [maintenance] = useMutation(SetNodeMaintenanceMutation);
-  const { run, failure, fields, busy } = useAdminAction();
+  const { run, runThen, failure, fields, busy } = useAdminAction();
   const [form, setForm] = useState(EMPTY);
   const [checks, setChecks] = useState<Record<string, Check | 'running'>>({});
-  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
 
   /** Asks Proxmox through the cluster's token: the URL, the certificate and the token's privileges. */
   async function check(clusterId: string) {
@@ -134,15 +133,17 @@ export function ClustersPanel() {
                 >
                   Check connection
                 </Button>
-                <Button
-                  size="xs"
-                  color="red"
-                  variant="light"
-                  onClick={() => setDeleting({ id: cluster.id, name: cluster.name })}
-                  aria-label={`Delete cluster ${cluster.name}`}
-                >
-                  Delete
-                </Button>
+                <DeleteWithConfirm
+                  noun="cluster"
+                  name={cluster.name}
+                  consequence={
+                    <>
+                      The platform forgets the cluster and its token. Guests on Proxmox are not touched. Refused while
+                      machines use it.
+                    </>
+                  }
+                  onConfirm={() => void runThen(() => remove({ variables: { id: cluster.id } }), refetch)}
+                />
               </Group>
             </Group>
             {result && result !== 'running' && (
@@ -159,44 +160,36 @@ export function ClustersPanel() {
               {cluster.nodes.length} node{cluster.nodes.length === 1 ? '' : 's'} · {cpus} CPUs · {formatBytes(memory)}{' '}
               memory
             </Text>
-            <Table.ScrollContainer minWidth={520}>
-              <Table aria-label={`Nodes of ${cluster.name}`}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Node</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>CPUs</Table.Th>
-                    <Table.Th>Memory</Table.Th>
-                    <Table.Th>Maintenance</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {cluster.nodes.map((node) => (
-                    <Table.Tr key={node.id}>
-                      <Table.Td ff="monospace">{node.name}</Table.Td>
-                      <Table.Td>
-                        <Badge variant="light" color={node.status === 'online' ? 'green' : 'red'}>
-                          {node.status}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>{node.cpuCount}</Table.Td>
-                      <Table.Td>{formatBytes(node.memoryBytes)}</Table.Td>
-                      <Table.Td>
-                        <Switch
-                          checked={node.maintenance}
-                          aria-label={`Maintenance mode of ${node.name}`}
-                          label={node.maintenance ? 'No new guests' : 'Accepting guests'}
-                          onChange={(e) => {
-                            const value = e.currentTarget.checked;
-                            void run(() => maintenance({ variables: { id: node.id, maintenance: value } }));
-                          }}
-                        />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <AdminTable
+              label={`Nodes of ${cluster.name}`}
+              columns={['Node', 'Status', 'CPUs', 'Memory', 'Maintenance']}
+              minWidth={520}
+              striped={false}
+            >
+              {cluster.nodes.map((node) => (
+                <Table.Tr key={node.id}>
+                  <Table.Td ff="monospace">{node.name}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={node.status === 'online' ? 'green' : 'red'}>
+                      {node.status}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>{node.cpuCount}</Table.Td>
+                  <Table.Td>{formatBytes(node.memoryBytes)}</Table.Td>
+                  <Table.Td>
+                    <Switch
+                      checked={node.maintenance}
+                      aria-label={`Maintenance mode of ${node.name}`}
+                      label={node.maintenance ? 'No new guests' : 'Accepting guests'}
+                      onChange={(e) => {
+                        const value = e.currentTarget.checked;
+                        void run(() => maintenance({ variables: { id: node.id, maintenance: value } }));
+                      }}
+                    />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </AdminTable>
             <NodeMetricsSection
               clusterId={cluster.id}
               clusterName={cluster.name}
@@ -208,14 +201,19 @@ export function ClustersPanel() {
 
       <Failure message={failure} />
 
-      <Paper withBorder p="lg" component="form" onSubmit={submit} aria-labelledby="cluster-add" noValidate>
-        <Title order={3} size="h4" id="cluster-add" mb="xs">
-          Add a cluster
-        </Title>
-        <Text size="sm" c="dimmed" mb="md">
-          A Proxmox VE API token (user@realm!name) with PVEVMAdmin and Sys.Audit on /. The secret goes to the secret
-          store, never the database. After adding, the platform asks Proxmox with the token and shows the result.
-        </Text>
+      <AdminForm
+        id="cluster-add"
+        title="Add a cluster"
+        intro={
+          <>
+            A Proxmox VE API token (user@realm!name) with PVEVMAdmin and Sys.Audit on /. The secret goes to the secret
+            store, never the database. After adding, the platform asks Proxmox with the token and shows the result.
+          </>
+        }
+        submit="Add cluster"
+        busy={busy}
+        onSubmit={submit}
+      >
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label="Name" required value={form.name} onChange={set('name')} error={fields['name']} />
           <TextInput
@@ -257,28 +255,7 @@ export function ClustersPanel() {
             error={fields['caPem']}
           />
         </SimpleGrid>
-        <Button type="submit" mt="md" loading={busy}>
-          Add cluster
-        </Button>
-      </Paper>
-
-      <Confirm
-        opened={deleting !== null}
-        title={`Delete cluster ${deleting?.name}?`}
-        action="Delete cluster"
-        onClose={() => setDeleting(null)}
-        onConfirm={() => {
-          const target = deleting;
-          setDeleting(null);
-          if (target)
-            void run(() => remove({ variables: { id: target.id } })).then(async (ok) => {
-              if (ok) await refetch();
-            });
-        }}
-      >
-        The platform forgets the cluster and its token. Guests on Proxmox are not touched. Refused while machines use
-        it.
-      </Confirm>
+      </AdminForm>
     </Stack>
   );
 }

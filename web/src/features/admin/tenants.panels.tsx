@@ -7,14 +7,12 @@ import {
   Button,
   Checkbox,
   Group,
-  Paper,
   PasswordInput,
   SimpleGrid,
   Stack,
   Table,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import Link from 'next/link';
 import { useState } from 'react';
@@ -26,6 +24,7 @@ import {
   SetUserDisabledMutation,
   UsersQuery,
 } from './admin.documents';
+import { AdminForm, AdminTable } from './admin.table';
 import { Failure, QueryFailure, useAdminAction } from './admin.ui';
 
 /** Every account: create a local one, disable or re-enable. */
@@ -56,46 +55,32 @@ export function UsersPanel() {
       <Text size="sm" c="dimmed">
         {data ? `${data.users.totalCount} accounts` : 'Loading the accounts…'}
       </Text>
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped aria-label="Users">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>State</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {users.map((u) => (
-              <Table.Tr key={u.id}>
-                <Table.Td>{u.displayName}</Table.Td>
-                <Table.Td>{u.email}</Table.Td>
-                <Table.Td>{u.isPlatformAdmin ? <Badge variant="light">Platform admin</Badge> : 'User'}</Table.Td>
-                <Table.Td>{formatDateTime(u.createdAt)}</Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={u.disabledAt ? 'red' : 'green'}>
-                    {u.disabledAt ? 'disabled' : 'active'}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Button
-                    size="xs"
-                    variant="light"
-                    color={u.disabledAt ? 'green' : 'red'}
-                    onClick={() => void run(() => setDisabled({ variables: { id: u.id, disabled: !u.disabledAt } }))}
-                    aria-label={`${u.disabledAt ? 'Enable' : 'Disable'} ${u.email}`}
-                  >
-                    {u.disabledAt ? 'Enable' : 'Disable'}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <AdminTable label="Users" columns={['Name', 'Email', 'Role', 'Created', 'State', 'Actions']} minWidth={640}>
+        {users.map((u) => (
+          <Table.Tr key={u.id}>
+            <Table.Td>{u.displayName}</Table.Td>
+            <Table.Td>{u.email}</Table.Td>
+            <Table.Td>{u.isPlatformAdmin ? <Badge variant="light">Platform admin</Badge> : 'User'}</Table.Td>
+            <Table.Td>{formatDateTime(u.createdAt)}</Table.Td>
+            <Table.Td>
+              <Badge variant="light" color={u.disabledAt ? 'red' : 'green'}>
+                {u.disabledAt ? 'disabled' : 'active'}
+              </Badge>
+            </Table.Td>
+            <Table.Td>
+              <Button
+                size="xs"
+                variant="light"
+                color={u.disabledAt ? 'green' : 'red'}
+                onClick={() => void run(() => setDisabled({ variables: { id: u.id, disabled: !u.disabledAt } }))}
+                aria-label={`${u.disabledAt ? 'Enable' : 'Disable'} ${u.email}`}
+              >
+                {u.disabledAt ? 'Enable' : 'Disable'}
+              </Button>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </AdminTable>
       {data?.users.pageInfo.hasNextPage && (
         <Button
           variant="default"
@@ -112,10 +97,7 @@ export function UsersPanel() {
         </Button>
       )}
       <Failure message={failure} />
-      <Paper withBorder p="lg" component="form" onSubmit={submit} aria-labelledby="user-add" noValidate>
-        <Title order={3} size="h4" id="user-add" mb="sm">
-          Create a local account
-        </Title>
+      <AdminForm id="user-add" title="Create a local account" submit="Create account" busy={busy} onSubmit={submit}>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput
             label="Email"
@@ -147,10 +129,7 @@ export function UsersPanel() {
           checked={form.isPlatformAdmin}
           onChange={(e) => setForm({ ...form, isPlatformAdmin: e.currentTarget.checked })}
         />
-        <Button type="submit" mt="md" loading={busy}>
-          Create account
-        </Button>
-      </Paper>
+      </AdminForm>
     </Stack>
   );
 }
@@ -174,39 +153,23 @@ export function OrganizationsPanel() {
   return (
     <Stack gap="md">
       <QueryFailure error={error} what="the organizations" />
-      <Table.ScrollContainer minWidth={560}>
-        <Table striped aria-label="All organizations">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Slug</Table.Th>
-              <Table.Th>Projects</Table.Th>
-              <Table.Th>Machines</Table.Th>
-              <Table.Th>Cores</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data?.organizations.edges.map(({ node: o }) => (
-              <Table.Tr key={o.id}>
-                <Table.Td>
-                  <Anchor component={Link} href={`/organizations/${o.id}`}>
-                    {o.name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td ff="monospace">{o.slug}</Table.Td>
-                <Table.Td>{o.projects.totalCount}</Table.Td>
-                <Table.Td>{o.usage.machines}</Table.Td>
-                <Table.Td>{o.usage.cores}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <AdminTable label="All organizations" columns={['Name', 'Slug', 'Projects', 'Machines', 'Cores']} minWidth={560}>
+        {data?.organizations.edges.map(({ node: o }) => (
+          <Table.Tr key={o.id}>
+            <Table.Td>
+              <Anchor component={Link} href={`/organizations/${o.id}`}>
+                {o.name}
+              </Anchor>
+            </Table.Td>
+            <Table.Td ff="monospace">{o.slug}</Table.Td>
+            <Table.Td>{o.projects.totalCount}</Table.Td>
+            <Table.Td>{o.usage.machines}</Table.Td>
+            <Table.Td>{o.usage.cores}</Table.Td>
+          </Table.Tr>
+        ))}
+      </AdminTable>
       <Failure message={failure} />
-      <Paper withBorder p="lg" component="form" onSubmit={submit} aria-labelledby="org-add" noValidate>
-        <Title order={3} size="h4" id="org-add" mb="sm">
-          Create an organization
-        </Title>
+      <AdminForm id="org-add" title="Create an organization" onSubmit={submit}>
         <Group align="flex-start">
           <TextInput
             label="Name"
@@ -227,7 +190,7 @@ export function OrganizationsPanel() {
             Create organization
           </Button>
         </Group>
-      </Paper>
+      </AdminForm>
     </Stack>
   );
 }
