@@ -174,6 +174,10 @@ async function main() {
       const { sql } = await request(worker, { type: 'sql' });
       for (const [k, n] of sql.slice(0, 40)) console.error(`${(n / jobs).toFixed(1).padStart(6)} per job  ${k}`);
     }
+    if (process.env.BENCH_COUNT_PROXMOX) {
+      const { calls } = await request(worker, { type: 'proxmox-calls' });
+      for (const [k, n] of calls) console.error(`${(n / jobs).toFixed(2).padStart(6)} per job  ${k}`);
+    }
     if (opts['cpu-prof']) console.error(`worker profile: ${(await request(worker, { type: 'profile-stop' })).file}`);
     const meterOf = new Map(meters.map((m) => [m.jobId, m]));
 
@@ -346,7 +350,7 @@ function printTable(r) {
  * calls of 1 to 5000 ms made inside it that fired (the client's task polls, the address polls).
  * Longer timers are step timeouts and idle timers, not delays a job waits on.
  */
-function waitMeter() {
+function waitMeter({ countPaths = false } = {}) {
   const als = new AsyncLocalStorage();
   diagnostics.subscribe('http.client.request.start', ({ request }) => {
     const m = als.getStore();
@@ -360,6 +364,14 @@ function waitMeter() {
     };
     request.once('close', end);
     request.once('error', end);
+    if (m.paths) {
+      // Which calls a job makes (BENCH_COUNT_PROXMOX): method and path, ids and UPIDs as ':x'.
+      const k = `${request.method} ${String(request.path)
+        .replace(/\?.*$/, '')
+        .replace(/UPID:[^/]+/g, ':upid')
+        .replace(/\/\d+(?=\/|$)/g, '/:id')}`;
+      m.paths.set(k, (m.paths.get(k) ?? 0) + 1);
+    }
   });
   const realSetTimeout = globalThis.setTimeout;
   const metered = function setTimeout(fn, ms, ...args) {
@@ -380,7 +392,7 @@ function waitMeter() {
   return {
     /** Runs `fn` metered; resolves with its result and the meter. */
     async run(fn) {
-      const m = { http: [], timers: [], startedAt: now(), endedAt: 0 };
+      const m = { http: [], timers: [], startedAt: now(), endedAt: 0, paths: countPaths ? new Map() : null };
       try {
         return { result: await als.run(m, fn), meter: m };
       } finally {
@@ -591,16 +603,22 @@ async function serveApi() {
  */
 async function serveWorker() {
   // Before the platform's modules load, so the timers they set are the metered ones.
-  const meter = waitMeter();
+  const meter = waitMeter({ countPaths: Boolean(process.env.BENCH_COUNT_PROXMOX) });
+  const proxmoxCalls = new Map();
   const sql = new Map();
   if (process.env.BENCH_COUNT_SQL) {
-    // Which statements a job costs: counted by their first 90 characters (diagnosis, not measured).
+    // Which statements a job costs: counted by their first 90 characters once literals (quoted
+    // strings, numbers) are replaced by '?' (diagnosis, not measured).
     const pg = (await import('pg')).default;
     const query = pg.Client.prototype.query;
     pg.Client.prototype.query = function (q, ...rest) {
       const text = typeof q === 'string' ? q : q?.text;
       if (text) {
-        const k = text.replace(/\s+/g, ' ').slice(0, 90);
+        const k = text
+          .replace(/\s+/g, ' ')
+          .replace(/'(?:[^']|'')*'/g, '?')
+          .replace(/\b\d+\b/g, '?')
+          .slice(0, 90);
         sql.set(k, (sql.get(k) ?? 0) + 1);
       }
       return query.call(this, q, ...rest);
@@ -619,6 +637,7 @@ async function serveWorker() {
   jobs.work = (concurrency, handler) =>
     work(concurrency, async (jobId, signal) => {
       const { meter: m } = await meter.run(() => handler(jobId, signal));
+      for (const [k, n] of m.paths ?? []) proxmoxCalls.set(k, (proxmoxCalls.get(k) ?? 0) + n);
       meters.push({ jobId, pickedAt: m.startedAt, endedAt: m.endedAt, ...meter.summary(m) });
     });
   await startWorker({ orm, jobs, pubsub, secrets, log, concurrency: Number(process.env.BENCH_CONCURRENCY) });
@@ -642,7 +661,8 @@ async function serveWorker() {
       return void process.send({ file });
     }
     if (m.type === 'cpu') return void process.send(cpuNow());
-    if (m.type === 'reset') [publishes, meters] = [[], [], sql.clear()];
+    if (m.type === 'reset') [publishes, meters] = [[], [], sql.clear(), proxmoxCalls.clear()];
+    if (m.type === 'proxmox-calls') return void process.send({ calls: [...proxmoxCalls].sort((a, b) => b[1] - a[1]) });
     if (m.type === 'sql') return void process.send({ sql: [...sql].sort((a, b) => b[1] - a[1]) });
     process.send(m.type === 'publishes' ? { publishes } : m.type === 'meters' ? { meters } : { ok: true });
   });

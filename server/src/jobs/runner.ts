@@ -89,13 +89,15 @@ export async function runJob(deps: RunnerDeps, jobId: string, outerSignal: Abort
   }
   if (job.status === JobStatus.QUEUED) {
     // Conditional, so a cancelJob racing with this pickup is not overwritten: a job cancelled while
-    // queued stays CANCELLING and ends before its first step.
-    await em.nativeUpdate(
+    // queued stays CANCELLING and ends before its first step (read again only then).
+    const startedAt = new Date();
+    const updated = await em.nativeUpdate(
       Job,
       { id: job.id, status: JobStatus.QUEUED },
-      { status: JobStatus.RUNNING, startedAt: new Date() },
+      { status: JobStatus.RUNNING, startedAt },
     );
-    await em.refresh(job);
+    if (updated === 1) apply({ status: JobStatus.RUNNING, startedAt });
+    else await em.refresh(job);
   }
 
   const total = workflow.steps.reduce((sum, s) => sum + s.weight, 0) || 1;

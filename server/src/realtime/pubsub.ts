@@ -167,8 +167,9 @@ export function createInProcessPubSub(): PubSub {
 
 /** Redis pub/sub. `prefix` namespaces channels (several platforms, or test files, on one Redis). */
 export async function createRedisPubSub(url: string, prefix = 'pvepaas:'): Promise<PubSub> {
-  // Two connections: a Redis connection in subscriber mode cannot publish.
-  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  // Two connections: a Redis connection in subscriber mode cannot publish. The publisher sends the
+  // commands issued in one tick as one write (a job's batch of events is published at once).
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
   const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await Promise.all([publisher.connect(), subscriber.connect()]);
   const engine = new RedisPubSub({ publisher, subscriber });

@@ -131,8 +131,32 @@ const PATCH_COLUMNS: Record<keyof JobPatch, string> = {
 };
 
 /**
+ * Writers with queued work that nobody flushed: drained every DRAIN_DELAY_MS by one timer for the
+ * whole process, so the events a step emits between two flushes (its start, progress, log lines)
+ * go out together instead of one statement each (bench/provision: 30 statements per job → ~15).
+ * An interval, not a timer per writer, and not a job's: a job never waits on it.
+ */
+const DRAIN_DELAY_MS = 25;
+const pendingWriters = new Set<JobEventWriter>();
+let drainTicker: ReturnType<typeof setInterval> | null = null;
+function drainLater(writer: JobEventWriter): void {
+  pendingWriters.add(writer);
+  drainTicker ??= setInterval(() => {
+    const due = [...pendingWriters];
+    pendingWriters.clear();
+    if (!due.length && drainTicker) {
+      clearInterval(drainTicker);
+      drainTicker = null;
+    }
+    for (const w of due) w.drainNow();
+  }, DRAIN_DELAY_MS);
+  drainTicker.unref?.();
+}
+
+/**
  * A running job's event stream and row updates, written behind the job instead of in its way.
- * emit() only queues: one writer per job drains the queue in order, each batch as ONE statement (a
+ * emit() only queues (drained by the next flush, or within DRAIN_DELAY_MS if none comes): one
+ * writer per job drains the queue in order, each batch as ONE statement (a
  * multi-row insert of the events and the job row's accumulated change, in one data-modifying CTE),
  * then publishes the batch. Sequence numbers come from a counter read once per run, not a
  * `max(seq)` read per event. The runner is the job's only regular writer; when another one (a
@@ -163,7 +187,12 @@ export class JobEventWriter {
   emit(input: EventInput | null, patch: JobPatch = {}): void {
     if (input) this.queue.push({ input, at: new Date() });
     Object.assign(this.patch, patch);
-    this.draining ??= this.drain();
+    if (!this.draining) drainLater(this);
+  }
+
+  /** Starts writing what is queued, unless a write is under way (which takes it on). */
+  drainNow(): void {
+    if (this.queue.length || Object.keys(this.patch).length) this.draining ??= this.drain();
   }
 
   /** Everything queued so far is stored (and published); the job's status afterwards. */

@@ -1,13 +1,17 @@
 // Where a new guest goes. A simple capacity-aware choice behind the interface Harpsichord (the
 // platform's placement engine) will implement: online nodes not in maintenance, enough free memory
 // after what their guests already commit, then the most free memory wins.
-import type { ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
+import type { ClusterResource, ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
 
 export interface PlacementRequest {
   cores: number;
   memoryBytes: number;
   /** Nodes the operators put in maintenance. */
   excluded: ReadonlySet<string>;
+  /** A recent read of `/cluster/resources` (cluster-snapshot.ts); absent: the policy reads it. */
+  resources?: ClusterResource[];
+  /** Memory (bytes) per node already handed out by placements the resources do not show yet. */
+  pending?: ReadonlyMap<string, number>;
 }
 
 export interface Placement {
@@ -19,8 +23,8 @@ export interface Placement {
 export type PlacementPolicy = (client: ProxmoxClient, request: PlacementRequest) => Promise<Placement>;
 
 export const leastCommittedMemory: PlacementPolicy = async (client, request) => {
-  const resources = await client.cluster.resources();
-  const committed = new Map<string, number>();
+  const resources = request.resources ?? (await client.cluster.resources());
+  const committed = new Map<string, number>(request.pending);
   for (const r of resources) {
     if ((r.type === 'qemu' || r.type === 'lxc') && r.node && !r.template)
       committed.set(r.node, (committed.get(r.node) ?? 0) + Number(r.maxmem ?? 0));

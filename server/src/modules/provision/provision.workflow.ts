@@ -4,18 +4,19 @@
 // Every step records what it started in the job's checkpoint before waiting on it, so a worker that
 // takes over after a crash continues the same Proxmox task instead of starting another.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, wrap } from '@mikro-orm/core';
 import type { ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
 import { StepError, type Step, type StepContext, type Workflow } from '../../jobs/runner.js';
 import type { PubSub } from '../../realtime/pubsub.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { machineEvent, publishMachineEvent } from '../lifecycle/machine-events.js';
 import { Node } from '../cluster/node.entity.js';
-import { JobStatus } from '../job/job.entity.js';
+import { JobStatus, type Job } from '../job/job.entity.js';
 import { Machine, MachineStatus } from '../machine/machine.entity.js';
 import { MachineKind } from '../template/template.entity.js';
 import { ProvisioningDriver } from '../cluster/cluster.entity.js';
 import type { ClusterClients } from './cluster-clients.js';
+import { forgetSnapshot, guestIn, recentSnapshot } from './cluster-snapshot.js';
 import { configureStep, type ConfigureSettings } from './configure.js';
 import { credentialsPath, generateCredentials, type MachineCredentials } from './credentials.js';
 import type { PlacementPolicy } from './placement.js';
@@ -48,17 +49,50 @@ export interface ProvisionCheckpoint extends TerraformCheckpoint {
 
 type Ctx = StepContext<ProvisionCheckpoint>;
 
+type Loaded = {
+  em: EntityManager;
+  machine: Machine;
+  client: ProxmoxClient;
+  api: ProxmoxClient['qemu'] | ProxmoxClient['lxc'];
+  /** The credentials the secrets step generated in this run (read from the secret store otherwise). */
+  credentials?: MachineCredentials;
+};
+
 export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckpoint> {
-  const load = async (ctx: Ctx) => {
-    const em = deps.em.fork();
-    const machine = await em.findOneOrFail(
-      Machine,
-      { id: ctx.job.machine!.id },
-      { populate: ['template', 'network', 'storage', 'cluster'] },
-    );
-    const client = await deps.clusters.get(machine.cluster!.id);
-    return { em, machine, client, api: machine.kind === MachineKind.VM ? client.qemu : client.lxc };
+  /**
+   * The job's machine (with its template, network, storage, cluster and project) and the cluster's
+   * client, read once per run of the job and kept for its next steps: the runner hands every step
+   * the same Job object, and a run's steps are the only writers of its machine row. A worker that
+   * takes the job over reads them again.
+   */
+  const runs = new WeakMap<Job, Promise<Loaded>>();
+  const load = (ctx: Pick<Ctx, 'job'>): Promise<Loaded> => {
+    let loaded = runs.get(ctx.job);
+    if (!loaded) {
+      loaded = (async () => {
+        const em = deps.em.fork();
+        const machine = await em.findOneOrFail(
+          Machine,
+          { id: ctx.job.machine!.id },
+          { populate: ['template', 'network', 'storage', 'cluster', 'project', 'node'] },
+        );
+        const client = await deps.clusters.get(machine.cluster!.id);
+        return { em, machine, client, api: machine.kind === MachineKind.VM ? client.qemu : client.lxc };
+      })();
+      runs.set(ctx.job, loaded);
+      loaded.catch(() => runs.delete(ctx.job));
+    }
+    return loaded;
   };
+  /** Sets columns of the machine row in one statement (no transaction around it) and on the loaded entity. */
+  const updateMachine = async (loaded: Loaded, changes: Partial<Pick<Machine, 'ipAddresses' | 'status'>>) => {
+    await loaded.em.nativeUpdate(Machine, { id: loaded.machine.id }, changes);
+    Object.assign(loaded.machine, changes);
+    loaded.em.getUnitOfWork().merge(loaded.machine);
+  };
+  const credentials = async (loaded: Loaded): Promise<MachineCredentials> =>
+    (loaded.credentials ??= (await deps.secrets.read(credentialsPath(loaded.machine.id)))!
+      .data as unknown as MachineCredentials);
   /** Waits for a Proxmox task, streaming its log lines into the job's events. */
   const waitTask = async (ctx: Ctx, client: ProxmoxClient, upid: string, timeoutMs: number) => {
     const lines: Promise<void>[] = [];
@@ -89,19 +123,27 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     async run(ctx) {
       if (ctx.checkpoint.node) return;
       const { em, machine, client } = await load(ctx);
-      const maintenance = await em.find(Node, { cluster: machine.cluster!.id, maintenance: true });
+      // The cluster's node rows (those in maintenance, and the chosen one's) in one read.
+      const [nodes, snapshot] = await Promise.all([
+        em.find(Node, { cluster: machine.cluster!.id }),
+        recentSnapshot(client),
+      ]);
+      const memoryBytes = machine.memoryMiB * 2 ** 20;
       let placement;
       try {
         placement = await deps.placement(client, {
           cores: machine.cores,
-          memoryBytes: machine.memoryMiB * 2 ** 20,
-          excluded: new Set(maintenance.map((n) => n.name)),
+          memoryBytes,
+          excluded: new Set(nodes.filter((n) => n.maintenance).map((n) => n.name)),
+          resources: snapshot.resources,
+          pending: snapshot.placed,
         });
       } catch (err) {
         throw new StepError('NO_CAPACITY', (err as Error).message);
       }
+      snapshot.placed.set(placement.node, (snapshot.placed.get(placement.node) ?? 0) + memoryBytes);
       const where = { cluster: machine.cluster!.id, name: placement.node };
-      let node = await em.findOne(Node, where);
+      let node = nodes.find((n) => n.name === placement.node) ?? null;
       if (!node) {
         // Jobs placed on a node the platform has not seen yet race to insert its row (unique per
         // cluster and name): the losers read the winner's.
@@ -112,8 +154,9 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
         });
         node = await em.findOneOrFail(Node, where);
       }
+      await em.nativeUpdate(Machine, { id: machine.id }, { node: node.id });
       machine.node = node;
-      await em.flush();
+      em.getUnitOfWork().merge(machine);
       ctx.checkpoint.node = placement.node;
       await ctx.save();
       await ctx.log(placement.reason, { source: 'placement', node: placement.node });
@@ -137,9 +180,17 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       // attempt: the winner's id joins the used set, and the loser retries at a random offset among
       // the next free ids so that many jobs at once spread out instead of colliding again. NO_VMID
       // only when no id is left in Proxmox's range.
+      // The cluster's guests and next id come from a read at most a second or two old
+      // (cluster-snapshot.ts): a guest created since is caught by isVmidFree, or is in the database.
       const clusterId = machine.cluster!.id;
-      const lowest = await client.cluster.nextId();
-      const used = new Set((await client.cluster.resources('vm')).map((r) => r.vmid).filter((id) => id != null));
+      const snapshot = await recentSnapshot(client);
+      const lowest = snapshot.nextId;
+      const used = new Set(
+        snapshot.resources
+          .filter((r) => r.type === 'qemu' || r.type === 'lxc')
+          .map((r) => r.vmid)
+          .filter((id) => id != null),
+      );
       /** Adds the ids the platform's machines hold to `used`; the set of them. */
       const readReserved = async () => {
         const rows = await em
@@ -167,6 +218,8 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
         }
         try {
           await em.nativeUpdate(Machine, { id: machine.id }, { vmid: candidate });
+          machine.vmid = candidate;
+          em.getUnitOfWork().merge(machine);
           ctx.checkpoint.vmid = candidate;
           await ctx.save();
           await ctx.progress(1, `VMID ${candidate} reserved`);
@@ -185,6 +238,8 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     },
     async undo(ctx) {
       await deps.em.fork().nativeUpdate(Machine, { id: ctx.job.machine!.id }, { vmid: null });
+      // A later step of this run must not see the released id on the loaded machine.
+      runs.delete(ctx.job);
     },
   };
 
@@ -197,6 +252,8 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       if (await deps.secrets.read(path)) return;
       const creds = generateCredentials(`pvepaas-${ctx.job.machine!.id}`);
       await deps.secrets.write(path, { ...creds });
+      // Kept for the create step of this run, which would otherwise read them back twice.
+      (await load(ctx)).credentials = creds;
     },
     async undo(ctx) {
       await deps.secrets.destroy(credentialsPath(ctx.job.machine!.id));
@@ -210,35 +267,56 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     weight: 6,
     timeoutMs: 15 * 60_000,
     async run(ctx) {
-      const { machine, client } = await load(ctx);
+      const loaded = await load(ctx);
+      const { machine, client } = loaded;
       // The driver is chosen once per job, so a resumed or undone job keeps using the same one.
       if (!ctx.checkpoint.driver) await persist(ctx, { driver: machine.cluster!.provisioningDriver });
       if (ctx.checkpoint.driver === ProvisioningDriver.TERRAFORM) return viaTerraform.create(ctx);
       const node = ctx.checkpoint.node!;
       const vmid = ctx.checkpoint.vmid!;
       if (!ctx.checkpoint.createUpid) {
-        if (await client.cluster.findGuest(vmid))
-          throw new StepError(
+        // Proxmox refuses to create a guest on an id in use, the one a crashed run of this job
+        // created included (its UPID was not saved); only then is the cluster asked who holds it.
+        const vmidTaken = () =>
+          new StepError(
             'VMID_TAKEN',
             `VMID ${vmid} is already used on the cluster by a guest this job did not create.`,
           );
-        const creds = (await deps.secrets.read(credentialsPath(machine.id)))!.data as unknown as MachineCredentials;
+        const creds = await credentials(loaded);
         const net = machine.network;
         const storage = machine.storage?.storageId;
         if (machine.kind === MachineKind.VM) {
-          const source = await client.cluster.findGuest(machine.template.sourceVmid!);
-          if (!source)
-            throw new StepError(
+          const templateMissing = () =>
+            new StepError(
               'TEMPLATE_MISSING',
               `Template VM ${machine.template.sourceVmid} is not on the cluster; ask an operator to fix template ${machine.template.name}.`,
             );
-          ctx.checkpoint.createUpid = await client.qemu.clone(source.node, source.vmid!, {
-            newid: vmid,
-            name: machine.name,
-            target: node,
-            full: Boolean(storage),
-            storage,
-          });
+          const clone = (source: { node: string; vmid?: number }) =>
+            client.qemu.clone(source.node, source.vmid!, {
+              newid: vmid,
+              name: machine.name,
+              target: node,
+              full: Boolean(storage),
+              storage,
+            });
+          // Where the template is, from a recent read of the cluster: if it moved since, the clone
+          // fails and the cluster is read again.
+          const seen = guestIn(await recentSnapshot(client), machine.template.sourceVmid!);
+          try {
+            if (!seen) throw templateMissing();
+            ctx.checkpoint.createUpid = await clone(seen);
+          } catch (err) {
+            forgetSnapshot(client);
+            const guests = await client.cluster.resources('vm');
+            const find = (id: number) =>
+              guests.find((r) => r.vmid === id && (r.type === 'qemu' || r.type === 'lxc')) as
+                { node: string; vmid: number } | undefined;
+            if (find(vmid)) throw vmidTaken();
+            const source = find(machine.template.sourceVmid!);
+            if (!source) throw templateMissing();
+            if (seen && source.node === seen.node) throw err;
+            ctx.checkpoint.createUpid = await clone(source);
+          }
           // Cloud-init settings are a second call: clone takes no config (as Proxmox requires).
           ctx.checkpoint.pendingConfig = {
             cores: machine.cores,
@@ -254,34 +332,38 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
             agent: true,
           };
         } else {
-          ctx.checkpoint.createUpid = await client.lxc.create(node, {
-            vmid,
-            ostemplate: machine.template.osTemplate!,
-            hostname: machine.name,
-            password: creds.rootPassword,
-            sshPublicKeys: [creds.sshPublicKey],
-            cores: machine.cores,
-            memory: machine.memoryMiB,
-            rootfs: { volume: `${storage ?? 'local-lvm'}:${machine.diskGiB}` },
-            net: {
-              0: {
-                name: 'eth0',
-                bridge: net?.bridge ?? 'vmbr0',
-                ip: net?.cidr ?? 'dhcp',
-                gw: net?.gateway ?? undefined,
-                tag: net?.vlanTag ?? undefined,
-                firewall: net?.firewall ?? true,
+          ctx.checkpoint.createUpid = await client.lxc
+            .create(node, {
+              vmid,
+              ostemplate: machine.template.osTemplate!,
+              hostname: machine.name,
+              password: creds.rootPassword,
+              sshPublicKeys: [creds.sshPublicKey],
+              cores: machine.cores,
+              memory: machine.memoryMiB,
+              rootfs: { volume: `${storage ?? 'local-lvm'}:${machine.diskGiB}` },
+              net: {
+                0: {
+                  name: 'eth0',
+                  bridge: net?.bridge ?? 'vmbr0',
+                  ip: net?.cidr ?? 'dhcp',
+                  gw: net?.gateway ?? undefined,
+                  tag: net?.vlanTag ?? undefined,
+                  firewall: net?.firewall ?? true,
+                },
               },
-            },
-            unprivileged: true,
-            tags: ['pvepaas', ...machine.tags],
-          } as never);
+              unprivileged: true,
+              tags: ['pvepaas', ...machine.tags],
+            } as never)
+            .catch(async (err: unknown) => {
+              throw (await client.cluster.findGuest(vmid)) ? vmidTaken() : err;
+            });
         }
         await ctx.save();
       }
       await waitTask(ctx, client, ctx.checkpoint.createUpid, this.timeoutMs);
       if (machine.kind === MachineKind.VM && ctx.checkpoint.pendingConfig) {
-        const stored = (await deps.secrets.read(credentialsPath(machine.id)))!.data as unknown as MachineCredentials;
+        const stored = await credentials(loaded);
         await client.qemu.setConfig(node, vmid, {
           ...ctx.checkpoint.pendingConfig,
           cipassword: stored.rootPassword,
@@ -327,13 +409,26 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       const { client, api } = await load(ctx);
       const node = ctx.checkpoint.node!;
       const vmid = ctx.checkpoint.vmid!;
+      // Started in this run (its UPID saved): wait for that task. Otherwise start; a guest already
+      // running (started by a run that crashed before saving the UPID) makes Proxmox refuse, and
+      // only then is the cluster asked whether it runs.
+      const running = async () => (await client.cluster.findGuest(vmid))?.status === 'running';
+      const resumed = Boolean(ctx.checkpoint.startUpid);
       if (!ctx.checkpoint.startUpid) {
-        const guest = await client.cluster.findGuest(vmid);
-        if (guest?.status === 'running') return;
-        ctx.checkpoint.startUpid = await api.start(node, vmid);
+        try {
+          ctx.checkpoint.startUpid = await api.start(node, vmid);
+        } catch (err) {
+          if (await running()) return;
+          throw err;
+        }
         await ctx.save();
       }
-      await waitTask(ctx, client, ctx.checkpoint.startUpid, this.timeoutMs);
+      try {
+        await waitTask(ctx, client, ctx.checkpoint.startUpid, this.timeoutMs);
+      } catch (err) {
+        if (!resumed && (await running())) return;
+        throw err;
+      }
     },
   };
 
@@ -342,14 +437,14 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     weight: 2,
     timeoutMs: deps.addressTimeoutMs ?? 5 * 60_000,
     async run(ctx) {
-      const { em, machine, client } = await load(ctx);
+      const loaded = await load(ctx);
+      const { machine, client } = loaded;
       const node = ctx.checkpoint.node!;
       const vmid = ctx.checkpoint.vmid!;
       for (let delay = 200; !ctx.signal.aborted; delay = Math.min(delay * 2, 5000)) {
         const addresses = await guestAddresses(client, machine.kind, node, vmid).catch(() => []);
         if (addresses.length > 0) {
-          machine.ipAddresses = addresses;
-          await em.flush();
+          await updateMachine(loaded, { ipAddresses: addresses });
           await ctx.progress(1, `Address ${addresses[0]}`);
           return;
         }
@@ -361,7 +456,7 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
   const configure = configureStep(deps, load);
 
   // Tenant isolation (modules/tenancy): the new guest joins its project's pool, VNet and firewall before it first starts.
-  const isolate = isolateStep<ProvisionCheckpoint>(deps);
+  const isolate = isolateStep<ProvisionCheckpoint>({ ...deps, load });
 
   const steps = [place, reserve, secrets, create, isolate, start, address, configure].map((step) => ({
     ...step,
@@ -371,8 +466,17 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     kind: 'provision',
     steps,
     async onFinished(em, job, status) {
+      const final = status === JobStatus.SUCCEEDED ? MachineStatus.RUNNING : MachineStatus.FAILED;
+      // The run's machine when its node is loaded (the event names it); else read it with its node.
+      const loaded = await runs.get(job)?.catch(() => undefined);
+      runs.delete(job);
+      if (loaded && (!loaded.machine.node || wrap(loaded.machine.node).isInitialized())) {
+        await updateMachine(loaded, { status: final });
+        await publishMachineEvent(deps.pubsub, machineEvent(loaded.machine));
+        return;
+      }
       const machine = await em.findOneOrFail(Machine, { id: job.machine!.id }, { populate: ['node'] });
-      machine.status = status === JobStatus.SUCCEEDED ? MachineStatus.RUNNING : MachineStatus.FAILED;
+      machine.status = final;
       await em.flush();
       await publishMachineEvent(deps.pubsub, machineEvent(machine));
     },
