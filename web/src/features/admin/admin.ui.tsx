@@ -1,7 +1,7 @@
 'use client';
 
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { Alert } from '@mantine/core';
+import { useState } from 'react';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 
 /** Runs admin mutations and keeps what the API answered: a message, and per-field messages. */
@@ -49,39 +49,6 @@ export function QueryFailure({ error, what }: { error: unknown; what: string }) 
     <Alert color="red" title={`Could not load ${what}`} role="alert">
       {describeApiError(error).message} Reload the page to try again.
     </Alert>
-  );
-}
-
-/** A confirmation before something that cannot be undone. */
-export function Confirm({
-  opened,
-  title,
-  children,
-  action,
-  onConfirm,
-  onClose,
-}: {
-  opened: boolean;
-  title: string;
-  children: ReactNode;
-  action: string;
-  onConfirm: () => void;
-  onClose: () => void;
-}) {
-  return (
-    <Modal opened={opened} onClose={onClose} title={title}>
-      <Stack>
-        <Text size="sm">{children}</Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" onClick={onConfirm}>
-            {action}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
   );
 }
 

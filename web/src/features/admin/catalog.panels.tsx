@@ -13,7 +13,8 @@ import {
   StoragesQuery,
   TemplatesQuery,
 } from './admin.documents';
-import { AdminForm, AdminTable, DeleteWithConfirm } from './admin.table';
+import { ListTable } from '@/components/list-table';
+import { AdminForm, DeleteWithConfirm } from './admin.form';
 import { Failure, QueryFailure, useAdminAction } from './admin.ui';
 
 /** Storages machines may use: list, add (a Proxmox storage id on a cluster), delete. */
@@ -37,7 +38,7 @@ export function StoragePanel() {
   return (
     <Stack gap="md">
       <QueryFailure error={error} what="the storages" />
-      <AdminTable label="Storages" columns={['Name', 'Proxmox storage', 'Type', 'Shared', 'Actions']} minWidth={520}>
+      <ListTable label="Storages" columns={['Name', 'Proxmox storage', 'Type', 'Shared', 'Actions']} minWidth={520}>
         {data?.storageConfigurations.map((s) => (
           <Table.Tr key={s.id}>
             <Table.Td>{s.name}</Table.Td>
@@ -54,7 +55,7 @@ export function StoragePanel() {
             </Table.Td>
           </Table.Tr>
         ))}
-      </AdminTable>
+      </ListTable>
       {data?.storageConfigurations.length === 0 && (
         <Text size="sm" c="dimmed">
           No storage configured: machines use the cluster&apos;s default. Add one to let users choose.
@@ -160,11 +161,7 @@ export function TemplatesPanel() {
   return (
     <Stack gap="md">
       <QueryFailure error={error} what="the templates" />
-      <AdminTable
-        label="Templates"
-        columns={['Name', 'Kind', 'OS', 'Source', 'Default size', 'Actions']}
-        minWidth={640}
-      >
+      <ListTable label="Templates" columns={['Name', 'Kind', 'OS', 'Source', 'Default size', 'Actions']} minWidth={640}>
         {data?.templates.map((t) => (
           <Table.Tr key={t.id}>
             <Table.Td>{t.name}</Table.Td>
@@ -188,7 +185,7 @@ export function TemplatesPanel() {
             </Table.Td>
           </Table.Tr>
         ))}
-      </AdminTable>
+      </ListTable>
       <Failure message={failure} />
       <AdminForm id="template-add" title="Add a template" submit="Add template" busy={busy} onSubmit={submit}>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>

@@ -26,7 +26,8 @@ import {
   DeleteClusterMutation,
   SetNodeMaintenanceMutation,
 } from './admin.documents';
-import { AdminForm, AdminTable, DeleteWithConfirm } from './admin.table';
+import { ListTable } from '@/components/list-table';
+import { AdminForm, DeleteWithConfirm } from './admin.form';
 import { Failure, formatBytes, QueryFailure, useAdminAction } from './admin.ui';
 import { NodeMetricsSection } from '@/features/metrics/node-metrics.section';
 
@@ -160,7 +161,7 @@ export function ClustersPanel() {
               {cluster.nodes.length} node{cluster.nodes.length === 1 ? '' : 's'} · {cpus} CPUs · {formatBytes(memory)}{' '}
               memory
             </Text>
-            <AdminTable
+            <ListTable
               label={`Nodes of ${cluster.name}`}
               columns={['Node', 'Status', 'CPUs', 'Memory', 'Maintenance']}
               minWidth={520}
@@ -189,7 +190,7 @@ export function ClustersPanel() {
                   </Table.Td>
                 </Table.Tr>
               ))}
-            </AdminTable>
+            </ListTable>
             <NodeMetricsSection
               clusterId={cluster.id}
               clusterName={cluster.name}

@@ -24,7 +24,8 @@ import {
   SetUserDisabledMutation,
   UsersQuery,
 } from './admin.documents';
-import { AdminForm, AdminTable } from './admin.table';
+import { ListTable } from '@/components/list-table';
+import { AdminForm } from './admin.form';
 import { Failure, QueryFailure, useAdminAction } from './admin.ui';
 
 /** Every account: create a local one, disable or re-enable. */
@@ -55,7 +56,7 @@ export function UsersPanel() {
       <Text size="sm" c="dimmed">
         {data ? `${data.users.totalCount} accounts` : 'Loading the accounts…'}
       </Text>
-      <AdminTable label="Users" columns={['Name', 'Email', 'Role', 'Created', 'State', 'Actions']} minWidth={640}>
+      <ListTable label="Users" columns={['Name', 'Email', 'Role', 'Created', 'State', 'Actions']} minWidth={640}>
         {users.map((u) => (
           <Table.Tr key={u.id}>
             <Table.Td>{u.displayName}</Table.Td>
@@ -80,7 +81,7 @@ export function UsersPanel() {
             </Table.Td>
           </Table.Tr>
         ))}
-      </AdminTable>
+      </ListTable>
       {data?.users.pageInfo.hasNextPage && (
         <Button
           variant="default"
@@ -153,7 +154,7 @@ export function OrganizationsPanel() {
   return (
     <Stack gap="md">
       <QueryFailure error={error} what="the organizations" />
-      <AdminTable label="All organizations" columns={['Name', 'Slug', 'Projects', 'Machines', 'Cores']} minWidth={560}>
+      <ListTable label="All organizations" columns={['Name', 'Slug', 'Projects', 'Machines', 'Cores']} minWidth={560}>
         {data?.organizations.edges.map(({ node: o }) => (
           <Table.Tr key={o.id}>
             <Table.Td>
@@ -167,7 +168,7 @@ export function OrganizationsPanel() {
             <Table.Td>{o.usage.cores}</Table.Td>
           </Table.Tr>
         ))}
-      </AdminTable>
+      </ListTable>
       <Failure message={failure} />
       <AdminForm id="org-add" title="Create an organization" onSubmit={submit}>
         <Group align="flex-start">

@@ -2,15 +2,12 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import {
-  Alert,
   Badge,
   Button,
   Group,
-  Modal,
   NumberInput,
   Select,
   SimpleGrid,
-  Skeleton,
   Stack,
   Switch,
   Table,
@@ -19,7 +16,8 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import type { AlertComparator, AlertMetric, AlertRuleFieldsFragment, AlertScope, AlertSeverity } from '@/gql/graphql';
-import { describeApiError } from '@/lib/apollo/graphql-errors';
+import { Confirm } from '@/components/confirm.modal';
+import { ListTable } from '@/components/list-table';
 import {
   COMPARATOR_LABEL,
   METRIC_LABEL,
@@ -35,6 +33,7 @@ import {
   UpdateAlertRuleMutation,
 } from './alerts.documents';
 import type { AlertOwner } from './alerts.screen';
+import { EditorModal, ListNotices, RowActions, useConfirmedDelete, useDraftSave } from './alerts.ui';
 
 export const SEVERITY_COLOR: Record<AlertSeverity, string> = { INFO: 'blue', WARNING: 'yellow', CRITICAL: 'red' };
 const SEVERITIES: AlertSeverity[] = ['INFO', 'WARNING', 'CRITICAL'];
@@ -89,9 +88,7 @@ function RuleForm({
   onSaved: () => void;
 }) {
   const [draft, setDraft] = useState<RuleDraft>(() => (editing ? draftOf(editing) : emptyDraft(owner)));
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { fields, failure, saving, save } = useDraftSave();
   const [create] = useMutation(CreateAlertRuleMutation);
   const [update] = useMutation(UpdateAlertRuleMutation);
   const set = <K extends keyof RuleDraft>(key: K, value: RuleDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
@@ -99,12 +96,7 @@ function RuleForm({
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
-    const problems = validateRule(draft, !editing);
-    setFields(problems);
-    setFailure(null);
-    if (Object.keys(problems).length) return;
-    setSaving(true);
-    try {
+    const saved = await save(validateRule(draft, !editing), async () => {
       const common = {
         name: draft.name.trim(),
         metric: draft.metric,
@@ -129,154 +121,142 @@ function RuleForm({
             },
           },
         });
+    });
+    if (saved) {
       onSaved();
       onClose();
-    } catch (error) {
-      const view = describeApiError(error);
-      setFields(view.fields);
-      setFailure(view.message);
-    } finally {
-      setSaving(false);
     }
   }
 
   return (
-    <Modal opened onClose={onClose} title={editing ? `Edit rule "${editing.name}"` : 'New alert rule'} size="lg">
-      <form onSubmit={submit} noValidate aria-label="Alert rule">
-        <Stack>
-          <TextInput
-            label="Name"
-            required
-            value={draft.name}
-            onChange={(e) => set('name', e.currentTarget.value)}
-            error={fields['name']}
+    <EditorModal
+      what="rule"
+      title={editing ? `Edit rule "${editing.name}"` : 'New alert rule'}
+      label="Alert rule"
+      creating={!editing}
+      saving={saving}
+      failure={failure}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <TextInput
+        label="Name"
+        required
+        value={draft.name}
+        onChange={(e) => set('name', e.currentTarget.value)}
+        error={fields['name']}
+      />
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <Select
+          label="Scope"
+          data={scopes}
+          value={draft.scope}
+          disabled={Boolean(editing)}
+          allowDeselect={false}
+          onChange={(v) => {
+            const scope = (v ?? draft.scope) as AlertScope;
+            setDraft((d) => ({
+              ...d,
+              scope,
+              metric: SCOPE_METRICS[scope].includes(d.metric) ? d.metric : SCOPE_METRICS[scope][0]!,
+            }));
+          }}
+          error={fields['scope']}
+        />
+        {draft.scope === 'MACHINE' && (
+          <Select
+            label="Machine"
+            searchable
+            disabled={Boolean(editing)}
+            data={owner.machines.map((m) => ({ value: m.id, label: m.name }))}
+            value={draft.machineId}
+            onChange={(v) => set('machineId', v)}
+            error={fields['machineId']}
+            nothingFoundMessage="No machines"
           />
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <Select
-              label="Scope"
-              data={scopes}
-              value={draft.scope}
-              disabled={Boolean(editing)}
-              allowDeselect={false}
-              onChange={(v) => {
-                const scope = (v ?? draft.scope) as AlertScope;
-                setDraft((d) => ({
-                  ...d,
-                  scope,
-                  metric: SCOPE_METRICS[scope].includes(d.metric) ? d.metric : SCOPE_METRICS[scope][0]!,
-                }));
-              }}
-              error={fields['scope']}
-            />
-            {draft.scope === 'MACHINE' && (
-              <Select
-                label="Machine"
-                searchable
-                disabled={Boolean(editing)}
-                data={owner.machines.map((m) => ({ value: m.id, label: m.name }))}
-                value={draft.machineId}
-                onChange={(v) => set('machineId', v)}
-                error={fields['machineId']}
-                nothingFoundMessage="No machines"
-              />
-            )}
-            {draft.scope === 'PROJECT' && (
-              <Select
-                label="Project"
-                disabled={Boolean(editing)}
-                data={owner.projects.map((p) => ({ value: p.id, label: p.name }))}
-                value={draft.projectId}
-                onChange={(v) => set('projectId', v)}
-                error={fields['projectId']}
-              />
-            )}
-            {['NODE', 'CLUSTER', 'CEPH'].includes(draft.scope) && (
-              <Select
-                label="Cluster"
-                placeholder="Every cluster"
-                clearable
-                disabled={Boolean(editing)}
-                data={owner.clusters.map((c) => ({ value: c.id, label: c.name }))}
-                value={draft.clusterId}
-                onChange={(v) => set('clusterId', v)}
-                error={fields['clusterId']}
-              />
-            )}
-            {draft.scope === 'NODE' && (
-              <TextInput
-                label="Node"
-                placeholder="Every node"
-                disabled={Boolean(editing)}
-                value={draft.node}
-                onChange={(e) => set('node', e.currentTarget.value)}
-                error={fields['node']}
-              />
-            )}
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <Select
-              label="Metric"
-              data={SCOPE_METRICS[draft.scope].map((m) => ({ value: m, label: METRIC_LABEL[m] }))}
-              value={draft.metric}
-              allowDeselect={false}
-              onChange={(v) => v && set('metric', v as AlertMetric)}
-              error={fields['metric']}
-            />
-            <Select
-              label="Comparator"
-              data={COMPARATORS.map((c) => ({ value: c, label: COMPARATOR_LABEL[c] }))}
-              value={draft.comparator}
-              allowDeselect={false}
-              onChange={(v) => v && set('comparator', v as AlertComparator)}
-              error={fields['comparator']}
-            />
-            <NumberInput
-              label="Threshold"
-              value={draft.threshold ?? ''}
-              onChange={(v) => set('threshold', typeof v === 'number' ? v : null)}
-              error={fields['threshold']}
-            />
-            <NumberInput
-              label="Clear threshold"
-              description="Resolve only once back past this (optional)"
-              value={draft.clearThreshold ?? ''}
-              onChange={(v) => set('clearThreshold', typeof v === 'number' ? v : null)}
-              error={fields['clearThreshold']}
-            />
-            <NumberInput
-              label="For (seconds)"
-              description="How long the condition must hold"
-              allowDecimal={false}
-              value={draft.durationSeconds ?? ''}
-              onChange={(v) => set('durationSeconds', typeof v === 'number' ? v : null)}
-              error={fields['durationSeconds']}
-            />
-            <Select
-              label="Severity"
-              data={SEVERITIES}
-              value={draft.severity}
-              allowDeselect={false}
-              onChange={(v) => v && set('severity', v as AlertSeverity)}
-              error={fields['severity']}
-            />
-          </SimpleGrid>
-          <Switch label="Enabled" checked={draft.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
-          {failure && (
-            <Alert color="red" title="The rule was not saved">
-              {failure}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              {editing ? 'Save rule' : 'Create rule'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        )}
+        {draft.scope === 'PROJECT' && (
+          <Select
+            label="Project"
+            disabled={Boolean(editing)}
+            data={owner.projects.map((p) => ({ value: p.id, label: p.name }))}
+            value={draft.projectId}
+            onChange={(v) => set('projectId', v)}
+            error={fields['projectId']}
+          />
+        )}
+        {['NODE', 'CLUSTER', 'CEPH'].includes(draft.scope) && (
+          <Select
+            label="Cluster"
+            placeholder="Every cluster"
+            clearable
+            disabled={Boolean(editing)}
+            data={owner.clusters.map((c) => ({ value: c.id, label: c.name }))}
+            value={draft.clusterId}
+            onChange={(v) => set('clusterId', v)}
+            error={fields['clusterId']}
+          />
+        )}
+        {draft.scope === 'NODE' && (
+          <TextInput
+            label="Node"
+            placeholder="Every node"
+            disabled={Boolean(editing)}
+            value={draft.node}
+            onChange={(e) => set('node', e.currentTarget.value)}
+            error={fields['node']}
+          />
+        )}
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <Select
+          label="Metric"
+          data={SCOPE_METRICS[draft.scope].map((m) => ({ value: m, label: METRIC_LABEL[m] }))}
+          value={draft.metric}
+          allowDeselect={false}
+          onChange={(v) => v && set('metric', v as AlertMetric)}
+          error={fields['metric']}
+        />
+        <Select
+          label="Comparator"
+          data={COMPARATORS.map((c) => ({ value: c, label: COMPARATOR_LABEL[c] }))}
+          value={draft.comparator}
+          allowDeselect={false}
+          onChange={(v) => v && set('comparator', v as AlertComparator)}
+          error={fields['comparator']}
+        />
+        <NumberInput
+          label="Threshold"
+          value={draft.threshold ?? ''}
+          onChange={(v) => set('threshold', typeof v === 'number' ? v : null)}
+          error={fields['threshold']}
+        />
+        <NumberInput
+          label="Clear threshold"
+          description="Resolve only once back past this (optional)"
+          value={draft.clearThreshold ?? ''}
+          onChange={(v) => set('clearThreshold', typeof v === 'number' ? v : null)}
+          error={fields['clearThreshold']}
+        />
+        <NumberInput
+          label="For (seconds)"
+          description="How long the condition must hold"
+          allowDecimal={false}
+          value={draft.durationSeconds ?? ''}
+          onChange={(v) => set('durationSeconds', typeof v === 'number' ? v : null)}
+          error={fields['durationSeconds']}
+        />
+        <Select
+          label="Severity"
+          data={SEVERITIES}
+          value={draft.severity}
+          allowDeselect={false}
+          onChange={(v) => v && set('severity', v as AlertSeverity)}
+          error={fields['severity']}
+        />
+      </SimpleGrid>
+      <Switch label="Enabled" checked={draft.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
+    </EditorModal>
   );
 }
 
@@ -292,23 +272,9 @@ export function AlertRulesPanel({ owner }: { owner: AlertOwner }) {
     fetchPolicy: 'cache-and-network',
   });
   const [form, setForm] = useState<{ editing: AlertRuleFieldsFragment | null } | null>(null);
-  const [deleting, setDeleting] = useState<AlertRuleFieldsFragment | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [remove, { loading: removing }] = useMutation(DeleteAlertRuleMutation);
+  const deletion = useConfirmedDelete<AlertRuleFieldsFragment>((id) => remove({ variables: { id } }), refetch);
   const rules = data?.alertRules.edges.map((e) => e.node) ?? [];
-
-  async function confirmDelete() {
-    if (!deleting) return;
-    setFailure(null);
-    try {
-      await remove({ variables: { id: deleting.id } });
-      setDeleting(null);
-      await refetch();
-    } catch (e) {
-      setFailure(describeApiError(e).message);
-      setDeleting(null);
-    }
-  }
 
   return (
     <Stack gap="md">
@@ -318,93 +284,63 @@ export function AlertRulesPanel({ owner }: { owner: AlertOwner }) {
         </Text>
         <Button onClick={() => setForm({ editing: null })}>New rule</Button>
       </Group>
-      {error && <Alert color="red">{describeApiError(error).message}</Alert>}
-      {failure && (
-        <Alert color="red" title="The rule was not deleted">
-          {failure}
-        </Alert>
-      )}
-      {loading && !data && <Skeleton height={120} />}
-      {data && rules.length === 0 && (
-        <Text c="dimmed">No rules yet. Create one to be told when something needs attention.</Text>
-      )}
+      <ListNotices
+        error={error}
+        failure={deletion.failure}
+        failureTitle="The rule was not deleted"
+        loading={loading}
+        loaded={Boolean(data)}
+        count={rules.length}
+        empty="No rules yet. Create one to be told when something needs attention."
+        skeletonHeight={120}
+      />
       {rules.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
-          <Table aria-label="Alert rules" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Scope</Table.Th>
-                <Table.Th>Condition</Table.Th>
-                <Table.Th>Severity</Table.Th>
-                <Table.Th>State</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rules.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
-                    {r.name}{' '}
-                    {r.builtin && (
-                      <Badge size="xs" variant="outline">
-                        built-in
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{r.scope}</Table.Td>
-                  <Table.Td ff="monospace" fz="sm">
-                    {describeCondition(r)}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge color={SEVERITY_COLOR[r.severity]} variant="light">
-                      {r.severity}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{r.enabled ? 'Enabled' : 'Disabled'}</Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button
-                        size="xs"
-                        variant="light"
-                        onClick={() => setForm({ editing: r })}
-                        aria-label={`Edit rule ${r.name}`}
-                      >
-                        Edit
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="red"
-                        onClick={() => setDeleting(r)}
-                        aria-label={`Delete rule ${r.name}`}
-                      >
-                        Delete
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ListTable label="Alert rules" columns={['Name', 'Scope', 'Condition', 'Severity', 'State', '']} minWidth={640}>
+          {rules.map((r) => (
+            <Table.Tr key={r.id}>
+              <Table.Td>
+                {r.name}{' '}
+                {r.builtin && (
+                  <Badge size="xs" variant="outline">
+                    built-in
+                  </Badge>
+                )}
+              </Table.Td>
+              <Table.Td>{r.scope}</Table.Td>
+              <Table.Td ff="monospace" fz="sm">
+                {describeCondition(r)}
+              </Table.Td>
+              <Table.Td>
+                <Badge color={SEVERITY_COLOR[r.severity]} variant="light">
+                  {r.severity}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{r.enabled ? 'Enabled' : 'Disabled'}</Table.Td>
+              <Table.Td>
+                <RowActions
+                  noun="rule"
+                  name={r.name}
+                  onEdit={() => setForm({ editing: r })}
+                  onDelete={() => deletion.ask(r)}
+                />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       {form && (
         <RuleForm owner={owner} editing={form.editing} onClose={() => setForm(null)} onSaved={() => void refetch()} />
       )}
-      <Modal opened={Boolean(deleting)} onClose={() => setDeleting(null)} title="Delete this rule?">
-        <Stack>
-          <Text size="sm">&quot;{deleting?.name}&quot; and its alerts are deleted. This cannot be undone.</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setDeleting(null)}>
-              Cancel
-            </Button>
-            <Button color="red" loading={removing} onClick={() => void confirmDelete()}>
-              Delete rule
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <Confirm
+        opened={Boolean(deletion.target)}
+        title="Delete this rule?"
+        action="Delete rule"
+        loading={removing}
+        onClose={deletion.cancel}
+        onConfirm={() => void deletion.confirm()}
+      >
+        &quot;{deletion.target?.name}&quot; and its alerts are deleted. This cannot be undone.
+      </Confirm>
     </Stack>
   );
 }

@@ -1,21 +1,10 @@
 'use client';
 
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
-import {
-  Alert as Notice,
-  Badge,
-  Button,
-  Group,
-  Modal,
-  MultiSelect,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Badge, Button, Group, Modal, MultiSelect, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { AlertFieldsFragment, AlertSeverity, AlertState } from '@/gql/graphql';
+import { ListTable } from '@/components/list-table';
 import { toLocalInput } from '@/features/metrics/metrics.range';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { COMPARATOR_LABEL } from './alert-rule.validation';
@@ -26,6 +15,7 @@ import {
   AlertsQuery,
   SilenceAlertMutation,
 } from './alerts.documents';
+import { ListNotices } from './alerts.ui';
 
 const PAGE = 25;
 const MAX_SILENCE_MS = 30 * 86_400_000;
@@ -128,82 +118,73 @@ export function AlertsList({ organizationId }: { organizationId: string | null }
           </Text>
         )}
       </Group>
-      {error && <Notice color="red">{describeApiError(error).message}</Notice>}
-      {failure && (
-        <Notice color="red" title="The alert was not changed">
-          {failure}
-        </Notice>
-      )}
-      {loading && !data && <Skeleton height={120} />}
-      {data && alerts.length === 0 && <Text c="dimmed">No alerts match. Nothing needs attention.</Text>}
+      <ListNotices
+        error={error}
+        failure={failure}
+        failureTitle="The alert was not changed"
+        loading={loading}
+        loaded={Boolean(data)}
+        count={alerts.length}
+        empty="No alerts match. Nothing needs attention."
+        skeletonHeight={120}
+      />
       {alerts.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
-          <Table aria-label="Alerts" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>State</Table.Th>
-                <Table.Th>Rule</Table.Th>
-                <Table.Th>Subject</Table.Th>
-                <Table.Th>Value</Table.Th>
-                <Table.Th>Since</Table.Th>
-                <Table.Th>Handled</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {alerts.map((a) => (
-                <Table.Tr key={a.id}>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Badge color={STATE_COLOR[a.state]}>{a.state}</Badge>
-                      <Badge color={SEVERITY_COLOR[a.severity]} variant="light">
-                        {a.severity}
-                      </Badge>
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    {a.rule.name}
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {a.rule.metric} {COMPARATOR_LABEL[a.rule.comparator]} {a.rule.threshold}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{a.subjectLabel}</Table.Td>
-                  <Table.Td ff="monospace">{Number(a.value.toFixed(2))}</Table.Td>
-                  <Table.Td fz="sm">{when(a.firedAt ?? a.pendingSince)}</Table.Td>
-                  <Table.Td fz="sm">
-                    {a.acknowledgedAt && <div>Acknowledged {when(a.acknowledgedAt)}</div>}
-                    {a.silencedUntil && Date.parse(a.silencedUntil) > Date.now() && (
-                      <div>Silenced until {when(a.silencedUntil)}</div>
-                    )}
-                    {a.resolvedAt && <div>Resolved {when(a.resolvedAt)}</div>}
-                  </Table.Td>
-                  <Table.Td>
-                    {a.state !== 'RESOLVED' && (
-                      <Group gap="xs" wrap="nowrap" justify="flex-end">
-                        <Button
-                          size="xs"
-                          variant="light"
-                          disabled={Boolean(a.acknowledgedAt)}
-                          onClick={() => {
-                            setFailure(null);
-                            acknowledge({ variables: { id: a.id } }).catch((e: unknown) =>
-                              setFailure(describeApiError(e).message),
-                            );
-                          }}
-                        >
-                          Acknowledge
-                        </Button>
-                        <Button size="xs" variant="light" color="gray" onClick={() => setSilencing(a)}>
-                          Silence
-                        </Button>
-                      </Group>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ListTable
+          label="Alerts"
+          columns={['State', 'Rule', 'Subject', 'Value', 'Since', 'Handled', '']}
+          minWidth={760}
+        >
+          {alerts.map((a) => (
+            <Table.Tr key={a.id}>
+              <Table.Td>
+                <Group gap={4} wrap="nowrap">
+                  <Badge color={STATE_COLOR[a.state]}>{a.state}</Badge>
+                  <Badge color={SEVERITY_COLOR[a.severity]} variant="light">
+                    {a.severity}
+                  </Badge>
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                {a.rule.name}
+                <Text size="xs" c="dimmed" ff="monospace">
+                  {a.rule.metric} {COMPARATOR_LABEL[a.rule.comparator]} {a.rule.threshold}
+                </Text>
+              </Table.Td>
+              <Table.Td>{a.subjectLabel}</Table.Td>
+              <Table.Td ff="monospace">{Number(a.value.toFixed(2))}</Table.Td>
+              <Table.Td fz="sm">{when(a.firedAt ?? a.pendingSince)}</Table.Td>
+              <Table.Td fz="sm">
+                {a.acknowledgedAt && <div>Acknowledged {when(a.acknowledgedAt)}</div>}
+                {a.silencedUntil && Date.parse(a.silencedUntil) > Date.now() && (
+                  <div>Silenced until {when(a.silencedUntil)}</div>
+                )}
+                {a.resolvedAt && <div>Resolved {when(a.resolvedAt)}</div>}
+              </Table.Td>
+              <Table.Td>
+                {a.state !== 'RESOLVED' && (
+                  <Group gap="xs" wrap="nowrap" justify="flex-end">
+                    <Button
+                      size="xs"
+                      variant="light"
+                      disabled={Boolean(a.acknowledgedAt)}
+                      onClick={() => {
+                        setFailure(null);
+                        acknowledge({ variables: { id: a.id } }).catch((e: unknown) =>
+                          setFailure(describeApiError(e).message),
+                        );
+                      }}
+                    >
+                      Acknowledge
+                    </Button>
+                    <Button size="xs" variant="light" color="gray" onClick={() => setSilencing(a)}>
+                      Silence
+                    </Button>
+                  </Group>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       {data?.alerts.pageInfo.hasNextPage && (
         <Button

@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import {
-  Alert,
   Badge,
   Button,
   Group,
@@ -10,7 +9,6 @@ import {
   PasswordInput,
   SegmentedControl,
   Select,
-  Skeleton,
   Stack,
   Switch,
   Table,
@@ -20,7 +18,8 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import type { AlertSeverity, NotificationChannelFieldsFragment } from '@/gql/graphql';
-import { describeApiError } from '@/lib/apollo/graphql-errors';
+import { Confirm } from '@/components/confirm.modal';
+import { ListTable } from '@/components/list-table';
 import { recipientsOf, validateChannel } from './alert-rule.validation';
 import {
   CreateNotificationChannelMutation,
@@ -29,6 +28,7 @@ import {
   NotificationDeliveriesQuery,
   UpdateNotificationChannelMutation,
 } from './alerts.documents';
+import { EditorModal, ListNotices, RowActions, useConfirmedDelete, useDraftSave } from './alerts.ui';
 
 type Kind = 'WEBHOOK' | 'EMAIL';
 
@@ -50,20 +50,14 @@ function ChannelForm({
   const [recipients, setRecipients] = useState(editing?.recipients.join('\n') ?? '');
   const [minSeverity, setMinSeverity] = useState<AlertSeverity>(editing?.minSeverity ?? 'WARNING');
   const [enabled, setEnabled] = useState(editing?.enabled ?? true);
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { fields, failure, saving, save } = useDraftSave();
   const [create] = useMutation(CreateNotificationChannelMutation);
   const [update] = useMutation(UpdateNotificationChannelMutation);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     const problems = validateChannel({ name, kind, url, webhookSecret, recipients, creating: !editing });
-    setFields(problems);
-    setFailure(null);
-    if (Object.keys(problems).length) return;
-    setSaving(true);
-    try {
+    const saved = await save(problems, async () => {
       const target =
         kind === 'WEBHOOK'
           ? { url: url.trim(), ...(webhookSecret ? { webhookSecret } : {}) }
@@ -71,106 +65,87 @@ function ChannelForm({
       if (editing)
         await update({ variables: { id: editing.id, input: { name: name.trim(), minSeverity, enabled, ...target } } });
       else await create({ variables: { input: { organizationId, kind, name: name.trim(), minSeverity, ...target } } });
+    });
+    if (saved) {
       onSaved();
       onClose();
-    } catch (e) {
-      const view = describeApiError(e);
-      setFields(view.fields);
-      setFailure(view.message);
-    } finally {
-      setSaving(false);
     }
   }
 
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <EditorModal
+      what="channel"
       title={editing ? `Edit channel "${editing.name}"` : 'New notification channel'}
-      size="lg"
+      label="Notification channel"
+      creating={!editing}
+      saving={saving}
+      failure={failure}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form onSubmit={submit} noValidate aria-label="Notification channel">
-        <Stack>
-          {!editing && (
-            <SegmentedControl
-              aria-label="Kind"
-              value={kind}
-              onChange={(v) => setKind(v as Kind)}
-              data={[
-                { value: 'WEBHOOK', label: 'Webhook' },
-                { value: 'EMAIL', label: 'E-mail' },
-              ]}
-            />
-          )}
+      {!editing && (
+        <SegmentedControl
+          aria-label="Kind"
+          value={kind}
+          onChange={(v) => setKind(v as Kind)}
+          data={[
+            { value: 'WEBHOOK', label: 'Webhook' },
+            { value: 'EMAIL', label: 'E-mail' },
+          ]}
+        />
+      )}
+      <TextInput
+        label="Name"
+        required
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        error={fields['name']}
+      />
+      {kind === 'WEBHOOK' ? (
+        <>
           <TextInput
-            label="Name"
+            label="URL"
             required
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={fields['name']}
+            placeholder="https://hooks.example.com/pvepaas"
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            error={fields['url']}
           />
-          {kind === 'WEBHOOK' ? (
-            <>
-              <TextInput
-                label="URL"
-                required
-                placeholder="https://hooks.example.com/pvepaas"
-                value={url}
-                onChange={(e) => setUrl(e.currentTarget.value)}
-                error={fields['url']}
-              />
-              <PasswordInput
-                label="Signing secret"
-                description={
-                  editing
-                    ? 'Leave empty to keep the current secret. Kept in the secret store; never shown again.'
-                    : 'Each POST carries an HMAC-SHA256 signature made with it. Kept in the secret store; never shown again.'
-                }
-                required={!editing}
-                value={webhookSecret}
-                onChange={(e) => setSecret(e.currentTarget.value)}
-                error={fields['webhookSecret']}
-              />
-            </>
-          ) : (
-            <Textarea
-              label="Recipients"
-              description="E-mail addresses, one per line or separated by commas (up to 50)"
-              required
-              autosize
-              minRows={2}
-              value={recipients}
-              onChange={(e) => setRecipients(e.currentTarget.value)}
-              error={fields['recipients']}
-            />
-          )}
-          <Select
-            label="Send alerts of at least"
-            data={['INFO', 'WARNING', 'CRITICAL']}
-            value={minSeverity}
-            allowDeselect={false}
-            onChange={(v) => v && setMinSeverity(v as AlertSeverity)}
-            error={fields['minSeverity']}
+          <PasswordInput
+            label="Signing secret"
+            description={
+              editing
+                ? 'Leave empty to keep the current secret. Kept in the secret store; never shown again.'
+                : 'Each POST carries an HMAC-SHA256 signature made with it. Kept in the secret store; never shown again.'
+            }
+            required={!editing}
+            value={webhookSecret}
+            onChange={(e) => setSecret(e.currentTarget.value)}
+            error={fields['webhookSecret']}
           />
-          {editing && (
-            <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          )}
-          {failure && (
-            <Alert color="red" title="The channel was not saved">
-              {failure}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              {editing ? 'Save channel' : 'Create channel'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      ) : (
+        <Textarea
+          label="Recipients"
+          description="E-mail addresses, one per line or separated by commas (up to 50)"
+          required
+          autosize
+          minRows={2}
+          value={recipients}
+          onChange={(e) => setRecipients(e.currentTarget.value)}
+          error={fields['recipients']}
+        />
+      )}
+      <Select
+        label="Send alerts of at least"
+        data={['INFO', 'WARNING', 'CRITICAL']}
+        value={minSeverity}
+        allowDeselect={false}
+        onChange={(v) => v && setMinSeverity(v as AlertSeverity)}
+        error={fields['minSeverity']}
+      />
+      {editing && <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />}
+    </EditorModal>
   );
 }
 
@@ -184,42 +159,37 @@ function DeliveryLog({ channel, onClose }: { channel: NotificationChannelFieldsF
   const rows = data?.notificationDeliveries.edges.map((e) => e.node) ?? [];
   return (
     <Modal opened onClose={onClose} title={`Deliveries of "${channel.name}"`} size="xl">
-      {error && <Alert color="red">{describeApiError(error).message}</Alert>}
-      {loading && !data && <Skeleton height={120} />}
-      {data && rows.length === 0 && (
-        <Text c="dimmed">Nothing sent yet: deliveries appear when an alert fires or resolves.</Text>
-      )}
+      <ListNotices
+        error={error}
+        loading={loading}
+        loaded={Boolean(data)}
+        count={rows.length}
+        empty="Nothing sent yet: deliveries appear when an alert fires or resolves."
+        skeletonHeight={120}
+      />
       {rows.length > 0 && (
-        <Table.ScrollContainer minWidth={600}>
-          <Table aria-label="Delivery attempts">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Event</Table.Th>
-                <Table.Th>Attempt</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Detail</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((d) => (
-                <Table.Tr key={d.id}>
-                  <Table.Td fz="sm">{new Date(d.createdAt).toLocaleString()}</Table.Td>
-                  <Table.Td>{d.event}</Table.Td>
-                  <Table.Td>{d.attempt}</Table.Td>
-                  <Table.Td>
-                    <Badge color={DELIVERY_COLOR[d.status]}>{d.status}</Badge>
-                  </Table.Td>
-                  <Table.Td fz="sm">
-                    {d.statusCode !== null && <div>HTTP {d.statusCode}</div>}
-                    {d.error && <div>{d.error}</div>}
-                    {d.nextAttemptAt && <div>Next attempt {new Date(d.nextAttemptAt).toLocaleTimeString()}</div>}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ListTable
+          label="Delivery attempts"
+          columns={['When', 'Event', 'Attempt', 'Status', 'Detail']}
+          minWidth={600}
+          striped={false}
+        >
+          {rows.map((d) => (
+            <Table.Tr key={d.id}>
+              <Table.Td fz="sm">{new Date(d.createdAt).toLocaleString()}</Table.Td>
+              <Table.Td>{d.event}</Table.Td>
+              <Table.Td>{d.attempt}</Table.Td>
+              <Table.Td>
+                <Badge color={DELIVERY_COLOR[d.status]}>{d.status}</Badge>
+              </Table.Td>
+              <Table.Td fz="sm">
+                {d.statusCode !== null && <div>HTTP {d.statusCode}</div>}
+                {d.error && <div>{d.error}</div>}
+                {d.nextAttemptAt && <div>Next attempt {new Date(d.nextAttemptAt).toLocaleTimeString()}</div>}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
     </Modal>
   );
@@ -233,22 +203,12 @@ export function NotificationChannelsPanel({ organizationId }: { organizationId: 
   });
   const [form, setForm] = useState<{ editing: NotificationChannelFieldsFragment | null } | null>(null);
   const [log, setLog] = useState<NotificationChannelFieldsFragment | null>(null);
-  const [deleting, setDeleting] = useState<NotificationChannelFieldsFragment | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [remove, { loading: removing }] = useMutation(DeleteNotificationChannelMutation);
+  const deletion = useConfirmedDelete<NotificationChannelFieldsFragment>(
+    (id) => remove({ variables: { id } }),
+    refetch,
+  );
   const channels = data?.notificationChannels ?? [];
-
-  async function confirmDelete() {
-    if (!deleting) return;
-    try {
-      await remove({ variables: { id: deleting.id } });
-      await refetch();
-    } catch (e) {
-      setFailure(describeApiError(e).message);
-    } finally {
-      setDeleting(null);
-    }
-  }
 
   return (
     <Stack gap="md">
@@ -258,71 +218,46 @@ export function NotificationChannelsPanel({ organizationId }: { organizationId: 
         </Text>
         <Button onClick={() => setForm({ editing: null })}>New channel</Button>
       </Group>
-      {error && <Alert color="red">{describeApiError(error).message}</Alert>}
-      {failure && (
-        <Alert color="red" title="The channel was not deleted">
-          {failure}
-        </Alert>
-      )}
-      {loading && !data && <Skeleton height={100} />}
-      {data && channels.length === 0 && <Text c="dimmed">No channels yet: alerts show here only.</Text>}
+      <ListNotices
+        error={error}
+        failure={deletion.failure}
+        failureTitle="The channel was not deleted"
+        loading={loading}
+        loaded={Boolean(data)}
+        count={channels.length}
+        empty="No channels yet: alerts show here only."
+        skeletonHeight={100}
+      />
       {channels.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
-          <Table aria-label="Notification channels" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th>Target</Table.Th>
-                <Table.Th>Minimum severity</Table.Th>
-                <Table.Th>State</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {channels.map((c) => (
-                <Table.Tr key={c.id}>
-                  <Table.Td>{c.name}</Table.Td>
-                  <Table.Td>{c.kind === 'WEBHOOK' ? 'Webhook' : 'E-mail'}</Table.Td>
-                  <Table.Td fz="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                    {c.kind === 'WEBHOOK' ? c.url : c.recipients.join(', ')}
-                  </Table.Td>
-                  <Table.Td>{c.minSeverity}</Table.Td>
-                  <Table.Td>{c.enabled ? 'Enabled' : 'Disabled'}</Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button
-                        size="xs"
-                        variant="light"
-                        onClick={() => setLog(c)}
-                        aria-label={`Deliveries of ${c.name}`}
-                      >
-                        Deliveries
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        onClick={() => setForm({ editing: c })}
-                        aria-label={`Edit channel ${c.name}`}
-                      >
-                        Edit
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="red"
-                        onClick={() => setDeleting(c)}
-                        aria-label={`Delete channel ${c.name}`}
-                      >
-                        Delete
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ListTable
+          label="Notification channels"
+          columns={['Name', 'Kind', 'Target', 'Minimum severity', 'State', '']}
+          minWidth={640}
+        >
+          {channels.map((c) => (
+            <Table.Tr key={c.id}>
+              <Table.Td>{c.name}</Table.Td>
+              <Table.Td>{c.kind === 'WEBHOOK' ? 'Webhook' : 'E-mail'}</Table.Td>
+              <Table.Td fz="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                {c.kind === 'WEBHOOK' ? c.url : c.recipients.join(', ')}
+              </Table.Td>
+              <Table.Td>{c.minSeverity}</Table.Td>
+              <Table.Td>{c.enabled ? 'Enabled' : 'Disabled'}</Table.Td>
+              <Table.Td>
+                <RowActions
+                  noun="channel"
+                  name={c.name}
+                  onEdit={() => setForm({ editing: c })}
+                  onDelete={() => deletion.ask(c)}
+                >
+                  <Button size="xs" variant="light" onClick={() => setLog(c)} aria-label={`Deliveries of ${c.name}`}>
+                    Deliveries
+                  </Button>
+                </RowActions>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       {form && (
         <ChannelForm
@@ -333,19 +268,16 @@ export function NotificationChannelsPanel({ organizationId }: { organizationId: 
         />
       )}
       {log && <DeliveryLog channel={log} onClose={() => setLog(null)} />}
-      <Modal opened={Boolean(deleting)} onClose={() => setDeleting(null)} title="Delete this channel?">
-        <Stack>
-          <Text size="sm">Nothing more is sent to &quot;{deleting?.name}&quot;; its delivery log goes with it.</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setDeleting(null)}>
-              Cancel
-            </Button>
-            <Button color="red" loading={removing} onClick={() => void confirmDelete()}>
-              Delete channel
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <Confirm
+        opened={Boolean(deletion.target)}
+        title="Delete this channel?"
+        action="Delete channel"
+        loading={removing}
+        onClose={deletion.cancel}
+        onConfirm={() => void deletion.confirm()}
+      >
+        Nothing more is sent to &quot;{deletion.target?.name}&quot;; its delivery log goes with it.
+      </Confirm>
     </Stack>
   );
 }

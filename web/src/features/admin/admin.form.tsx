@@ -1,39 +1,8 @@
 'use client';
 
-import { Button, Paper, Table, Text, Title } from '@mantine/core';
+import { Button, Paper, Text, Title } from '@mantine/core';
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Confirm } from './admin.ui';
-
-/** What an admin panel lists: a labelled table with a header row, scrolling sideways when narrow. */
-export function AdminTable({
-  label,
-  columns,
-  minWidth,
-  striped = true,
-  children,
-}: {
-  label: string;
-  columns: readonly string[];
-  minWidth: number;
-  striped?: boolean;
-  /** The rows (`Table.Tr`). */
-  children: ReactNode;
-}) {
-  return (
-    <Table.ScrollContainer minWidth={minWidth}>
-      <Table striped={striped} aria-label={label}>
-        <Table.Thead>
-          <Table.Tr>
-            {columns.map((column) => (
-              <Table.Th key={column}>{column}</Table.Th>
-            ))}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>{children}</Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
-}
+import { Confirm } from '@/components/confirm.modal';
 
 /**
  * The form under a panel's list that adds to it: a titled form (its title names it for assistive

@@ -1,0 +1,42 @@
+'use client';
+
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+/** A confirmation before something that cannot be undone: what happens, Cancel, and the red action. */
+export function Confirm({
+  opened,
+  title,
+  children,
+  action,
+  loading,
+  onConfirm,
+  onClose,
+}: {
+  opened: boolean;
+  title: string;
+  /** What happens once confirmed. */
+  children: ReactNode;
+  /** The confirming button's label, e.g. "Delete rule". */
+  action: string;
+  /** The action is running: its button spins. */
+  loading?: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  return (
+    <Modal opened={opened} onClose={onClose} title={title}>
+      <Stack>
+        <Text size="sm">{children}</Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color="red" loading={loading} onClick={onConfirm}>
+            {action}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
