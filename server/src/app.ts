@@ -15,6 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, type Credentials } from './auth/authenticate.js';
 import { ViewerCache } from './auth/viewer-cache.js';
+import { livePermissionPlugin } from './auth/live-permission.js';
 import type { Viewer } from './auth/viewer.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { csrfPlugin } from './auth/csrf.js';
@@ -186,6 +187,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
       ...security.plugins,
       viewerCache.plugin(),
+      // Subscriptions' shared permission answers are asked again after a mutation (auth/live-permission.ts).
+      livePermissionPlugin(),
       csrfPlugin(),
       platformMetrics.apollo,
       {

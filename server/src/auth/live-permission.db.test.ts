@@ -1,0 +1,122 @@
+// A subscription's permission is asked of the database again after any mutation through the API and
+// at most LIVE_RECHECK_MS after its last answer (auth/live-permission.ts): a disabled account's
+// subscription ends at its next event, and so does a member removed behind the API's back (in the
+// database), once that time has passed. Meanwhile a permitted subscriber gets every event.
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Membership, Role } from '../modules/membership/membership.entity.js';
+import { postgresUnavailable } from '../test/database.js';
+import { startTestApi, type TestApi } from '../test/api.js';
+import { LIVE_RECHECK_MS } from './live-permission.js';
+
+describe.skipIf(postgresUnavailable())('permission of a live subscription', () => {
+  let api: TestApi;
+  let owner: Awaited<ReturnType<TestApi['user']>>;
+  let admin: Awaited<ReturnType<TestApi['user']>>;
+  let org: Awaited<ReturnType<TestApi['org']>>;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    admin = await api.user({ admin: true });
+    owner = await api.user();
+    org = await api.org(owner.user, Role.OWNER);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  /** A viewer of the organisation following its project's machine events; `statuses` collects them. */
+  async function follower() {
+    const member = await api.user();
+    const em = api.db.orm.em.fork();
+    const membership = em.create(Membership, {
+      organization: org.org.id,
+      user: member.user.id,
+      role: Role.VIEWER,
+      project: null,
+    });
+    await em.flush();
+    const client = createClient({
+      url: api.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${member.token}` },
+    });
+    const statuses: string[] = [];
+    let first!: () => void;
+    const firstArrived = new Promise<void>((resolve) => (first = resolve));
+    const ended = new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        {
+          query: `subscription($p: ID!) { machineEvents(projectId: $p) { status } }`,
+          variables: { p: org.project.id },
+        },
+        {
+          next: (m) => {
+            statuses.push((m.data?.machineEvents as { status: string } | undefined)?.status ?? JSON.stringify(m));
+            first();
+          },
+          error: reject,
+          complete: resolve,
+        },
+      );
+    });
+    // Live once an event arrives: keep publishing until one does.
+    const tick = setInterval(() => void publish('RUNNING'), 50);
+    await firstArrived.finally(() => clearInterval(tick));
+    return { member, membership, client, statuses, ended };
+  }
+
+  const publish = (status: string) =>
+    api.pubsub.publish('machineEvents', org.project.id, {
+      machineId: '00000000-0000-4000-8000-000000000000',
+      projectId: org.project.id,
+      status,
+      node: 'pve1',
+      ipAddresses: [],
+      at: new Date().toISOString(),
+    });
+
+  it('delivers every event while the member keeps their access', async () => {
+    const f = await follower();
+    try {
+      const before = f.statuses.length;
+      for (const status of ['STOPPED', 'RUNNING', 'SUSPENDED']) await publish(status);
+      await expect.poll(() => f.statuses.slice(before)).toEqual(['STOPPED', 'RUNNING', 'SUSPENDED']);
+    } finally {
+      await f.client.dispose();
+    }
+  });
+
+  it("ends a disabled account's subscription at its next event", async () => {
+    const f = await follower();
+    try {
+      await api.ok(
+        `mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }`,
+        { id: f.member.user.id },
+        admin.token,
+      );
+      await publish('STOPPED');
+      await f.ended;
+      expect(f.statuses).not.toContain('STOPPED');
+    } finally {
+      await f.client.dispose();
+    }
+  });
+
+  it('ends the subscription of a member removed in the database within LIVE_RECHECK_MS', async () => {
+    const f = await follower();
+    try {
+      // Not through the API (as another API instance or an operator would): no mutation here tells it.
+      await api.db.orm.em.fork().nativeDelete(Membership, { id: f.membership.id });
+      const removedAt = Date.now();
+      const tick = setInterval(() => void publish('STOPPED'), 100);
+      await f.ended.finally(() => clearInterval(tick));
+      expect(Date.now() - removedAt).toBeLessThan(LIVE_RECHECK_MS + 2_000);
+    } finally {
+      await f.client.dispose();
+    }
+  });
+});
