@@ -18,15 +18,22 @@
 // take turns request by request: drift in the machine's load falls on all of them alike. Latency is
 // timed per request in microseconds over keep-alive connections; the API process's CPU time is read
 // per request (from its arrival to its response) and summed by credential.
-import { execFileSync, fork } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBenchApi } from './lib/bench-api.mjs';
-import { benchDatabase } from './lib/bench-database.mjs';
+import { seedMachines, withOrm } from './lib/bench-seed.mjs';
+import {
+  reportHeader,
+  request,
+  requireNode24,
+  round,
+  startChild,
+  withBenchDatabase,
+  writeReport,
+} from './lib/load.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => path.join(root, 'server/dist', p);
@@ -62,32 +69,16 @@ async function main() {
     warmup: Number(opts.warmup),
     concurrency: Number(opts.concurrency),
   };
-  if (Number(process.versions.node.split('.')[0]) < 24) {
-    throw new Error(`Node ${process.version}: run through npm run bench:auth (the pinned Node 24)`);
-  }
+  requireNode24('bench:auth');
 
-  const { dbName, dbUrl, admin } = await benchDatabase();
-  let child = null;
-  let cleaning = null;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      if (child) await stopChild(child);
-      await admin(`drop database if exists "${dbName}" with (force)`);
-      console.error(`dropped database ${dbName}`);
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-  }
-
-  await admin(`create database "${dbName}"`);
-  try {
+  await withBenchDatabase(async ({ dbUrl, children }) => {
     const fixture = await seed(dbUrl.toString());
-    child = await startChild({ dbUrl, fixture });
+    const child = await startChild(fileURLToPath(import.meta.url), 'serve', { dbUrl, fixture }, children);
     const agent = new http.Agent({ keepAlive: true, maxSockets: load.concurrency * 2 });
     const targets = {
-      fixed: { host: '127.0.0.1', port: child.basePort, agent, token: null },
-      session: { host: '127.0.0.1', port: child.port, agent, token: child.sessionToken },
-      apiToken: { host: '127.0.0.1', port: child.port, agent, token: fixture.apiToken },
+      fixed: { host: '127.0.0.1', port: child.ready.basePort, agent, token: null },
+      session: { host: '127.0.0.1', port: child.ready.port, agent, token: child.ready.token },
+      apiToken: { host: '127.0.0.1', port: child.ready.port, agent, token: fixture.apiToken },
     };
 
     // The baseline's answers, checked for content; every credential must then answer exactly the same.
@@ -161,17 +152,7 @@ async function main() {
       .flatMap((byCredential) => Object.values(byCredential))
       .filter(Boolean);
     const report = {
-      benchmark: 'auth',
-      date: new Date().toISOString(),
-      machine: {
-        nproc: os.availableParallelism(),
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        loadAverage1mAtStart: round(loadAtStart, 2),
-        loadAverage1mAtEnd: round(os.loadavg()[0], 2),
-        memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-      },
-      node: process.version,
-      source: sourceVersion(),
+      ...reportHeader('auth', loadAtStart, os.loadavg()[0]),
       workload: {
         queries: QUERIES,
         baseline: 'fixed: an API built with fixedViewerForBenchmark (a Viewer of the same user, built once at start)',
@@ -193,12 +174,8 @@ async function main() {
       },
     };
     printTable(report);
-    await mkdir(path.dirname(opts.out), { recursive: true });
-    await writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nwrote ${path.relative(process.cwd(), opts.out)}`);
-  } finally {
-    await cleanup();
-  }
+    await writeReport(opts.out, report);
+  });
 }
 
 /** What the baseline must answer, so that a broken seam (or an empty page) cannot pass as fast. */
@@ -218,11 +195,8 @@ function checkBaseline(query, body, fixture) {
  * MACHINE_COUNT machines), viewer in a few more; and an API token of theirs (no scopes: read-only).
  */
 async function seed(url) {
-  const { openOrm } = await import(dist('db/orm.js'));
   const { newApiToken } = await import(dist('auth/session.js'));
-  const orm = await openOrm({ url, poolSize: 2 });
-  try {
-    const em = orm.em.fork();
+  return withOrm(url, async (em) => {
     const email = 'bench-auth@example.com';
     const user = em.create('User', { email, displayName: 'Bench' });
     const orgs = [];
@@ -232,41 +206,11 @@ async function seed(url) {
       orgs.push(org);
     }
     const project = em.create('Project', { organization: orgs[0], name: 'default' });
-    const cluster = em.create('Cluster', {
-      name: 'c1',
-      apiUrl: 'https://pve:8006',
-      tokenId: 'a@pve!t',
-      tokenSecretRef: 'x',
-    });
-    const template = em.create('Template', {
-      cluster,
-      name: 'debian-12',
-      kind: 'VM',
-      os: 'debian-12',
-      sourceVmid: 9000,
-      defaultCores: 2,
-      defaultMemoryMiB: 2048,
-      defaultDiskGiB: 10,
-    });
     const { token, prefix, hash } = newApiToken();
     em.create('ApiToken', { user, name: 'bench', prefix, tokenHash: hash, scopes: [] });
-    await em.flush();
-    // Millisecond created_at, distinct per row, as the API writes it (see bench/graphql-read.mjs).
-    await em.getConnection().execute(
-      `insert into "machine" ("id", "created_at", "updated_at", "kind", "name", "project_id", "owner_id", "cluster_id",
-         "vmid", "status", "cores", "memory_mib", "disk_gib", "template_id", "tags")
-       select gen_random_uuid(), t.at, t.at, 'VM', 'vm-' || lpad(n::text, 3, '0'), ?, ?, ?, 100 + n,
-         (array['RUNNING', 'STOPPED', 'PENDING', 'FAILED'])[1 + n % 4]::machine_status,
-         1 + n % 8, 1024 * (1 + n % 4), 10 + n % 50, ?, array['bench']
-       from generate_series(1, ?) as n,
-         lateral (select date_trunc('milliseconds', now() - make_interval(secs => ? - n)) as at) as t`,
-      [project.id, user.id, cluster.id, template.id, MACHINE_COUNT, MACHINE_COUNT],
-    );
-    await em.getConnection().execute('analyze');
+    await seedMachines(em, { project, owner: user, count: MACHINE_COUNT, digits: 3 });
     return { userId: user.id, email, apiToken: token };
-  } finally {
-    await orm.close();
-  }
+  });
 }
 
 /**
@@ -335,58 +279,6 @@ function summarise({ latencies, cpuUs, cpuRequests }) {
   };
 }
 
-/** The commit measured, and whether server/ had uncommitted changes (then the figures are not that commit's). */
-function sourceVersion() {
-  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-  try {
-    return {
-      commit: git('rev-parse', 'HEAD'),
-      serverUncommittedChanges: git('status', '--porcelain', '--', 'server') !== '',
-    };
-  } catch {
-    return { commit: 'unknown', serverUncommittedChanges: null };
-  }
-}
-
-function startChild({ dbUrl, fixture }) {
-  const child = fork(fileURLToPath(import.meta.url), ['serve'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      BENCH_DATABASE_URL: dbUrl.toString(),
-      BENCH_FIXTURE: JSON.stringify(fixture),
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`API child exited with ${code} before listening`)));
-    child.once('message', (m) =>
-      resolve(Object.assign(child, { port: m.port, basePort: m.basePort, sessionToken: m.token })),
-    );
-  });
-}
-
-function stopChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (child.connected) child.send('stop');
-    else child.kill('SIGTERM');
-  });
-}
-
-function request(child, message) {
-  return new Promise((resolve) => {
-    child.once('message', resolve);
-    child.send(message);
-  });
-}
-
 function printTable({ results, addedLatency, machine, node, workload, target }) {
   const row = (cells) => `| ${cells.map((c, i) => String(c).padStart(i ? 10 : 24)).join(' | ')} |`;
   console.log(
@@ -411,8 +303,6 @@ function printTable({ results, addedLatency, machine, node, workload, target }) 
     `target (added p50 < ${target.addedP50Below}, every query and credential): ${target.met ? 'met' : 'NOT met'} (worst ${target.worstAddedP50})`,
   );
 }
-
-const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 // ---------------------------------------------------------------------------------------------- child
 

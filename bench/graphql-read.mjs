@@ -7,7 +7,6 @@
 //
 // Each server runs in its own child process, so autocannon (here, in the parent) does not share an
 // event loop with the server it measures. A fresh database is created, seeded and dropped per run.
-import { execFileSync, fork } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
@@ -15,10 +14,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { startBenchApi } from './lib/bench-api.mjs';
-import { benchDatabase } from './lib/bench-database.mjs';
+import { seedMachines, withOrm } from './lib/bench-seed.mjs';
+import {
+  reportHeader,
+  request,
+  requireNode24,
+  round,
+  startChild,
+  withBenchDatabase,
+  writeReport,
+} from './lib/load.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (p) => path.join(root, 'server/dist', p);
 
 const QUERY = `{ machines(first: 100) { totalCount edges { cursor node { id name status cores memoryMiB project { id name } owner { id email } } } pageInfo { hasNextPage endCursor } } }`;
 const PAGE_SIZE = 100;
@@ -42,40 +49,27 @@ async function main() {
   });
   const machines = Number(opts.machines);
   const load = { connections: Number(opts.connections), duration: Number(opts.duration), warmup: Number(opts.warmup) };
-  if (Number(process.versions.node.split('.')[0]) < 24) {
-    throw new Error(`Node ${process.version}: run through npm run bench:graphql-read (the pinned Node 24)`);
-  }
+  requireNode24('bench:graphql-read');
 
-  const { pg, dbName, dbUrl, admin } = await benchDatabase();
-
-  const children = [];
-  // One cleanup, shared by the normal end, a failure and a signal (whichever comes first waits for it).
-  let cleaning = null;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      await Promise.allSettled(children.map(stopChild));
-      await admin(`drop database if exists "${dbName}" with (force)`);
-      console.error(`dropped database ${dbName}`);
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-  }
-
-  await admin(`create database "${dbName}"`);
-  try {
+  await withBenchDatabase(async ({ pg, dbName, dbUrl, children }) => {
     const t0 = performance.now();
     const fixture = await seed(dbUrl.toString(), machines);
     console.error(`seeded ${machines} machines into ${dbName} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // A server child, with where to send requests (and, for the API, the token it signed).
+    const serve = async (role, env) => {
+      const child = await startChild(fileURLToPath(import.meta.url), role, { dbUrl, fixture, env }, children);
+      return { child, url: `http://127.0.0.1:${child.ready.port}`, token: child.ready.token ?? null };
+    };
 
     if (opts['show-sql']) {
-      const platform = await startChild('serve-platform', { dbUrl, fixture, env: { BENCH_SHOW_SQL: '1' } }, children);
+      const platform = await serve('serve-platform', { BENCH_SHOW_SQL: '1' });
       await postQuery(platform.url, platform.token);
       await new Promise((resolve) => setTimeout(resolve, 100));
       return;
     }
 
-    const platform = await startChild('serve-platform', { dbUrl, fixture }, children);
-    const raw = await startChild('serve-raw', { dbUrl, fixture }, children);
+    const platform = await serve('serve-platform');
+    const raw = await serve('serve-raw');
 
     // The two servers must answer the same thing, and it must be a full, error-free page.
     const [platformBody, rawBody] = await Promise.all([
@@ -109,16 +103,7 @@ async function main() {
       serverCpuMsPerRequest: round(results.platform.serverCpuMsPerRequest / results.raw.serverCpuMsPerRequest, 3),
     };
     const report = {
-      benchmark: 'graphql-read',
-      date: new Date().toISOString(),
-      machine: {
-        nproc: os.availableParallelism(),
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        loadAverage1mAtStart: round(loadAtStart, 2),
-        memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-      },
-      node: process.version,
-      source: sourceVersion(),
+      ...reportHeader('graphql-read', loadAtStart),
       postgres: await serverVersion(pg, dbUrl.toString()),
       workload: {
         query: QUERY,
@@ -136,71 +121,20 @@ async function main() {
     };
     printTable(report);
     if (cpuProfile) printProfile(JSON.parse(await readFile(cpuProfile, 'utf8')));
-    await mkdir(path.dirname(opts.out), { recursive: true });
-    await writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nwrote ${path.relative(process.cwd(), opts.out)}`);
-  } finally {
-    await cleanup();
-  }
+    await writeReport(opts.out, report);
+  });
 }
 
 /** Migrates through the API's own openOrm, then seeds one owner, project, cluster, template and `count` machines. */
 async function seed(url, count) {
-  const { openOrm } = await import(dist('db/orm.js'));
-  const orm = await openOrm({ url, poolSize: 2 });
-  try {
-    const em = orm.em.fork();
+  return withOrm(url, async (em) => {
     const owner = em.create('User', { email: 'bench-owner@example.com', displayName: 'Bench Owner' });
     const org = em.create('Organization', { name: 'bench', slug: 'bench' });
     const project = em.create('Project', { organization: org, name: 'default' });
     em.create('Membership', { organization: org, user: owner, role: 'OWNER', project: null });
-    const cluster = em.create('Cluster', {
-      name: 'c1',
-      apiUrl: 'https://pve:8006',
-      tokenId: 'a@pve!t',
-      tokenSecretRef: 'x',
-    });
-    const template = em.create('Template', {
-      cluster,
-      name: 'debian-12',
-      kind: 'VM',
-      os: 'debian-12',
-      sourceVmid: 9000,
-      defaultCores: 2,
-      defaultMemoryMiB: 2048,
-      defaultDiskGiB: 10,
-    });
-    await em.flush();
-    // created_at is distinct per row and cut to milliseconds, as the API writes it (JS Dates): cursors
-    // carry millisecond Dates, and rows with microseconds would repeat at page boundaries.
-    await em.getConnection().execute(
-      `insert into "machine" ("id", "created_at", "updated_at", "kind", "name", "project_id", "owner_id", "cluster_id",
-         "vmid", "status", "cores", "memory_mib", "disk_gib", "template_id", "tags")
-       select gen_random_uuid(), t.at, t.at, 'VM', 'vm-' || lpad(n::text, 5, '0'), ?, ?, ?, 100 + n,
-         (array['RUNNING', 'STOPPED', 'PENDING', 'FAILED'])[1 + n % 4]::machine_status,
-         1 + n % 8, 1024 * (1 + n % 4), 10 + n % 50, ?, array['bench']
-       from generate_series(1, ?) as n,
-         lateral (select date_trunc('milliseconds', now() - make_interval(secs => ? - n)) as at) as t`,
-      [project.id, owner.id, cluster.id, template.id, count, count],
-    );
-    await em.getConnection().execute('analyze');
+    await seedMachines(em, { project, owner, count, digits: 5 });
     return { ownerId: owner.id, organizationId: org.id };
-  } finally {
-    await orm.close();
-  }
-}
-
-/** The commit measured, and whether server/ had uncommitted changes (then the figures are not that commit's). */
-function sourceVersion() {
-  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-  try {
-    return {
-      commit: git('rev-parse', 'HEAD'),
-      serverUncommittedChanges: git('status', '--porcelain', '--', 'server') !== '',
-    };
-  } catch {
-    return { commit: 'unknown', serverUncommittedChanges: null };
-  }
+  });
 }
 
 async function serverVersion(pg, url) {
@@ -211,49 +145,6 @@ async function serverVersion(pg, url) {
   } finally {
     await c.end();
   }
-}
-
-/** Forks this file in `role`; resolves once the child listens (and, for the API, has signed a token). */
-function startChild(role, { dbUrl, fixture, env = {} }, children) {
-  const child = fork(fileURLToPath(import.meta.url), [role], {
-    env: {
-      ...process.env,
-      ...env,
-      NODE_ENV: 'production',
-      BENCH_DATABASE_URL: dbUrl.toString(),
-      BENCH_FIXTURE: JSON.stringify(fixture),
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${role} exited with ${code} before listening`)));
-    child.once('message', (m) => resolve({ child, url: `http://127.0.0.1:${m.port}`, token: m.token ?? null }));
-  }).then((target) => Object.assign(child, target));
-}
-
-/** Asks a child to close (so --cpu-prof can write its profile), killing it after 10 s. */
-function stopChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    // A child still starting has no handler for 'stop' yet.
-    if (child.connected && child.url) child.send('stop');
-    else child.kill('SIGTERM');
-  });
-}
-
-/** One command to a child and its answer (children answer commands in order). */
-function request(child, message) {
-  return new Promise((resolve) => {
-    child.once('message', resolve);
-    child.send(message);
-  });
 }
 
 /** Where the API spent its CPU while measured: self time by package, then the top functions. */
@@ -387,8 +278,6 @@ function printTable({ results, ratio, machine, node, workload, target }) {
       ` (target req/s ratio >= ${target.requestsPerSecondRatioAtLeast}: ${target.met ? 'met' : 'NOT met'})`,
   );
 }
-
-const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 // ---------------------------------------------------------------------------------------------- children
 
