@@ -1,16 +1,15 @@
-import { Anchor, Center, Stack, Text, Title } from '@mantine/core';
-
+// Plain elements styled with Mantine's CSS variables (global.css): Mantine components here would add a
+// chunk of client code to every route's first load, since every route carries its not-found boundary.
 export default function NotFound() {
   return (
-    <Center mih="100dvh" p="md" component="main">
-      <Stack align="center" gap="xs">
-        <Title order={1} size="h2">
-          Page not found
-        </Title>
-        <Text c="dimmed">There is nothing at this address.</Text>
-        {/* A plain link: a server component cannot hand next/link to Mantine as `component`. */}
-        <Anchor href="/">Go to the dashboard</Anchor>
-      </Stack>
-    </Center>
+    <main className="page-centered">
+      <div className="page-not-found">
+        <h1 className="page-not-found-title">Page not found</h1>
+        <p className="page-not-found-text">There is nothing at this address.</p>
+        <a href="/" className="page-not-found-link mantine-focus-auto">
+          Go to the dashboard
+        </a>
+      </div>
+    </main>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { Anchor, AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Anchor, AppShell, Burger, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
@@ -85,7 +85,8 @@ export function PlatformShell({ viewer, children }: { viewer: Viewer; children: 
       </AppShell.Header>
 
       <AppShell.Navbar id="platform-navigation" p="sm" aria-label="Main navigation" inert={navbarHidden}>
-        <AppShell.Section grow component={ScrollArea}>
+        {/* A plain scrolling box: Mantine's ScrollArea would bring @floating-ui into every page's first load. */}
+        <AppShell.Section grow style={{ overflowY: 'auto' }}>
           {NAV_ITEMS.filter((item) => !item.adminOnly || viewer.isPlatformAdmin).map(
             ({ href, label, icon: ItemIcon }) => {
               const active = isActive(pathname, href);

@@ -2,13 +2,22 @@
 
 import { useQuery } from '@apollo/client/react';
 import { Alert, Select, Skeleton, Stack, Tabs } from '@mantine/core';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { ClustersHealthQuery } from '@/features/metrics/metrics.documents';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
-import { AlertRulesPanel } from './alert-rules.panel';
 import { AlertOwnersQuery } from './alerts.documents';
 import { AlertsList } from './alerts.list';
-import { NotificationChannelsPanel } from './notification-channels.panel';
+
+// The rules and channels tabs (their forms, selects and modals) load when opened, not with the page.
+const tabLoading = () => <Skeleton height={240} />;
+const AlertRulesPanel = dynamic(() => import('./alert-rules.panel').then((m) => m.AlertRulesPanel), {
+  loading: tabLoading,
+});
+const NotificationChannelsPanel = dynamic(
+  () => import('./notification-channels.panel').then((m) => m.NotificationChannelsPanel),
+  { loading: tabLoading },
+);
 
 /** Whose alerts are shown: an organisation (its machines and projects) or the platform (null id). */
 export interface AlertOwner {

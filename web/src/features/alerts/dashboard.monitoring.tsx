@@ -1,10 +1,19 @@
 'use client';
 
 import { useQuery } from '@apollo/client/react';
-import { SimpleGrid, Stack } from '@mantine/core';
-import { ClusterHealthCards } from '@/features/metrics/cluster.health';
+import { SimpleGrid, Skeleton, Stack } from '@mantine/core';
+import dynamic from 'next/dynamic';
 import { DashboardAlertOwnersQuery } from './alerts.documents';
 import { FiringAlertsCard } from './firing-alerts.card';
+
+// Platform admins only: everyone else's dashboard never loads its code (it shares a module with the
+// admin panel's Ceph section and its selects).
+const ClusterHealthCards = dynamic(
+  () => import('@/features/metrics/cluster.health').then((m) => m.ClusterHealthCards),
+  {
+    loading: () => <Skeleton height={160} />,
+  },
+);
 
 /** The dashboard's monitoring row: firing alerts for everyone, cluster and Ceph health for platform admins. */
 export function DashboardMonitoring({ isPlatformAdmin }: { isPlatformAdmin: boolean }) {

@@ -1,8 +1,11 @@
-import { Code, ScrollArea, Text } from '@mantine/core';
+import { Box, Code, Text } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 import type { JobEventLike } from './job.events';
 
-/** The job's log lines (Proxmox task log, placement, ...) in a scrolling box that follows the end. */
+/**
+ * The job's log lines (Proxmox task log, placement, ...) in a scrolling box that follows the end. A plain
+ * overflow box, not Mantine's ScrollArea, which would add @floating-ui to the pages' first load.
+ */
 export function JobLog({ lines, label }: { lines: readonly JobEventLike[]; label: string }) {
   const viewport = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -18,18 +21,21 @@ export function JobLog({ lines, label }: { lines: readonly JobEventLike[]; label
     );
   }
   return (
-    <ScrollArea.Autosize
+    <Box
+      ref={viewport}
       mah={260}
-      viewportRef={viewport}
-      type="auto"
       role="log"
       aria-label={label}
       tabIndex={0}
-      style={{ borderRadius: 'var(--mantine-radius-md)', border: '1px solid var(--mantine-color-default-border)' }}
+      style={{
+        overflowY: 'auto',
+        borderRadius: 'var(--mantine-radius-md)',
+        border: '1px solid var(--mantine-color-default-border)',
+      }}
     >
       <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
         {lines.map((line) => `${line.message}\n`).join('')}
       </Code>
-    </ScrollArea.Autosize>
+    </Box>
   );
 }

@@ -1,13 +1,11 @@
 'use client';
 
 import { type QueryRef, useQueryRefHandlers, useReadQuery } from '@apollo/client/react';
-import { Accordion, Badge, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Accordion, Badge, Group, Paper, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
+import dynamic from 'next/dynamic';
 import { useRouter } from 'next/navigation';
 import { useEffect, useTransition } from 'react';
 import type { JobStatus, MachineJobsQuery as MachineJobs, MachineQuery as MachineResult } from '@/gql/graphql';
-import { MachineMetrics } from '@/features/metrics/machine.metrics';
-import { MachineSettings } from '@/features/snapshots/machine.settings';
-import { MachineSnapshots } from '@/features/snapshots/machine.snapshots';
 import { JobLog } from './job.log';
 import { failureOf, logLinesOf, stepDetail, stepLabel, stepsOf } from './job.events';
 import { JobProgress, StepBadge } from './job.progress';
@@ -15,6 +13,19 @@ import { MachineActions } from './machine.actions';
 import { MachineEventsListener } from './machine.events';
 import { formatDateTime, formatMemory, JOB_STATUS_COLOR, KIND_LABEL, titleCase, TRANSITIONAL } from './machine.format';
 import { MachineStatusBadge } from './machine.status-badge';
+
+// The metrics, snapshots and settings tabs (their forms, tables and modals) load when opened.
+const tabLoading = () => <Skeleton height={240} />;
+const MachineMetrics = dynamic(() => import('@/features/metrics/machine.metrics').then((m) => m.MachineMetrics), {
+  loading: tabLoading,
+});
+const MachineSnapshots = dynamic(
+  () => import('@/features/snapshots/machine.snapshots').then((m) => m.MachineSnapshots),
+  { loading: tabLoading },
+);
+const MachineSettings = dynamic(() => import('@/features/snapshots/machine.settings').then((m) => m.MachineSettings), {
+  loading: tabLoading,
+});
 
 const ACTIVE_JOB: ReadonlySet<JobStatus> = new Set(['QUEUED', 'RUNNING', 'ROLLING_BACK', 'CANCELLING']);
 const POLL_MS = 5_000;

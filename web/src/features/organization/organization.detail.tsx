@@ -1,13 +1,24 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Badge, Button, Card, Group, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Paper,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import type { QuotaFieldsFragment } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
-import { InvitationsPanel } from '@/features/invitations/invitations.panel';
-import { RequireMfaSetting } from '@/features/mfa/require-mfa.switch';
-import { OrganizationMembers } from './organization.members';
 import {
   CreateProjectMutation,
   OrganizationQuery,
@@ -16,9 +27,26 @@ import {
 } from './organization.documents';
 import { OrganizationSkeleton } from './organization.skeleton';
 import { formatDate } from './organization.format';
-import { QuotaForm } from './quota.form';
 import { QuotaUsage } from './quota.usage';
-import { ProjectMetricsSection } from '@/features/metrics/project-metrics.section';
+
+// The sections below the projects (members, invitations, the MFA switch, the charts: selects, forms and
+// modals) and the quota dialog load after the page's own code, so they stay out of its first load.
+const sectionLoading = () => <Skeleton height={160} />;
+const OrganizationMembers = dynamic(() => import('./organization.members').then((m) => m.OrganizationMembers), {
+  loading: sectionLoading,
+});
+const InvitationsPanel = dynamic(
+  () => import('@/features/invitations/invitations.panel').then((m) => m.InvitationsPanel),
+  { loading: sectionLoading },
+);
+const RequireMfaSetting = dynamic(() => import('@/features/mfa/require-mfa.switch').then((m) => m.RequireMfaSetting), {
+  loading: sectionLoading,
+});
+const ProjectMetricsSection = dynamic(
+  () => import('@/features/metrics/project-metrics.section').then((m) => m.ProjectMetricsSection),
+  { loading: sectionLoading },
+);
+const QuotaForm = dynamic(() => import('./quota.form').then((m) => m.QuotaForm));
 
 type Editing = { kind: 'organization' | 'project'; id: string; name: string; quota: QuotaFieldsFragment } | null;
 
