@@ -3,7 +3,7 @@
 // events crossing Redis. Every job is followed by its own graphql-ws client.
 //
 //   npm run bench:provision                      build, run, write bench/results/provision.json
-//   node bench/provision.mjs --jobs 200 --concurrency 16 --warmup 10
+//   node bench/provision.mjs --jobs 200 --concurrency 16 --warmup 10 [--cpu-prof: the worker's and the API's]
 //
 // The simulator runs with timeFactor 0: every modelled duration (clone, start, agent boot, lock
 // timeout) is 0. What a job still waits for outside the platform is measured, per job, in the worker
@@ -159,7 +159,10 @@ async function main() {
     const alone = (await request(worker, { type: 'meters' })).meters.slice(1);
     await request(worker, { type: 'reset' });
 
-    if (opts['cpu-prof']) await request(worker, { type: 'profile-start' });
+    if (opts['cpu-prof']) {
+      await request(worker, { type: 'profile-start' });
+      await request(api, { type: 'profile-start' });
+    }
     const cpuBefore = { api: await request(api, { type: 'cpu' }), worker: await request(worker, { type: 'cpu' }) };
     const t0 = now();
     const runs = await Promise.all(Array.from({ length: jobs }, (_, i) => provision(`bench-${i}`)));
@@ -178,7 +181,10 @@ async function main() {
       const { calls } = await request(worker, { type: 'proxmox-calls' });
       for (const [k, n] of calls) console.error(`${(n / jobs).toFixed(2).padStart(6)} per job  ${k}`);
     }
-    if (opts['cpu-prof']) console.error(`worker profile: ${(await request(worker, { type: 'profile-stop' })).file}`);
+    if (opts['cpu-prof']) {
+      console.error(`worker profile: ${(await request(worker, { type: 'profile-stop' })).file}`);
+      console.error(`API profile: ${(await request(api, { type: 'profile-stop' })).file}`);
+    }
     const meterOf = new Map(meters.map((m) => [m.jobId, m]));
 
     const failed = runs.filter((r) => r.events.at(-1)?.data?.status !== 'SUCCEEDED');
@@ -588,8 +594,9 @@ async function serveApi() {
     sessionSecret: randomBytes(32).toString('base64'),
   });
   const address = await app.listen(0, '127.0.0.1');
-  process.on('message', (m) => {
+  process.on('message', async (m) => {
     if (m.type === 'cpu') process.send(cpuNow());
+    if (m.type === 'profile-start' || m.type === 'profile-stop') process.send(await profile(m.type, 'api'));
   });
   process.send({
     url: `http://127.0.0.1:${address.port}`,
@@ -641,25 +648,9 @@ async function serveWorker() {
       meters.push({ jobId, pickedAt: m.startedAt, endedAt: m.endedAt, ...meter.summary(m) });
     });
   await startWorker({ orm, jobs, pubsub, secrets, log, concurrency: Number(process.env.BENCH_CONCURRENCY) });
-  let session = null;
   process.on('message', async (m) => {
-    if (m.type === 'profile-start') {
-      const { Session } = await import('node:inspector/promises');
-      session = new Session();
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.start');
-      return void process.send({ ok: true });
-    }
-    if (m.type === 'profile-stop') {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      const dir = path.join(root, 'artifacts/bench');
-      await mkdir(dir, { recursive: true });
-      const file = path.join(dir, `provision-worker-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-      await writeFile(file, JSON.stringify(profile));
-      return void process.send({ file });
-    }
+    if (m.type === 'profile-start' || m.type === 'profile-stop')
+      return void process.send(await profile(m.type, 'worker'));
     if (m.type === 'cpu') return void process.send(cpuNow());
     if (m.type === 'reset') [publishes, meters] = [[], [], sql.clear(), proxmoxCalls.clear()];
     if (m.type === 'proxmox-calls') return void process.send({ calls: [...proxmoxCalls].sort((a, b) => b[1] - a[1]) });
@@ -667,6 +658,26 @@ async function serveWorker() {
     process.send(m.type === 'publishes' ? { publishes } : m.type === 'meters' ? { meters } : { ok: true });
   });
   process.send({ ready: true });
+}
+
+let profiler = null;
+/** --cpu-prof: starts the process's CPU profile, or stops it and writes it to artifacts/bench. */
+async function profile(type, role) {
+  if (type === 'profile-start') {
+    const { Session } = await import('node:inspector/promises');
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    return { ok: true };
+  }
+  const { profile: result } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  const dir = path.join(root, 'artifacts/bench');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `provision-${role}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  await writeFile(file, JSON.stringify(result));
+  return { file };
 }
 
 const role = process.argv[2];

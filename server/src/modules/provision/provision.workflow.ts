@@ -409,25 +409,24 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       const { client, api } = await load(ctx);
       const node = ctx.checkpoint.node!;
       const vmid = ctx.checkpoint.vmid!;
-      // Started in this run (its UPID saved): wait for that task. Otherwise start; a guest already
-      // running (started by a run that crashed before saving the UPID) makes Proxmox refuse, and
-      // only then is the cluster asked whether it runs.
+      // A start whose UPID was saved is waited for. Otherwise start; a guest already running
+      // (started by a run that crashed before saving the UPID, or by Terraform) makes Proxmox
+      // refuse, and only then is the cluster asked whether it runs: if so, the step is done.
       const running = async () => (await client.cluster.findGuest(vmid))?.status === 'running';
-      const resumed = Boolean(ctx.checkpoint.startUpid);
-      if (!ctx.checkpoint.startUpid) {
-        try {
-          ctx.checkpoint.startUpid = await api.start(node, vmid);
-        } catch (err) {
-          if (await running()) return;
-          throw err;
-        }
-        await ctx.save();
-      }
+      // Terraform's modules start the guest themselves.
+      if (!ctx.checkpoint.startUpid && ctx.checkpoint.driver === ProvisioningDriver.TERRAFORM && (await running()))
+        return;
       try {
+        if (!ctx.checkpoint.startUpid) {
+          ctx.checkpoint.startUpid = await api.start(node, vmid);
+          await ctx.save();
+        }
         await waitTask(ctx, client, ctx.checkpoint.startUpid, this.timeoutMs);
       } catch (err) {
-        if (!resumed && (await running())) return;
-        throw err;
+        if (ctx.signal.aborted || !(await running())) throw err;
+        // Not a start of this job's to resume from.
+        delete ctx.checkpoint.startUpid;
+        await ctx.save();
       }
     },
   };
