@@ -14,15 +14,16 @@ import {
   TemplatesQuery,
 } from './admin.documents';
 import { ListTable } from '@/components/list-table';
+import { useApiAction } from '@/lib/apollo/use-api-action';
 import { AdminForm, DeleteWithConfirm } from './admin.form';
-import { Failure, QueryFailure, useAdminAction } from './admin.ui';
+import { Failure, QueryFailure } from './admin.ui';
 
 /** Storages machines may use: list, add (a Proxmox storage id on a cluster), delete. */
 export function StoragePanel() {
   const { data, error, refetch } = useQuery(StoragesQuery);
   const [create] = useMutation(CreateStorageMutation);
   const [remove] = useMutation(DeleteStorageMutation);
-  const { run, runThen, failure, fields, busy } = useAdminAction();
+  const { run, runThen, failure, fields, busy } = useApiAction();
   const [form, setForm] = useState({ clusterId: '', name: '', storageId: '', type: 'lvmthin', shared: false });
   const removeAndReload = (id: string) => void runThen(() => remove({ variables: { id } }), refetch);
 
@@ -124,7 +125,7 @@ export function TemplatesPanel() {
   const { data, error, refetch } = useQuery(TemplatesQuery);
   const [create] = useMutation(CreateTemplateMutation);
   const [remove] = useMutation(DeleteTemplateMutation);
-  const { run, runThen, failure, fields, busy, setFields } = useAdminAction();
+  const { run, runThen, failure, fields, busy, setFields } = useApiAction();
   const [form, setForm] = useState(TEMPLATE_FORM);
   const removeAndReload = (id: string) => void runThen(() => remove({ variables: { id } }), refetch);
 

@@ -27,8 +27,9 @@ import {
   SetNodeMaintenanceMutation,
 } from './admin.documents';
 import { ListTable } from '@/components/list-table';
+import { useApiAction } from '@/lib/apollo/use-api-action';
 import { AdminForm, DeleteWithConfirm } from './admin.form';
-import { Failure, formatBytes, QueryFailure, useAdminAction } from './admin.ui';
+import { Failure, formatBytes, QueryFailure } from './admin.ui';
 import { NodeMetricsSection } from '@/features/metrics/node-metrics.section';
 
 type Check = { ok: true; message: string } | { ok: false; message: string };
@@ -42,7 +43,7 @@ export function ClustersPanel() {
   const [create] = useMutation(CreateClusterMutation);
   const [remove] = useMutation(DeleteClusterMutation);
   const [maintenance] = useMutation(SetNodeMaintenanceMutation);
-  const { run, runThen, failure, fields, busy } = useAdminAction();
+  const { run, runThen, failure, fields, busy } = useApiAction();
   const [form, setForm] = useState(EMPTY);
   const [checks, setChecks] = useState<Record<string, Check | 'running'>>({});
 

@@ -25,15 +25,16 @@ import {
   UsersQuery,
 } from './admin.documents';
 import { ListTable } from '@/components/list-table';
+import { useApiAction } from '@/lib/apollo/use-api-action';
 import { AdminForm } from './admin.form';
-import { Failure, QueryFailure, useAdminAction } from './admin.ui';
+import { Failure, QueryFailure } from './admin.ui';
 
 /** Every account: create a local one, disable or re-enable. */
 export function UsersPanel() {
   const { data, error, refetch, fetchMore } = useQuery(UsersQuery);
   const [create] = useMutation(CreateUserMutation);
   const [setDisabled] = useMutation(SetUserDisabledMutation);
-  const { run, failure, fields, busy, setFields } = useAdminAction();
+  const { run, failure, fields, busy, setFields } = useApiAction();
   const [form, setForm] = useState({ email: '', displayName: '', password: '', isPlatformAdmin: false });
 
   async function submit(event: React.FormEvent) {
@@ -139,7 +140,7 @@ export function UsersPanel() {
 export function OrganizationsPanel() {
   const { data, error, refetch } = useQuery(AdminOrganizationsQuery);
   const [create] = useMutation(CreateOrganizationMutation);
-  const { run, failure, fields, busy } = useAdminAction();
+  const { run, failure, fields, busy } = useApiAction();
   const [form, setForm] = useState({ name: '', slug: '' });
 
   async function submit(event: React.FormEvent) {

@@ -18,6 +18,7 @@ import { useState } from 'react';
 import type { AlertComparator, AlertMetric, AlertRuleFieldsFragment, AlertScope, AlertSeverity } from '@/gql/graphql';
 import { Confirm } from '@/components/confirm.modal';
 import { ListTable } from '@/components/list-table';
+import { useApiAction } from '@/lib/apollo/use-api-action';
 import {
   COMPARATOR_LABEL,
   METRIC_LABEL,
@@ -33,7 +34,7 @@ import {
   UpdateAlertRuleMutation,
 } from './alerts.documents';
 import type { AlertOwner } from './alerts.screen';
-import { EditorModal, ListNotices, RowActions, useConfirmedDelete, useDraftSave } from './alerts.ui';
+import { EditorModal, ListNotices, RowActions, useConfirmedDelete } from './alerts.ui';
 
 export const SEVERITY_COLOR: Record<AlertSeverity, string> = { INFO: 'blue', WARNING: 'yellow', CRITICAL: 'red' };
 const SEVERITIES: AlertSeverity[] = ['INFO', 'WARNING', 'CRITICAL'];
@@ -88,7 +89,7 @@ function RuleForm({
   onSaved: () => void;
 }) {
   const [draft, setDraft] = useState<RuleDraft>(() => (editing ? draftOf(editing) : emptyDraft(owner)));
-  const { fields, failure, saving, save } = useDraftSave();
+  const { run, fields, failure, busy: saving } = useApiAction();
   const [create] = useMutation(CreateAlertRuleMutation);
   const [update] = useMutation(UpdateAlertRuleMutation);
   const set = <K extends keyof RuleDraft>(key: K, value: RuleDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
@@ -96,7 +97,8 @@ function RuleForm({
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
-    const saved = await save(validateRule(draft, !editing), async () => {
+    const problems = validateRule(draft, !editing);
+    const saved = await run(async () => {
       const common = {
         name: draft.name.trim(),
         metric: draft.metric,
@@ -121,7 +123,7 @@ function RuleForm({
             },
           },
         });
-    });
+    }, problems);
     if (saved) {
       onSaved();
       onClose();

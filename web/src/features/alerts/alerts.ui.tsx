@@ -4,35 +4,6 @@ import { Alert, Button, Group, Modal, Skeleton, Stack, Text } from '@mantine/cor
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 
-/**
- * Saving an editor's draft: the draft's own problems (by field) first, then the API's answer, whose
- * refusal shows by field and as a message.
- */
-export function useDraftSave() {
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  /** True once `action` succeeded; false when `problems` has any or the API refused. */
-  async function save(problems: Record<string, string>, action: () => Promise<unknown>): Promise<boolean> {
-    setFields(problems);
-    setFailure(null);
-    if (Object.keys(problems).length) return false;
-    setSaving(true);
-    try {
-      await action();
-      return true;
-    } catch (error) {
-      const view = describeApiError(error);
-      setFields(view.fields);
-      setFailure(view.message);
-      return false;
-    } finally {
-      setSaving(false);
-    }
-  }
-  return { fields, failure, saving, save };
-}
-
 /** A dialog that creates or edits one `what` (rule, channel): its fields, why saving failed, Cancel and save. */
 export function EditorModal({
   what,

@@ -20,6 +20,7 @@ import { useState } from 'react';
 import type { AlertSeverity, NotificationChannelFieldsFragment } from '@/gql/graphql';
 import { Confirm } from '@/components/confirm.modal';
 import { ListTable } from '@/components/list-table';
+import { useApiAction } from '@/lib/apollo/use-api-action';
 import { recipientsOf, validateChannel } from './alert-rule.validation';
 import {
   CreateNotificationChannelMutation,
@@ -28,7 +29,7 @@ import {
   NotificationDeliveriesQuery,
   UpdateNotificationChannelMutation,
 } from './alerts.documents';
-import { EditorModal, ListNotices, RowActions, useConfirmedDelete, useDraftSave } from './alerts.ui';
+import { EditorModal, ListNotices, RowActions, useConfirmedDelete } from './alerts.ui';
 
 type Kind = 'WEBHOOK' | 'EMAIL';
 
@@ -50,14 +51,14 @@ function ChannelForm({
   const [recipients, setRecipients] = useState(editing?.recipients.join('\n') ?? '');
   const [minSeverity, setMinSeverity] = useState<AlertSeverity>(editing?.minSeverity ?? 'WARNING');
   const [enabled, setEnabled] = useState(editing?.enabled ?? true);
-  const { fields, failure, saving, save } = useDraftSave();
+  const { run, fields, failure, busy: saving } = useApiAction();
   const [create] = useMutation(CreateNotificationChannelMutation);
   const [update] = useMutation(UpdateNotificationChannelMutation);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     const problems = validateChannel({ name, kind, url, webhookSecret, recipients, creating: !editing });
-    const saved = await save(problems, async () => {
+    const saved = await run(async () => {
       const target =
         kind === 'WEBHOOK'
           ? { url: url.trim(), ...(webhookSecret ? { webhookSecret } : {}) }
@@ -65,7 +66,7 @@ function ChannelForm({
       if (editing)
         await update({ variables: { id: editing.id, input: { name: name.trim(), minSeverity, enabled, ...target } } });
       else await create({ variables: { input: { organizationId, kind, name: name.trim(), minSeverity, ...target } } });
-    });
+    }, problems);
     if (saved) {
       onSaved();
       onClose();

@@ -3,7 +3,7 @@
 import { Alert, Button, Group, Modal, NumberInput, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { QuotaFieldsFragment, QuotaInput } from '@/gql/graphql';
-import { describeApiError } from '@/lib/apollo/graphql-errors';
+import { useApiAction } from '@/lib/apollo/use-api-action';
 
 const FIELDS = [
   { key: 'machines', label: 'Machines' },
@@ -27,9 +27,7 @@ export function QuotaForm({ title, quota, opened, onClose, onSave }: Props) {
   const [values, setValues] = useState<Record<string, number | null>>(() =>
     Object.fromEntries(FIELDS.map(({ key }) => [key, quota[key]])),
   );
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { run, fields, failure, busy: saving } = useApiAction();
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
@@ -39,20 +37,8 @@ export function QuotaForm({ title, quota, opened, onClose, onSave }: Props) {
       if (v !== null && v !== undefined && (!Number.isInteger(v) || v < 0))
         problems[key] = `${label}: a whole number of 0 or more, or empty for no limit.`;
     }
-    setFields(problems);
-    if (Object.keys(problems).length) return;
-    setSaving(true);
-    setFailure(null);
-    try {
-      await onSave(Object.fromEntries(FIELDS.map(({ key }) => [key, values[key] ?? null])) as QuotaInput);
-      onClose();
-    } catch (error) {
-      const view = describeApiError(error);
-      setFields(view.fields);
-      setFailure(view.message);
-    } finally {
-      setSaving(false);
-    }
+    const quota = Object.fromEntries(FIELDS.map(({ key }) => [key, values[key] ?? null])) as QuotaInput;
+    if (await run(() => onSave(quota), problems)) onClose();
   }
 
   return (
