@@ -1,7 +1,7 @@
 'use client';
 
 import { Button, Paper, Text, Title } from '@mantine/core';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { Confirm } from '@/components/confirm.modal';
 
 /**
@@ -81,4 +81,45 @@ export function DeleteWithConfirm({
       </Confirm>
     </>
   );
+}
+
+/** The keys of `F` whose values are of type `V`. */
+type KeysOf<F, V> = { [K in keyof F]: F[K] extends V ? K : never }[keyof F] & string;
+
+/**
+ * An add-form's values, and the props that bind an input to one of them: its value, its change
+ * handler and (but for checkboxes) the message `fields` holds for it (the API's, or the form's own).
+ */
+export function useFormValues<F extends Record<string, unknown>>(initial: F, fields: Record<string, string>) {
+  const [form, setForm] = useState(initial);
+  // Values are read from the event before the update runs: React clears currentTarget by then.
+  const set = <K extends keyof F>(key: K, value: F[K]) => setForm((f) => ({ ...f, [key]: value }));
+  return {
+    form,
+    setForm,
+    /** TextInput, PasswordInput, Textarea. */
+    text: (key: KeysOf<F, string>) => ({
+      value: form[key] as string,
+      onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+        set(key, e.currentTarget.value as F[typeof key]),
+      error: fields[key],
+    }),
+    /** NumberInput: empty (or not a number) is null. */
+    number: (key: KeysOf<F, number | null>) => ({
+      value: (form[key] as number | null) ?? '',
+      onChange: (v: string | number) => set(key, (typeof v === 'number' ? v : null) as F[typeof key]),
+      error: fields[key],
+    }),
+    /** Select of strings: nothing chosen is ''. */
+    select: (key: KeysOf<F, string>) => ({
+      value: (form[key] as string) || null,
+      onChange: (v: string | null) => set(key, (v ?? '') as F[typeof key]),
+      error: fields[key],
+    }),
+    /** Checkbox. */
+    checkbox: (key: KeysOf<F, boolean>) => ({
+      checked: form[key] as boolean,
+      onChange: (e: ChangeEvent<HTMLInputElement>) => set(key, e.currentTarget.checked as F[typeof key]),
+    }),
+  };
 }

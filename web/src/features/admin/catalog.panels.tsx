@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import { Badge, Checkbox, NumberInput, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useState } from 'react';
 import type { MachineKind } from '@/gql/graphql';
 import { formatMemory } from '@/features/machines/machine.format';
 import {
@@ -15,7 +14,7 @@ import {
 } from './admin.documents';
 import { ListTable } from '@/components/list-table';
 import { useApiAction } from '@/lib/apollo/use-api-action';
-import { AdminForm, DeleteWithConfirm } from './admin.form';
+import { AdminForm, DeleteWithConfirm, useFormValues } from './admin.form';
 import { Failure, QueryFailure } from './admin.ui';
 
 /** Storages machines may use: list, add (a Proxmox storage id on a cluster), delete. */
@@ -24,7 +23,10 @@ export function StoragePanel() {
   const [create] = useMutation(CreateStorageMutation);
   const [remove] = useMutation(DeleteStorageMutation);
   const { run, runThen, failure, fields, busy } = useApiAction();
-  const [form, setForm] = useState({ clusterId: '', name: '', storageId: '', type: 'lvmthin', shared: false });
+  const { form, setForm, text, select, checkbox } = useFormValues(
+    { clusterId: '', name: '', storageId: '', type: 'lvmthin', shared: false },
+    fields,
+  );
   const removeAndReload = (id: string) => void runThen(() => remove({ variables: { id } }), refetch);
 
   async function submit(event: React.FormEvent) {
@@ -69,40 +71,18 @@ export function StoragePanel() {
             label="Cluster"
             required
             data={data?.clusters.map((c) => ({ value: c.id, label: c.name })) ?? []}
-            value={form.clusterId || null}
-            onChange={(v) => setForm((f) => ({ ...f, clusterId: v ?? '' }))}
-            error={fields['clusterId']}
+            {...select('clusterId')}
           />
-          <TextInput
-            label="Name"
-            required
-            value={form.name}
-            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
-            error={fields['name']}
-          />
-          <TextInput
-            label="Proxmox storage id"
-            placeholder="local-lvm"
-            required
-            value={form.storageId}
-            onChange={(e) => setForm({ ...form, storageId: e.currentTarget.value })}
-            error={fields['storageId']}
-          />
+          <TextInput label="Name" required {...text('name')} />
+          <TextInput label="Proxmox storage id" placeholder="local-lvm" required {...text('storageId')} />
           <Select
             label="Type"
             data={['lvmthin', 'lvm', 'zfspool', 'dir', 'nfs', 'rbd', 'cephfs']}
-            value={form.type}
-            onChange={(v) => setForm((f) => ({ ...f, type: v ?? 'lvmthin' }))}
             allowDeselect={false}
-            error={fields['type']}
+            {...select('type')}
           />
         </SimpleGrid>
-        <Checkbox
-          mt="sm"
-          label="Shared between nodes"
-          checked={form.shared}
-          onChange={(e) => setForm({ ...form, shared: e.currentTarget.checked })}
-        />
+        <Checkbox mt="sm" label="Shared between nodes" {...checkbox('shared')} />
       </AdminForm>
     </Stack>
   );
@@ -126,7 +106,7 @@ export function TemplatesPanel() {
   const [create] = useMutation(CreateTemplateMutation);
   const [remove] = useMutation(DeleteTemplateMutation);
   const { run, runThen, failure, fields, busy, setFields } = useApiAction();
-  const [form, setForm] = useState(TEMPLATE_FORM);
+  const { form, setForm, text, number, select } = useFormValues(TEMPLATE_FORM, fields);
   const removeAndReload = (id: string) => void runThen(() => remove({ variables: { id } }), refetch);
 
   async function submit(event: React.FormEvent) {
@@ -194,9 +174,7 @@ export function TemplatesPanel() {
             label="Cluster"
             required
             data={data?.clusters.map((c) => ({ value: c.id, label: c.name })) ?? []}
-            value={form.clusterId || null}
-            onChange={(v) => setForm((f) => ({ ...f, clusterId: v ?? '' }))}
-            error={fields['clusterId']}
+            {...select('clusterId')}
           />
           <Select
             label="Kind"
@@ -208,64 +186,21 @@ export function TemplatesPanel() {
             onChange={(v) => setForm((f) => ({ ...f, kind: (v ?? 'VM') as MachineKind }))}
             allowDeselect={false}
           />
-          <TextInput
-            label="Name"
-            required
-            value={form.name}
-            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
-            error={fields['name']}
-          />
-          <TextInput
-            label="OS"
-            placeholder="debian-12"
-            required
-            value={form.os}
-            onChange={(e) => setForm({ ...form, os: e.currentTarget.value })}
-            error={fields['os']}
-          />
+          <TextInput label="Name" required {...text('name')} />
+          <TextInput label="OS" placeholder="debian-12" required {...text('os')} />
           {form.kind === 'VM' ? (
-            <NumberInput
-              label="Source VMID"
-              required
-              allowDecimal={false}
-              value={form.sourceVmid ?? ''}
-              onChange={(v) => setForm({ ...form, sourceVmid: typeof v === 'number' ? v : null })}
-              error={fields['sourceVmid']}
-            />
+            <NumberInput label="Source VMID" required allowDecimal={false} {...number('sourceVmid')} />
           ) : (
             <TextInput
               label="OS template volume"
               placeholder="local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"
               required
-              value={form.osTemplate}
-              onChange={(e) => setForm({ ...form, osTemplate: e.currentTarget.value })}
-              error={fields['osTemplate']}
+              {...text('osTemplate')}
             />
           )}
-          <NumberInput
-            label="Default cores"
-            min={1}
-            allowDecimal={false}
-            value={form.defaultCores ?? ''}
-            onChange={(v) => setForm({ ...form, defaultCores: typeof v === 'number' ? v : null })}
-            error={fields['defaultCores']}
-          />
-          <NumberInput
-            label="Default memory (MiB)"
-            min={64}
-            allowDecimal={false}
-            value={form.defaultMemoryMiB ?? ''}
-            onChange={(v) => setForm({ ...form, defaultMemoryMiB: typeof v === 'number' ? v : null })}
-            error={fields['defaultMemoryMiB']}
-          />
-          <NumberInput
-            label="Default disk (GiB)"
-            min={1}
-            allowDecimal={false}
-            value={form.defaultDiskGiB ?? ''}
-            onChange={(v) => setForm({ ...form, defaultDiskGiB: typeof v === 'number' ? v : null })}
-            error={fields['defaultDiskGiB']}
-          />
+          <NumberInput label="Default cores" min={1} allowDecimal={false} {...number('defaultCores')} />
+          <NumberInput label="Default memory (MiB)" min={64} allowDecimal={false} {...number('defaultMemoryMiB')} />
+          <NumberInput label="Default disk (GiB)" min={1} allowDecimal={false} {...number('defaultDiskGiB')} />
         </SimpleGrid>
       </AdminForm>
     </Stack>

@@ -28,7 +28,7 @@ import {
 } from './admin.documents';
 import { ListTable } from '@/components/list-table';
 import { useApiAction } from '@/lib/apollo/use-api-action';
-import { AdminForm, DeleteWithConfirm } from './admin.form';
+import { AdminForm, DeleteWithConfirm, useFormValues } from './admin.form';
 import { Failure, formatBytes, QueryFailure } from './admin.ui';
 import { NodeMetricsSection } from '@/features/metrics/node-metrics.section';
 
@@ -44,7 +44,7 @@ export function ClustersPanel() {
   const [remove] = useMutation(DeleteClusterMutation);
   const [maintenance] = useMutation(SetNodeMaintenanceMutation);
   const { run, runThen, failure, fields, busy } = useApiAction();
-  const [form, setForm] = useState(EMPTY);
+  const { form, setForm, text } = useFormValues(EMPTY, fields);
   const [checks, setChecks] = useState<Record<string, Check | 'running'>>({});
 
   /** Asks Proxmox through the cluster's token: the URL, the certificate and the token's privileges. */
@@ -96,12 +96,6 @@ export function ClustersPanel() {
       if (created) await check(created);
     }
   }
-
-  const set = (key: keyof typeof EMPTY) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
-    // Read now: React clears currentTarget before a functional update runs.
-    const value = e.currentTarget.value;
-    setForm((f) => ({ ...f, [key]: value }));
-  };
 
   return (
     <Stack gap="md">
@@ -217,45 +211,16 @@ export function ClustersPanel() {
         onSubmit={submit}
       >
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="Name" required value={form.name} onChange={set('name')} error={fields['name']} />
-          <TextInput
-            label="API URL"
-            placeholder="https://pve1.example.com:8006"
-            required
-            value={form.apiUrl}
-            onChange={set('apiUrl')}
-            error={fields['apiUrl']}
-          />
-          <TextInput
-            label="Token id"
-            placeholder="paas@pve!platform"
-            required
-            value={form.tokenId}
-            onChange={set('tokenId')}
-            error={fields['tokenId']}
-          />
-          <PasswordInput
-            label="Token secret"
-            required
-            value={form.tokenSecret}
-            onChange={set('tokenSecret')}
-            error={fields['tokenSecret']}
-          />
+          <TextInput label="Name" required {...text('name')} />
+          <TextInput label="API URL" placeholder="https://pve1.example.com:8006" required {...text('apiUrl')} />
+          <TextInput label="Token id" placeholder="paas@pve!platform" required {...text('tokenId')} />
+          <PasswordInput label="Token secret" required {...text('tokenSecret')} />
           <TextInput
             label="TLS fingerprint (SHA-256)"
             description="Pins the certificate; or give the CA below"
-            value={form.tlsFingerprint}
-            onChange={set('tlsFingerprint')}
-            error={fields['tlsFingerprint']}
+            {...text('tlsFingerprint')}
           />
-          <Textarea
-            label="CA certificate (PEM)"
-            autosize
-            minRows={2}
-            value={form.caPem}
-            onChange={set('caPem')}
-            error={fields['caPem']}
-          />
+          <Textarea label="CA certificate (PEM)" autosize minRows={2} {...text('caPem')} />
         </SimpleGrid>
       </AdminForm>
     </Stack>

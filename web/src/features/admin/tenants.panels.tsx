@@ -15,7 +15,6 @@ import {
   TextInput,
 } from '@mantine/core';
 import Link from 'next/link';
-import { useState } from 'react';
 import { formatDateTime } from '@/features/machines/machine.format';
 import {
   AdminOrganizationsQuery,
@@ -26,7 +25,7 @@ import {
 } from './admin.documents';
 import { ListTable } from '@/components/list-table';
 import { useApiAction } from '@/lib/apollo/use-api-action';
-import { AdminForm } from './admin.form';
+import { AdminForm, useFormValues } from './admin.form';
 import { Failure, QueryFailure } from './admin.ui';
 
 /** Every account: create a local one, disable or re-enable. */
@@ -35,7 +34,10 @@ export function UsersPanel() {
   const [create] = useMutation(CreateUserMutation);
   const [setDisabled] = useMutation(SetUserDisabledMutation);
   const { run, failure, fields, busy, setFields } = useApiAction();
-  const [form, setForm] = useState({ email: '', displayName: '', password: '', isPlatformAdmin: false });
+  const { form, setForm, text, checkbox } = useFormValues(
+    { email: '', displayName: '', password: '', isPlatformAdmin: false },
+    fields,
+  );
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -101,35 +103,14 @@ export function UsersPanel() {
       <Failure message={failure} />
       <AdminForm id="user-add" title="Create a local account" submit="Create account" busy={busy} onSubmit={submit}>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <TextInput
-            label="Email"
-            type="email"
-            required
-            value={form.email}
-            onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
-            error={fields['email']}
-          />
-          <TextInput
-            label="Display name"
-            required
-            value={form.displayName}
-            onChange={(e) => setForm({ ...form, displayName: e.currentTarget.value })}
-            error={fields['displayName']}
-          />
-          <PasswordInput
-            label="Initial password"
-            description="At least 12 characters"
-            required
-            value={form.password}
-            onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
-            error={fields['password']}
-          />
+          <TextInput label="Email" type="email" required {...text('email')} />
+          <TextInput label="Display name" required {...text('displayName')} />
+          <PasswordInput label="Initial password" description="At least 12 characters" required {...text('password')} />
         </SimpleGrid>
         <Checkbox
           mt="sm"
           label="Platform administrator (clusters, templates, all tenants)"
-          checked={form.isPlatformAdmin}
-          onChange={(e) => setForm({ ...form, isPlatformAdmin: e.currentTarget.checked })}
+          {...checkbox('isPlatformAdmin')}
         />
       </AdminForm>
     </Stack>
@@ -141,7 +122,7 @@ export function OrganizationsPanel() {
   const { data, error, refetch } = useQuery(AdminOrganizationsQuery);
   const [create] = useMutation(CreateOrganizationMutation);
   const { run, failure, fields, busy } = useApiAction();
-  const [form, setForm] = useState({ name: '', slug: '' });
+  const { form, setForm, text } = useFormValues({ name: '', slug: '' }, fields);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -173,21 +154,8 @@ export function OrganizationsPanel() {
       <Failure message={failure} />
       <AdminForm id="org-add" title="Create an organization" onSubmit={submit}>
         <Group align="flex-start">
-          <TextInput
-            label="Name"
-            required
-            value={form.name}
-            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
-            error={fields['name']}
-          />
-          <TextInput
-            label="Slug"
-            description="Lowercase letters, digits and -"
-            required
-            value={form.slug}
-            onChange={(e) => setForm({ ...form, slug: e.currentTarget.value })}
-            error={fields['slug']}
-          />
+          <TextInput label="Name" required {...text('name')} />
+          <TextInput label="Slug" description="Lowercase letters, digits and -" required {...text('slug')} />
           <Button type="submit" mt={25} loading={busy}>
             Create organization
           </Button>
