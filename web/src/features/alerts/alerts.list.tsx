@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
-import { Badge, Button, Group, Modal, MultiSelect, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { AlertFieldsFragment, AlertSeverity, AlertState } from '@/gql/graphql';
 import { ListTable } from '@/components/list-table';
@@ -16,6 +16,8 @@ import {
   SilenceAlertMutation,
 } from './alerts.documents';
 import { ListNotices } from './alerts.ui';
+import { MultiSelect } from '@/components/lazy-select';
+import { Modal } from '@/components/lazy-modal';
 
 const PAGE = 25;
 const MAX_SILENCE_MS = 30 * 86_400_000;

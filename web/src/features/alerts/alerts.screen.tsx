@@ -1,13 +1,14 @@
 'use client';
 
 import { useQuery } from '@apollo/client/react';
-import { Alert, Select, Skeleton, Stack, Tabs } from '@mantine/core';
+import { Alert, Skeleton, Stack, Tabs } from '@mantine/core';
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { ClustersHealthQuery } from '@/features/metrics/metrics.documents';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { AlertOwnersQuery } from './alerts.documents';
 import { AlertsList } from './alerts.list';
+import { Select } from '@/components/lazy-select';
 
 // The rules and channels tabs (their forms, selects and modals) load when opened, not with the page.
 const tabLoading = () => <Skeleton height={240} />;

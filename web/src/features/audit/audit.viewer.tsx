@@ -1,26 +1,14 @@
 'use client';
 
 import { useLazyQuery, useQuery } from '@apollo/client/react';
-import {
-  Alert,
-  Badge,
-  Button,
-  Code,
-  Group,
-  Modal,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { formatDateTime } from '@/features/machines/machine.format';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { AuditLogQuery, AuditScopesQuery, VerifyAuditLogQuery } from './audit.documents';
 import { auditFilterOf, EMPTY_AUDIT_FILTER, type AuditFilterForm } from './audit.filter';
+import { Select } from '@/components/lazy-select';
+import { Modal } from '@/components/lazy-modal';
 
 const PAGE_SIZES = ['10', '25', '50', '100'];
 const RESULT_COLOR: Record<string, string> = { success: 'green', failure: 'orange', denied: 'red' };

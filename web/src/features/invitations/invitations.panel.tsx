@@ -10,7 +10,6 @@ import {
   Group,
   NumberInput,
   Paper,
-  Select,
   Table,
   Text,
   TextInput,
@@ -22,6 +21,7 @@ import { formatDateTime } from '@/features/machines/machine.format';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { invitationLink, invitationState } from './invitation.state';
 import { CreateInvitationMutation, InvitationsQuery, RevokeInvitationMutation } from './invitations.documents';
+import { Select } from '@/components/lazy-select';
 
 const STATE_COLOR = { pending: 'blue', accepted: 'green', revoked: 'red', expired: 'gray' } as const;
 

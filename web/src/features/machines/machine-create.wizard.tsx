@@ -9,7 +9,6 @@ import {
   NumberInput,
   Paper,
   Radio,
-  Select,
   SimpleGrid,
   Stack,
   Stepper,
@@ -25,6 +24,7 @@ import { JobProgress } from './job.progress';
 import type { AllocatableProject } from './machine.permissions.server';
 import { formatMemory, KIND_LABEL } from './machine.format';
 import { NetworksQuery, ProvisionMachineMutation } from './machines.documents';
+import { Select } from '@/components/lazy-select';
 
 type Template = ProvisionOptions['templates'][number];
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation } from '@apollo/client/react';
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { MachineStatus } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
@@ -11,6 +11,7 @@ import {
   StartMachineMutation,
   StopMachineMutation,
 } from './machines.documents';
+import { Modal } from '@/components/lazy-modal';
 
 // The states each operation accepts (server/src/modules/lifecycle/lifecycle.service.ts, ALLOWED_FROM);
 // the API refuses the others with CONFLICT anyway, the buttons only avoid offering them.

@@ -5,7 +5,6 @@ import {
   Anchor,
   Button,
   Group,
-  MultiSelect,
   Paper,
   SegmentedControl,
   Stack,
@@ -31,6 +30,7 @@ import { formatDateTime, formatSize, KIND_SHORT, MACHINE_STATUSES, TRANSITIONAL 
 import { type MachineEvent, MachineEventsListener } from './machine.events';
 import { MachineStatusBadge } from './machine.status-badge';
 import { DEFAULT_MACHINES_VARIABLES, MACHINE_PAGE_SIZE, MachinesQuery } from './machines.documents';
+import { MultiSelect } from '@/components/lazy-select';
 
 // How often the shown rows' statuses are refreshed: quickly while one is changing by itself.
 const POLL_BUSY_MS = 3_000;

@@ -1,8 +1,9 @@
 'use client';
 
-import { Button, Group, Select, Stack } from '@mantine/core';
+import { Button, Group, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { NodeMetrics } from './node.metrics';
+import { Select } from '@/components/lazy-select';
 
 /** Under a cluster's node table: one node's charts on request (closed, nothing is fetched). */
 export function NodeMetricsSection({

@@ -1,8 +1,9 @@
 'use client';
 
-import { Paper, Select, Stack, Title } from '@mantine/core';
+import { Paper, Stack, Title } from '@mantine/core';
 import { useState } from 'react';
 import { ProjectMetrics } from './project.metrics';
+import { Select } from '@/components/lazy-select';
 
 /** The organisation page's project totals: one project's summed metrics, chosen from its projects. */
 export function ProjectMetricsSection({ projects }: { projects: readonly { id: string; name: string }[] }) {

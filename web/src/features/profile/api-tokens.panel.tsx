@@ -9,8 +9,6 @@ import {
   Code,
   CopyButton,
   Group,
-  Modal,
-  MultiSelect,
   Paper,
   Stack,
   Table,
@@ -26,6 +24,8 @@ import { formatDateTime } from '@/features/machines/machine.format';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { expiryFromInput, tokenState } from './api-token.status';
 import { ApiTokensQuery, CreateApiTokenMutation, RevokeApiTokenMutation } from './profile.documents';
+import { MultiSelect } from '@/components/lazy-select';
+import { Modal } from '@/components/lazy-modal';
 
 const STATE_COLOR = { active: 'green', expired: 'gray', revoked: 'red' } as const;
 
