@@ -1,7 +1,8 @@
 'use client';
 
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Modal, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { DialogActions } from './dialog-actions';
 
 /** A confirmation before something that cannot be undone: what happens, Cancel, and the red action. */
 export function Confirm({
@@ -28,14 +29,7 @@ export function Confirm({
     <Modal opened={opened} onClose={onClose} title={title}>
       <Stack>
         <Text size="sm">{children}</Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" loading={loading} onClick={onConfirm}>
-            {action}
-          </Button>
-        </Group>
+        <DialogActions action={action} color="red" loading={loading} onAction={onConfirm} onCancel={onClose} />
       </Stack>
     </Modal>
   );

@@ -2,6 +2,7 @@
 
 import { Alert, Button, Group, Modal, Skeleton, Stack, Text } from '@mantine/core';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { DialogActions } from '@/components/dialog-actions';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 
 /** A dialog that creates or edits one `what` (rule, channel): its fields, why saving failed, Cancel and save. */
@@ -37,14 +38,7 @@ export function EditorModal({
               {failure}
             </Alert>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              {creating ? `Create ${what}` : `Save ${what}`}
-            </Button>
-          </Group>
+          <DialogActions action={creating ? `Create ${what}` : `Save ${what}`} loading={saving} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

@@ -1,8 +1,9 @@
 'use client';
 
-import { Alert, Button, Group, Modal, NumberInput, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Modal, NumberInput, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { QuotaFieldsFragment, QuotaInput } from '@/gql/graphql';
+import { DialogActions } from '@/components/dialog-actions';
 import { useApiAction } from '@/lib/apollo/use-api-action';
 
 const FIELDS = [
@@ -68,14 +69,7 @@ export function QuotaForm({ title, quota, opened, onClose, onSave }: Props) {
               {failure}
             </Alert>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              Save quota
-            </Button>
-          </Group>
+          <DialogActions action="Save quota" loading={saving} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
