@@ -11,6 +11,14 @@
 // people) share it, while authorisation, errors and anything a resolver decides stay per subscriber.
 // Operations that select more than that (nested objects, arguments, directives, fragments, field
 // resolvers) take graphql-js's own path unchanged.
+//
+// A subscription field marked `@Extensions({ [EVENT_IS_RESULT]: true })` declares that its resolver
+// answers each event as it is, after the root middlewares' checks. Those checks judge the
+// subscription's context (the caller as authenticated when it started), which does not change while
+// it runs: for such a field, once the resolver has answered an event with that same event, later
+// events are projected without running the resolver again until RECHECK_MS have passed (then the next
+// event runs it again). Revocation is the stream's business: each event still passes the stream's
+// own live permission check (metrics.live.ts) before it gets here.
 import {
   createSourceEventStream,
   defaultFieldResolver,
@@ -35,6 +43,12 @@ import {
   type GraphQLResolveInfo,
 } from 'graphql';
 
+/** Field extension: the subscription's resolver answers each event unchanged (see above). */
+export const EVENT_IS_RESULT = 'eventIsResult';
+
+/** How long a resolver's answer of "the event itself" stands for later events of one subscription. */
+export const RECHECK_MS = 60_000;
+
 interface LeafSelection {
   responseName: string;
   fieldName: string;
@@ -53,6 +67,8 @@ interface Prepared {
   leaves: LeafSelection[];
   /** Identifies the selection among the memoised projections of one object. */
   key: string;
+  /** The field is marked EVENT_IS_RESULT. */
+  eventIsResult: boolean;
 }
 
 /** Projections already made of one resolved object, per selection. */
@@ -118,6 +134,7 @@ function prepare(args: ExecutionArgs): Prepared | null {
     objectType: nullable,
     leaves,
     key: leaves.map((l) => `${l.responseName}:${l.fieldName}`).join(','),
+    eventIsResult: field.extensions?.[EVENT_IS_RESULT] === true,
   };
 }
 
@@ -155,14 +172,25 @@ function project(p: Prepared, value: object): Record<string, unknown> | undefine
   return out;
 }
 
-async function resultOf(p: Prepared, args: ExecutionArgs, event: unknown): Promise<ExecutionResult> {
+/**
+ * One event's result through the root resolver. `answeredItself` is told whether the resolver
+ * answered the event itself (the fast path of EVENT_IS_RESULT fields may then skip it for a while).
+ */
+async function resultOf(
+  p: Prepared,
+  args: ExecutionArgs,
+  event: unknown,
+  answeredItself: (yes: boolean) => void,
+): Promise<ExecutionResult> {
   let value: unknown;
   try {
     value = await (p.field.resolve ?? defaultFieldResolver)(event, p.args, args.contextValue, p.info);
   } catch (err) {
+    answeredItself(false);
     const error = locatedError(err, [p.fieldNode], [p.responseName]);
     return { data: isNonNullType(p.field.type) ? null : { [p.responseName]: null }, errors: [error] };
   }
+  answeredItself(value === event);
   if (value !== null && typeof value === 'object') {
     const projected = project(p, value);
     if (projected) return { data: { [p.responseName]: projected } };
@@ -187,12 +215,22 @@ export async function preparedSubscribe(
     await source.return?.();
     return { value: undefined, done: true };
   };
+  // When the resolver last answered an event with the event itself (EVENT_IS_RESULT fields).
+  let answeredAt = -Infinity;
+  const answeredItself = (yes: boolean) => {
+    answeredAt = yes && p.eventIsResult ? Date.now() : -Infinity;
+  };
   const iterator: AsyncGenerator<ExecutionResult, void, void> = {
     async next() {
       const r = await source.next();
       if (r.done) return { value: undefined, done: true };
+      const event = r.value;
+      if (event !== null && typeof event === 'object' && Date.now() - answeredAt < RECHECK_MS) {
+        const projected = project(p, event);
+        if (projected) return { value: { data: { [p.responseName]: projected } }, done: false };
+      }
       try {
-        return { value: await resultOf(p, args, r.value), done: false };
+        return { value: await resultOf(p, args, event, answeredItself), done: false };
       } catch (err) {
         await done();
         throw err;

@@ -18,6 +18,7 @@ const INTERVAL_MS = 400;
 const SERIES = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!, $n: Int) {
   machineMetrics(machineId: $id, from: $from, to: $to, maxPoints: $n) {
     source stepSeconds points { at cpu cpuMax memoryBytes memoryTotalBytes netIn netOut diskRead diskWrite }
+    columns { atMs cpu cpuMax memoryBytes memoryTotalBytes netIn netOut diskRead diskWrite }
   }
 }`;
 const LIVE = `subscription($ids: [ID!]!) { machineMetricsLive(machineIds: $ids) { machineId at cpu memoryBytes netIn } }`;
@@ -162,6 +163,22 @@ describe.skipIf(postgresUnavailable())('metrics API', () => {
         expect(point.cpuMax).toBe(Math.max(...g.cpu));
         expect(point.netIn).toBeCloseTo(mean(g.net), 6);
       });
+    // Column-wise, the very same points: index i of every array is point i.
+    type Measure =
+      'cpu' | 'cpuMax' | 'memoryBytes' | 'memoryTotalBytes' | 'netIn' | 'netOut' | 'diskRead' | 'diskWrite';
+    type Point = Record<Measure, number> & { at: string };
+    const column = (f: (pt: Point) => number) => (full.points as Point[]).map(f);
+    expect(full.columns).toEqual({
+      atMs: column((pt) => Date.parse(pt.at)),
+      cpu: column((pt) => pt.cpu),
+      cpuMax: column((pt) => pt.cpuMax),
+      memoryBytes: column((pt) => pt.memoryBytes),
+      memoryTotalBytes: column((pt) => pt.memoryTotalBytes),
+      netIn: column((pt) => pt.netIn),
+      netOut: column((pt) => pt.netOut),
+      diskRead: column((pt) => pt.diskRead),
+      diskWrite: column((pt) => pt.diskWrite),
+    });
     const two = (await p.api.ok(SERIES, { id: machineId, from, to, n: 2 }, p.admin.token)).machineMetrics;
     // 150 s per point is coarser than a minute: read from the 1-minute rollups, whole minutes per step.
     expect(two).toMatchObject({ source: '1m', stepSeconds: 180 });
@@ -172,13 +189,17 @@ describe.skipIf(postgresUnavailable())('metrics API', () => {
 
     const project = (
       await p.api.ok(
-        `query($p: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { projectMetrics(projectId: $p, from: $from, to: $to, maxPoints: 1000) { points { cpu memoryBytes } } }`,
+        `query($p: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { projectMetrics(projectId: $p, from: $from, to: $to, maxPoints: 1000) { points { cpu memoryBytes } columns { cpu memoryBytes } } }`,
         { p: p.project.id, from, to },
         p.admin.token,
       )
     ).projectMetrics;
     expect(project.points.length).toBeGreaterThan(0);
     expect(project.points.at(-1).memoryBytes).toBeGreaterThan(0);
+    expect(project.columns).toEqual({
+      cpu: project.points.map((pt: { cpu: number }) => pt.cpu),
+      memoryBytes: project.points.map((pt: { memoryBytes: number }) => pt.memoryBytes),
+    });
 
     const { clusterStatus } = await p.api.ok(
       `query($c: ID!) { clusterStatus(clusterId: $c) {

@@ -31,47 +31,81 @@ export function sharedCheck(key: string, check: () => Promise<boolean>, ms = 100
  * Every message of the given channels, as one stream. All channels are subscribed before the
  * first value is awaited; `stillAllowed` is asked before each event is passed on and ends the
  * stream when the caller lost the right to see it.
+ *
+ * A plain iterator, not an async generator: this runs once per event and subscriber (a tick to
+ * 2,000 subscribers is 2,000 of them), and a generator's `for await` and `yield` cost promise hops
+ * and an object per event. `return()` reaches the channels at once, even while `next()` waits.
  */
-export async function* mergedChannels<T extends Topic>(
+export function mergedChannels<T extends Topic>(
   pubsub: PubSub,
   topic: T,
   ids: string[],
   stillAllowed: (payload: Topics[T]) => boolean | Promise<boolean>,
-): AsyncGenerator<Topics[T]> {
-  const subs: Subscription<Topics[T]>[] = await Promise.all(ids.map((id) => pubsub.subscribe(topic, id)));
-  const allowed = async (v: Topics[T]) => {
-    const ok = stillAllowed(v);
-    return ok === true || (ok !== false && (await ok));
-  };
-  try {
-    if (subs.length === 1) {
-      // One channel (the common case): no race between iterators per event, and a settled
-      // permission answer is used without a promise (this runs once per event per subscriber).
-      for await (const v of subs[0]!) {
-        const ok = stillAllowed(v);
-        if (ok === false || (ok !== true && !(await ok))) return;
-        yield v;
-      }
-      return;
+): AsyncGenerator<Topics[T], void, void> {
+  type Next = { i: number; r: IteratorResult<Topics[T]> };
+  const DONE: IteratorReturnResult<void> = { value: undefined, done: true };
+  let opened: Promise<Subscription<Topics[T]>[]> | null = null;
+  let finished = false;
+  // Several channels: each one's pending next(), raced; a channel that ended leaves the race.
+  const pending = new Map<number, Promise<Next>>();
+  const end = async (): Promise<IteratorReturnResult<void>> => {
+    if (!finished) {
+      finished = true;
+      if (opened) await Promise.all((await opened).map((s) => s.return()));
     }
-    const pending = new Map<number, Promise<{ i: number; r: IteratorResult<Topics[T]> }>>();
-    const pull = (i: number) =>
-      pending.set(
-        i,
-        subs[i]!.next().then((r) => ({ i, r })),
+    return DONE;
+  };
+  const take = async (subs: Subscription<Topics[T]>[]): Promise<IteratorResult<Topics[T]> | null> => {
+    // One channel (the common case): no race between iterators per event.
+    if (subs.length === 1) return subs[0]!.next();
+    if (pending.size === 0 && !finished)
+      subs.forEach((s, i) =>
+        pending.set(
+          i,
+          s.next().then((r) => ({ i, r })),
+        ),
       );
-    subs.forEach((_, i) => pull(i));
     while (pending.size > 0) {
       const { i, r } = await Promise.race(pending.values());
       if (r.done) {
         pending.delete(i);
         continue;
       }
-      pull(i);
-      if (!(await allowed(r.value))) return;
-      yield r.value;
+      pending.set(
+        i,
+        subs[i]!.next().then((next) => ({ i, r: next })),
+      );
+      return r;
     }
-  } finally {
-    await Promise.all(subs.map((s) => s.return()));
-  }
+    return null;
+  };
+  const iterator: AsyncGenerator<Topics[T], void, void> = {
+    async next() {
+      if (finished) return DONE;
+      const subs = await (opened ??= Promise.all(ids.map((id) => pubsub.subscribe(topic, id))));
+      try {
+        const r = finished ? null : await take(subs);
+        if (!r || r.done || finished) return await end();
+        // A settled permission answer is used without a promise.
+        const ok = stillAllowed(r.value);
+        if (ok === false || (ok !== true && !(await ok))) return await end();
+        return { value: r.value, done: false };
+      } catch (err) {
+        await end();
+        throw err;
+      }
+    },
+    return: end,
+    async throw(err: unknown) {
+      await end();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+    async [Symbol.asyncDispose]() {
+      await end();
+    },
+  };
+  return iterator;
 }

@@ -2,6 +2,7 @@
 // each step averages (and takes the peak of) what the finest sufficient level holds. Raw samples
 // for short ranges, 1-minute rollups up to a couple of weeks, 1-hour rollups beyond.
 import type { MetricLevel, MetricsDb } from '@pvepaas/orchestration/metrics/index';
+import type { MetricColumns } from './metrics.columns.js';
 import type { MetricPoint, MetricSeries } from './metrics.types.js';
 
 export const MAX_POINTS = 1000;
@@ -110,6 +111,83 @@ const toPoint = (r: Row): MetricPoint => ({
   diskTotalBytes: Number(r.disk_total),
 });
 
+function toColumns(rows: readonly Row[]): MetricColumns {
+  const n = rows.length;
+  const c: MetricColumns = {
+    atMs: new Array<number>(n),
+    cpu: new Array<number>(n),
+    cpuMax: new Array<number>(n),
+    memoryBytes: new Array<number>(n),
+    memoryMaxBytes: new Array<number>(n),
+    memoryTotalBytes: new Array<number>(n),
+    netIn: new Array<number>(n),
+    netOut: new Array<number>(n),
+    diskRead: new Array<number>(n),
+    diskWrite: new Array<number>(n),
+    diskUsedBytes: new Array<number>(n),
+    diskTotalBytes: new Array<number>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    c.atMs[i] = Math.round(Number(r.at) * 1000);
+    c.cpu[i] = Number(r.cpu);
+    c.cpuMax[i] = Number(r.cpu_max);
+    c.memoryBytes[i] = Number(r.mem);
+    c.memoryMaxBytes[i] = Number(r.mem_max);
+    c.memoryTotalBytes[i] = Number(r.mem_total);
+    c.netIn[i] = Number(r.net_in);
+    c.netOut[i] = Number(r.net_out);
+    c.diskRead[i] = Number(r.disk_read);
+    c.diskWrite[i] = Number(r.disk_write);
+    c.diskUsedBytes[i] = Number(r.disk_used);
+    c.diskTotalBytes[i] = Number(r.disk_total);
+  }
+  return c;
+}
+
+/**
+ * A series as read from the database: its points (an object each) or its columns (an array of
+ * numbers per measure) are built from the rows when a query selects them, not before: the web's
+ * charts read columns, and 288 point objects nobody asked for would be garbage.
+ */
+export class RowSeries implements MetricSeries {
+  private pointsMemo?: MetricPoint[];
+  private columnsMemo?: MetricColumns;
+
+  constructor(
+    readonly source: string,
+    readonly stepSeconds: number,
+    private readonly rows: readonly Row[],
+  ) {}
+
+  get points(): MetricPoint[] {
+    return (this.pointsMemo ??= this.rows.map(toPoint));
+  }
+
+  get columns(): MetricColumns {
+    return (this.columnsMemo ??= toColumns(this.rows));
+  }
+}
+
+/** MetricSeries.columns: a series this module read, or any other as its points turned column-wise. */
+export function seriesColumns(series: MetricSeries): MetricColumns {
+  if (series instanceof RowSeries) return series.columns;
+  return {
+    atMs: series.points.map((p) => Date.parse(p.at)),
+    cpu: series.points.map((p) => p.cpu),
+    cpuMax: series.points.map((p) => p.cpuMax),
+    memoryBytes: series.points.map((p) => p.memoryBytes),
+    memoryMaxBytes: series.points.map((p) => p.memoryMaxBytes),
+    memoryTotalBytes: series.points.map((p) => p.memoryTotalBytes),
+    netIn: series.points.map((p) => p.netIn),
+    netOut: series.points.map((p) => p.netOut),
+    diskRead: series.points.map((p) => p.diskRead),
+    diskWrite: series.points.map((p) => p.diskWrite),
+    diskUsedBytes: series.points.map((p) => p.diskUsedBytes),
+    diskTotalBytes: series.points.map((p) => p.diskTotalBytes),
+  };
+}
+
 /** The series of one resource; `since` leaves out older samples without moving the steps. */
 export async function resourceSeries(
   db: MetricsDb,
@@ -137,7 +215,7 @@ export async function resourceSeries(
       choice.stepSeconds,
     ],
   );
-  return { source: choice.level, stepSeconds: choice.stepSeconds, points: rows.map(toPoint) };
+  return new RowSeries(choice.level, choice.stepSeconds, rows);
 }
 
 export interface MachineSeries {
@@ -160,7 +238,7 @@ export async function machineSeries(
   range: SeriesRange,
   choice: { level: MetricLevel; stepSeconds: number },
 ): Promise<MachineSeries> {
-  const empty = { source: choice.level, stepSeconds: choice.stepSeconds, points: [] };
+  const empty = new RowSeries(choice.level, choice.stepSeconds, []);
   if (!UUID.test(machineId)) return { scope: null, series: empty };
   const s = SOURCES[choice.level];
   const { rows } = await db.query<Row & { project_id: string; organization_id: string; placed: boolean }>(
@@ -183,9 +261,9 @@ export async function machineSeries(
   if (!first) return { scope: null, series: empty };
   const scope = { organizationId: first.organization_id, projectId: first.project_id };
   // Not on a cluster yet: nothing was ever collected, at any level.
-  if (!first.placed) return { scope, series: { source: 'raw', stepSeconds: 0, points: [] } };
+  if (!first.placed) return { scope, series: new RowSeries('raw', 0, []) };
   // A machine without samples in the range answers one row of nulls from the outer join.
-  return { scope, series: { ...empty, points: first.at === null ? [] : rows.map(toPoint) } };
+  return { scope, series: first.at === null ? empty : new RowSeries(choice.level, choice.stepSeconds, rows) };
 }
 
 /**
@@ -198,7 +276,7 @@ export async function summedSeries(
   range: SeriesRange,
   choice: { level: MetricLevel; stepSeconds: number },
 ): Promise<MetricSeries> {
-  if (machines.length === 0) return { source: choice.level, stepSeconds: choice.stepSeconds, points: [] };
+  if (machines.length === 0) return new RowSeries(choice.level, choice.stepSeconds, []);
   const s = SOURCES[choice.level];
   const { rows } = await db.query<Row>(
     `with m as (select * from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as m(cluster_id, key, since)),
@@ -224,5 +302,5 @@ export async function summedSeries(
       choice.stepSeconds,
     ],
   );
-  return { source: choice.level, stepSeconds: choice.stepSeconds, points: rows.map(toPoint) };
+  return new RowSeries(choice.level, choice.stepSeconds, rows);
 }

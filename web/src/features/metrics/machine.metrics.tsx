@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { type MetricSample, MetricsBoard, RangePicker, useMetricsWindow } from './metrics.board';
 import { MachineMetricsLiveSubscription, MachineMetricsQuery } from './metrics.documents';
-import { appendLive, MAX_POINTS } from './metrics.range';
+import { appendLive, MAX_POINTS, samplesOf } from './metrics.range';
 
 /** A machine's charts over the picked range; 1 h and 24 h grow live with each collection. */
 export function MachineMetrics({ machineId }: { machineId: string }) {
@@ -29,7 +29,7 @@ export function MachineMetrics({ machineId }: { machineId: string }) {
     },
   });
   const samples = useMemo(() => {
-    const fetched = data?.machineMetrics.points ?? [];
+    const fetched = samplesOf(data?.machineMetrics.columns);
     if (!window) return fetched;
     return appendLive<MetricSample>(fetched, live, Date.parse(window.to) - Date.parse(window.from));
   }, [data, live, window]);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { appendLive, formatValue, windowOf } from './metrics.range';
+import { appendLive, formatValue, samplesOf, windowOf } from './metrics.range';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 
@@ -42,4 +42,45 @@ test('values are shown in their unit', () => {
   expect(formatValue('percent', 4.2)).toBe('4.2 %');
   expect(formatValue('rate', 1536)).toBe('1.5 KiB/s');
   expect(formatValue('bytes', 2 * 1024 ** 3)).toBe('2.0 GiB');
+});
+
+describe('samplesOf', () => {
+  test('turns a column-wise series into one sample per point, in order', () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const columns = {
+      atMs: [t0, t0 + 300_000],
+      cpu: [0.25, 0.5],
+      memoryBytes: [1024, 2048],
+      memoryTotalBytes: [4096, 4096],
+      netIn: [1, 2],
+      netOut: [3, 4],
+      diskRead: [5, 6],
+      diskWrite: [7, 8],
+    };
+    expect(samplesOf(columns)).toEqual([
+      {
+        at: '2026-01-01T00:00:00.000Z',
+        cpu: 0.25,
+        memoryBytes: 1024,
+        memoryTotalBytes: 4096,
+        netIn: 1,
+        netOut: 3,
+        diskRead: 5,
+        diskWrite: 7,
+      },
+      {
+        at: '2026-01-01T00:05:00.000Z',
+        cpu: 0.5,
+        memoryBytes: 2048,
+        memoryTotalBytes: 4096,
+        netIn: 2,
+        netOut: 4,
+        diskRead: 6,
+        diskWrite: 8,
+      },
+    ]);
+  });
+  test('no answer yet is no samples', () => {
+    expect(samplesOf(undefined)).toEqual([]);
+  });
 });

@@ -59,6 +59,33 @@ export interface Sample {
   at: string;
 }
 
+/** A series as the API answers it column-wise: index i of every array is point i. */
+export interface SeriesColumns {
+  atMs: readonly number[];
+  cpu: readonly number[];
+  memoryBytes: readonly number[];
+  memoryTotalBytes: readonly number[];
+  netIn: readonly number[];
+  netOut: readonly number[];
+  diskRead: readonly number[];
+  diskWrite: readonly number[];
+}
+
+/** The points of a column-wise series as samples, the shape live samples arrive in. */
+export function samplesOf(columns: SeriesColumns | undefined) {
+  if (!columns) return [];
+  return columns.atMs.map((atMs, i) => ({
+    at: new Date(atMs).toISOString(),
+    cpu: columns.cpu[i]!,
+    memoryBytes: columns.memoryBytes[i]!,
+    memoryTotalBytes: columns.memoryTotalBytes[i]!,
+    netIn: columns.netIn[i]!,
+    netOut: columns.netOut[i]!,
+    diskRead: columns.diskRead[i]!,
+    diskWrite: columns.diskWrite[i]!,
+  }));
+}
+
 /**
  * Live samples after the fetched series' last point, appended in time order; duplicates (a sample
  * already in the fetched series, or delivered twice) are dropped, and the window slides so it keeps

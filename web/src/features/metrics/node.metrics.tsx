@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { type MetricSample, MetricsBoard, RangePicker, useMetricsWindow } from './metrics.board';
 import { NodeMetricsLiveSubscription, NodeMetricsQuery } from './metrics.documents';
-import { appendLive, MAX_POINTS } from './metrics.range';
+import { appendLive, MAX_POINTS, samplesOf } from './metrics.range';
 
 /** A Proxmox node's charts (platform admins), live for short ranges. */
 export function NodeMetrics({ clusterId, node }: { clusterId: string; node: string }) {
@@ -28,7 +28,7 @@ export function NodeMetrics({ clusterId, node }: { clusterId: string; node: stri
     },
   });
   const samples = useMemo(() => {
-    const fetched = data?.nodeMetrics.points ?? [];
+    const fetched = samplesOf(data?.nodeMetrics.columns);
     if (!window) return fetched;
     return appendLive<MetricSample>(fetched, live, Date.parse(window.to) - Date.parse(window.from));
   }, [data, live, window]);

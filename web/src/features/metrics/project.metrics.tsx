@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { type MetricSample, MetricsBoard, RangePicker, useMetricsWindow } from './metrics.board';
 import { ProjectMetricsLiveSubscription, ProjectMetricsQuery } from './metrics.documents';
-import { appendLive, MAX_POINTS } from './metrics.range';
+import { appendLive, MAX_POINTS, samplesOf } from './metrics.range';
 
 /** A project's machines summed: cores in use, memory, network and disk, over the picked range. */
 export function ProjectMetrics({ projectId, name }: { projectId: string; name: string }) {
@@ -28,7 +28,7 @@ export function ProjectMetrics({ projectId, name }: { projectId: string; name: s
     },
   });
   const samples = useMemo(() => {
-    const fetched = data?.projectMetrics.points ?? [];
+    const fetched = samplesOf(data?.projectMetrics.columns);
     if (!window) return fetched;
     return appendLive<MetricSample>(fetched, live, Date.parse(window.to) - Date.parse(window.from));
   }, [data, live, window]);

@@ -1,0 +1,142 @@
+// preparedSubscribe on a small graphql-js schema: what a subscriber receives, and when the root
+// resolver (where the root middlewares' checks run) is asked again for a field marked EVENT_IS_RESULT.
+import {
+  GraphQLInt,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  type ExecutionResult,
+} from 'graphql';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EVENT_IS_RESULT, preparedSubscribe, RECHECK_MS } from './prepared-subscribe.js';
+
+interface Tick {
+  n: number;
+  label: string;
+}
+
+/** A stream the test feeds by hand. */
+function feed() {
+  const queue: Tick[] = [];
+  let wake: (() => void) | null = null;
+  const iterator: AsyncIterableIterator<Tick> = {
+    async next() {
+      while (queue.length === 0) await new Promise<void>((r) => (wake = r));
+      return { value: queue.shift()!, done: false };
+    },
+    async return() {
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return {
+    iterator,
+    push(t: Tick) {
+      queue.push(t);
+      wake?.();
+    },
+  };
+}
+
+/** A schema whose `tick` resolver counts its calls; `answer` decides what it gives for an event. */
+function schemaWith(opts: { marked: boolean; answer: (t: Tick, ctx: { allowed: boolean }) => unknown }) {
+  const source = feed();
+  const calls = { resolve: 0 };
+  const TickType = new GraphQLObjectType({
+    name: 'Tick',
+    fields: { n: { type: new GraphQLNonNull(GraphQLInt) }, label: { type: new GraphQLNonNull(GraphQLString) } },
+  });
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }),
+    subscription: new GraphQLObjectType({
+      name: 'Subscription',
+      fields: {
+        tick: {
+          type: TickType,
+          extensions: opts.marked ? { [EVENT_IS_RESULT]: true } : {},
+          subscribe: () => source.iterator,
+          resolve: (t: Tick, _args, ctx: { allowed: boolean }) => {
+            calls.resolve++;
+            return opts.answer(t, ctx);
+          },
+        },
+      },
+    }),
+  });
+  return { schema, source, calls };
+}
+
+async function subscribeTo(schema: GraphQLSchema, ctx: { allowed: boolean }) {
+  const stream = await preparedSubscribe({
+    schema,
+    document: parse('subscription { tick { n label } }'),
+    contextValue: ctx,
+  });
+  if (!(Symbol.asyncIterator in stream)) throw new Error(JSON.stringify(stream));
+  return stream as AsyncGenerator<ExecutionResult, void, void>;
+}
+
+const itself = (t: Tick, ctx: { allowed: boolean }) => {
+  if (!ctx.allowed) throw new Error('not allowed');
+  return t;
+};
+
+describe('preparedSubscribe', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers every event of a field marked EVENT_IS_RESULT, asking its resolver once per RECHECK_MS', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { schema, source, calls } = schemaWith({ marked: true, answer: itself });
+    const ctx = { allowed: true };
+    const stream = await subscribeTo(schema, ctx);
+    for (let n = 1; n <= 3; n++) {
+      source.push({ n, label: `t${n}` });
+      expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `t${n}` } } });
+    }
+    expect(calls.resolve).toBe(1);
+
+    // Past RECHECK_MS the resolver is asked again, and its refusal reaches the subscriber.
+    ctx.allowed = false;
+    vi.setSystemTime(Date.now() + RECHECK_MS);
+    source.push({ n: 4, label: 't4' });
+    const refused = (await stream.next()).value as ExecutionResult;
+    expect(refused.data).toEqual({ tick: null });
+    expect(refused.errors?.map((e) => e.message)).toEqual(['not allowed']);
+    // A refusal is not remembered: the next event asks again.
+    source.push({ n: 5, label: 't5' });
+    expect(((await stream.next()).value as ExecutionResult).errors).toHaveLength(1);
+    expect(calls.resolve).toBe(3);
+    await stream.return();
+  });
+
+  it('asks the resolver on every event when the field is not marked', async () => {
+    const { schema, source, calls } = schemaWith({ marked: false, answer: itself });
+    const stream = await subscribeTo(schema, { allowed: true });
+    for (let n = 1; n <= 3; n++) {
+      source.push({ n, label: `t${n}` });
+      expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `t${n}` } } });
+    }
+    expect(calls.resolve).toBe(3);
+    await stream.return();
+  });
+
+  it('asks the resolver on every event when it answers something else than the event', async () => {
+    const { schema, source, calls } = schemaWith({
+      marked: true,
+      answer: (t) => ({ ...t, label: t.label.toUpperCase() }),
+    });
+    const stream = await subscribeTo(schema, { allowed: true });
+    for (let n = 1; n <= 3; n++) {
+      source.push({ n, label: `t${n}` });
+      expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `T${n}` } } });
+    }
+    expect(calls.resolve).toBe(3);
+    await stream.return();
+  });
+});
