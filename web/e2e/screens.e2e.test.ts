@@ -400,7 +400,7 @@ describe('audit log', () => {
 
 describe('admin panel', () => {
   test(
-    'health, clusters with the permission check, nodes, storage, templates, users, organizations',
+    'health, clusters with the permission check, nodes, storage, templates, users, organizations, GPUs',
     { timeout: 180_000 },
     async () => {
       session = await launch();
@@ -453,8 +453,14 @@ describe('admin panel', () => {
       await page.getByRole('button', { name: 'Create account' }).click();
       await page.getByText('Use at least 12 characters').waitFor();
 
+      // GPU inventory, read live from the simulator: its pve3 carries two NVIDIA L4 in the mapping gpu-l4.
       await page.getByRole('tab', { name: 'GPUs' }).click();
-      await page.getByText('GPU inventory is not available yet.').waitFor();
+      const gpus = page.getByRole('table', { name: /^GPUs of / }).first();
+      await gpus.waitFor({ timeout: 30_000 });
+      const l4 = gpus.getByRole('row').filter({ hasText: 'AD104GL [L4]' });
+      await expect(l4.count()).resolves.toBe(2);
+      await expect(l4.first().textContent()).resolves.toContain('gpu-l4');
+      await screenshotBoth(session, 'admin-gpus');
       expect(session.problems, formatProblems(session.problems)).toEqual([]);
     },
   );

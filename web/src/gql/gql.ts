@@ -33,6 +33,8 @@ type Documents = {
     "\n  mutation AdminSetUserDisabled($id: ID!, $disabled: Boolean!) {\n    setUserDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": typeof types.AdminSetUserDisabledDocument,
     "\n  query AdminOrganizations {\n    organizations(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          createdAt\n          usage {\n            machines\n            cores\n          }\n          projects(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminOrganizationsDocument,
     "\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminCreateOrganizationDocument,
+    "\n  query AdminGpuClusters {\n    clusters {\n      id\n      name\n    }\n  }\n": typeof types.AdminGpuClustersDocument,
+    "\n  query AdminGpuInventory($clusterId: ID!) {\n    gpuInventory(clusterId: $clusterId) {\n      devices {\n        node\n        pciId\n        deviceId\n        vendorName\n        deviceName\n        iommuGroup\n        mediated\n        mappings\n        guests {\n          vmid\n          name\n          status\n          via\n        }\n      }\n      unreadableNodes\n    }\n  }\n": typeof types.AdminGpuInventoryDocument,
     "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    scope\n    metric\n    comparator\n    threshold\n    clearThreshold\n    durationSeconds\n    severity\n    enabled\n    builtin\n    machineId\n    projectId\n    clusterId\n    node\n    organizationId\n  }\n": typeof types.AlertRuleFieldsFragmentDoc,
     "\n  query AlertRules($organizationId: ID, $after: String) {\n    alertRules(organizationId: $organizationId, first: 100, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n": typeof types.AlertRulesDocument,
     "\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": typeof types.CreateAlertRuleDocument,
@@ -141,6 +143,8 @@ const documents: Documents = {
     "\n  mutation AdminSetUserDisabled($id: ID!, $disabled: Boolean!) {\n    setUserDisabled(id: $id, disabled: $disabled) {\n      id\n      disabledAt\n    }\n  }\n": types.AdminSetUserDisabledDocument,
     "\n  query AdminOrganizations {\n    organizations(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          slug\n          createdAt\n          usage {\n            machines\n            cores\n          }\n          projects(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": types.AdminOrganizationsDocument,
     "\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n": types.AdminCreateOrganizationDocument,
+    "\n  query AdminGpuClusters {\n    clusters {\n      id\n      name\n    }\n  }\n": types.AdminGpuClustersDocument,
+    "\n  query AdminGpuInventory($clusterId: ID!) {\n    gpuInventory(clusterId: $clusterId) {\n      devices {\n        node\n        pciId\n        deviceId\n        vendorName\n        deviceName\n        iommuGroup\n        mediated\n        mappings\n        guests {\n          vmid\n          name\n          status\n          via\n        }\n      }\n      unreadableNodes\n    }\n  }\n": types.AdminGpuInventoryDocument,
     "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    scope\n    metric\n    comparator\n    threshold\n    clearThreshold\n    durationSeconds\n    severity\n    enabled\n    builtin\n    machineId\n    projectId\n    clusterId\n    node\n    organizationId\n  }\n": types.AlertRuleFieldsFragmentDoc,
     "\n  query AlertRules($organizationId: ID, $after: String) {\n    alertRules(organizationId: $organizationId, first: 100, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n": types.AlertRulesDocument,
     "\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": types.CreateAlertRuleDocument,
@@ -320,6 +324,14 @@ export function graphql(source: "\n  query AdminOrganizations {\n    organizatio
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AdminCreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminGpuClusters {\n    clusters {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query AdminGpuClusters {\n    clusters {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminGpuInventory($clusterId: ID!) {\n    gpuInventory(clusterId: $clusterId) {\n      devices {\n        node\n        pciId\n        deviceId\n        vendorName\n        deviceName\n        iommuGroup\n        mediated\n        mappings\n        guests {\n          vmid\n          name\n          status\n          via\n        }\n      }\n      unreadableNodes\n    }\n  }\n"): (typeof documents)["\n  query AdminGpuInventory($clusterId: ID!) {\n    gpuInventory(clusterId: $clusterId) {\n      devices {\n        node\n        pciId\n        deviceId\n        vendorName\n        deviceName\n        iommuGroup\n        mediated\n        mappings\n        guests {\n          vmid\n          name\n          status\n          via\n        }\n      }\n      unreadableNodes\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

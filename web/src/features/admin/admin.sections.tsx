@@ -3,9 +3,9 @@
 import { Tabs } from '@mantine/core';
 import type { ComponentType } from 'react';
 import { CephPanel } from '@/features/metrics/cluster.health';
-import { CatalogPlaceholder } from './admin.placeholder';
 import { StoragePanel, TemplatesPanel } from './catalog.panels';
 import { ClustersPanel } from './clusters.panel';
+import { GpusPanel } from './gpus.panel';
 import { HealthPanel, type Health } from './health.panel';
 import { OrganizationsPanel, UsersPanel } from './tenants.panels';
 
@@ -16,8 +16,8 @@ interface Section {
 }
 
 /**
- * The admin panel's sections, in tab order. Extension point: GPU inventory and Ceph add one entry each
- * here (a `<feature>.panel.tsx` beside these) when their API lands; nothing else changes.
+ * The admin panel's sections, in tab order. A new section is one entry here and a `<feature>.panel.tsx`
+ * beside these; nothing else changes.
  */
 export const ADMIN_SECTIONS: readonly Section[] = [
   { value: 'health', label: 'Health', Panel: HealthPanel },
@@ -26,7 +26,7 @@ export const ADMIN_SECTIONS: readonly Section[] = [
   { value: 'templates', label: 'Templates', Panel: TemplatesPanel },
   { value: 'users', label: 'Users', Panel: UsersPanel },
   { value: 'organizations', label: 'Organizations', Panel: OrganizationsPanel },
-  { value: 'gpus', label: 'GPUs', Panel: () => <CatalogPlaceholder what="GPU inventory" /> },
+  { value: 'gpus', label: 'GPUs', Panel: GpusPanel },
   { value: 'ceph', label: 'Ceph', Panel: CephPanel },
 ];
 
