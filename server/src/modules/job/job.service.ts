@@ -136,7 +136,7 @@ const PATCH_COLUMNS: Record<keyof JobPatch, string> = {
  * go out together instead of one statement each (bench/provision: 30 statements per job → ~15).
  * An interval, not a timer per writer, and not a job's: a job never waits on it.
  */
-const DRAIN_DELAY_MS = 25;
+const DRAIN_DELAY_MS = 100;
 const pendingWriters = new Set<JobEventWriter>();
 let drainTicker: ReturnType<typeof setInterval> | null = null;
 function drainLater(writer: JobEventWriter): void {

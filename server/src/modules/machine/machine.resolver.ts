@@ -38,13 +38,15 @@ export async function insertMachine(
   projectId: string,
   input: CreateMachineInput,
 ): Promise<Machine> {
+  // The template before the project's row lock: the lock serialises a project's requests (quotas),
+  // so each statement inside it adds to every concurrent request's wait (bench/provision).
+  const template = await em.findOne(Template, { id: input.templateId });
+  if (!template) throw Errors.invalid('input.templateId', 'no such template');
   const project = await em.findOneOrFail(
     Project,
     { id: projectId },
     { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['organization'] },
   );
-  const template = await em.findOne(Template, { id: input.templateId });
-  if (!template) throw Errors.invalid('input.templateId', 'no such template');
   const network = input.networkId
     ? await em.findOne(NetworkConfiguration, { id: input.networkId, project: project.id })
     : null;

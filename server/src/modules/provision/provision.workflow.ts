@@ -157,8 +157,8 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       await em.nativeUpdate(Machine, { id: machine.id }, { node: node.id });
       machine.node = node;
       em.getUnitOfWork().merge(machine);
+      // Stored with the step's end (the next statement): placing again after a crash before it is harmless.
       ctx.checkpoint.node = placement.node;
-      await ctx.save();
       await ctx.log(placement.reason, { source: 'placement', node: placement.node });
     },
   };
@@ -169,9 +169,9 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
     timeoutMs: 60_000,
     async run(ctx) {
       const { em, machine, client } = await load(ctx);
+      // The machine row holds the reserved id: the checkpoint gets it with the step's end.
       if (machine.vmid) {
         ctx.checkpoint.vmid = machine.vmid;
-        await ctx.save();
         return;
       }
       // Proxmox's next free id, then the database's unique (cluster, vmid) settles races between jobs.
@@ -221,7 +221,6 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
           machine.vmid = candidate;
           em.getUnitOfWork().merge(machine);
           ctx.checkpoint.vmid = candidate;
-          await ctx.save();
           await ctx.progress(1, `VMID ${candidate} reserved`);
           return;
         } catch (err) {
@@ -372,8 +371,8 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
           // Proxmox refuses to shrink; the template's disk may already be this size.
           if (!/shrink|smaller|same size/i.test(err.message)) throw err;
         });
+        // Stored with the step's end: both calls above may be repeated after a crash before it.
         delete ctx.checkpoint.pendingConfig;
-        await ctx.save();
       }
       await ctx.progress(1, `${machine.kind === MachineKind.VM ? 'VM' : 'Container'} ${vmid} created on ${node}`);
     },
