@@ -65,6 +65,9 @@ export interface AppDeps {
   fixedViewerForBenchmark?: Viewer;
 }
 
+/** How long the API keeps an idle keep-alive connection open (see createApp): longer than any page's polling. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface App {
   express: Express;
   http: Server;
@@ -124,6 +127,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const tls = readTlsFiles(config);
   if (tls) app.use(hsts(config.HSTS_MAX_AGE_SECONDS));
   const http = tls ? (createHttpsServer(tls, app) as unknown as Server) : createServer(app);
+  // The web server's /graphql rewrite (Next's proxy) pools its connections to the API with no idle
+  // timeout of its own, and Node's agent then ignores the `Keep-Alive: timeout` hint: a connection this
+  // server drops for idleness is reused at that very moment often enough, and that request fails with
+  // ECONNRESET (a 500 in the browser; e2e saw it). Node's 5 s (+1 s) fell right between a page's 5 s
+  // polls; at 65 s the collision needs a minute without a request on that connection.
+  http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   const schema = await buildApiSchema(deps.pubsub);
   // The same edge for WebSocket operations as for HTTP: codes kept, internals masked.
