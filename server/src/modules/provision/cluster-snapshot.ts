@@ -5,7 +5,8 @@
 // - placement counts the memory it hands out from a snapshot (`placed`), so jobs placed from the
 //   same read do not all see the same free memory;
 // - the reserve step checks its candidate with Proxmox (`isVmidFree`) and the database's unique
-//   (cluster, vmid), and skips the ids the platform's machines hold, read from the database;
+//   (cluster, vmid), and skips the ids the platform's machines hold, read from the database, and
+//   those the worker's other jobs tried from the same read (`tried`: they would only collide);
 // - a template that moved since the read makes the clone fail, and the create step reads again.
 import type { ClusterResource, ProxmoxClient } from '@pvepaas/orchestration/proxmox/index';
 
@@ -18,6 +19,8 @@ export interface ClusterSnapshot {
   nextId: number;
   /** Memory (bytes) placed on each node from this read, by jobs whose guests it does not show yet. */
   placed: Map<string, number>;
+  /** VMIDs the reserve steps of this process tried from this read: the next ones start past them. */
+  tried: Set<number>;
 }
 
 const snapshots = new WeakMap<ProxmoxClient, { at: number; value: Promise<ClusterSnapshot> }>();
@@ -30,6 +33,7 @@ export function recentSnapshot(client: ProxmoxClient, maxAgeMs = SNAPSHOT_MAX_AG
     resources,
     nextId,
     placed: new Map<string, number>(),
+    tried: new Set<number>(),
   }));
   const entry = { at: Date.now(), value };
   snapshots.set(client, entry);

@@ -206,8 +206,10 @@ export function provisionWorkflow(deps: ProvisionDeps): Workflow<ProvisionCheckp
       await readReserved();
       let spread = 0;
       for (let refused = 0; refused < MAX_PROXMOX_REFUSALS;) {
+        for (const id of snapshot.tried) used.add(id);
         const candidate = freeVmid(lowest, used, spread ? Math.floor(Math.random() * spread) : 0);
         if (candidate === undefined) break;
+        snapshot.tried.add(candidate);
         if (!(await client.cluster.isVmidFree(candidate))) {
           // A guest created since the resources were read. Another job's (reserved since our last
           // read) is a lost race like the one below; only an id the platform does not hold counts.
