@@ -6,9 +6,9 @@
 // message. Here the operation is prepared once per subscription; each event still goes through the
 // root field's resolver (its middlewares and type-graphql's handler, with this subscriber's context),
 // and only the projection of the resolved object onto a selection of plain scalar fields is done
-// directly. That projection reads properties and serialises scalars, nothing else: it is memoised
-// per resolved object and selection, so subscribers of one event (a project's sum watched by several
-// people) share it, while authorisation, errors and anything a resolver decides stay per subscriber.
+// directly. That projection reads properties and serialises scalars, nothing else: it is shared by
+// the subscribers of one event with the same selection (a project's sum watched by several people),
+// while authorisation, errors and anything a resolver decides stay per subscriber.
 // Operations that select more than that (nested objects, arguments, directives, fragments, field
 // resolvers) take graphql-js's own path unchanged.
 //
@@ -71,8 +71,14 @@ interface Prepared {
   eventIsResult: boolean;
 }
 
-/** Projections already made of one resolved object, per selection. */
-const projections = new WeakMap<object, Map<string, Record<string, unknown>>>();
+/**
+ * Projections of the last object projected, per selection. The subscribers of one event are resumed
+ * one after the other (the pub/sub wakes them in a row), so the last object's projections are
+ * enough for them to share; a WeakMap entry per event cost more than it saved when, as with one
+ * machine per subscriber, nobody shares.
+ */
+let lastObject: object | null = null;
+const lastProjections = new Map<string, Record<string, unknown>>();
 
 const isPlainField = (node: FieldNode) =>
   !node.directives?.length && !node.arguments?.length && !node.selectionSet && node.name.value !== '__schema';
@@ -140,9 +146,13 @@ function prepare(args: ExecutionArgs): Prepared | null {
 
 /** The selection's scalars of `value`, or undefined where graphql-js would report an error. */
 function project(p: Prepared, value: object): Record<string, unknown> | undefined {
-  let cached = projections.get(value);
-  const hit = cached?.get(p.key);
-  if (hit) return hit;
+  if (value !== lastObject) {
+    lastObject = value;
+    lastProjections.clear();
+  } else {
+    const hit = lastProjections.get(p.key);
+    if (hit) return hit;
+  }
   const out: Record<string, unknown> = {};
   for (const leaf of p.leaves) {
     if (!leaf.type) {
@@ -167,8 +177,7 @@ function project(p: Prepared, value: object): Record<string, unknown> | undefine
     out[leaf.responseName] = serialised;
   }
   Object.freeze(out);
-  if (!cached) projections.set(value, (cached = new Map()));
-  cached.set(p.key, out);
+  lastProjections.set(p.key, out);
   return out;
 }
 

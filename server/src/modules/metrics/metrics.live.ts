@@ -45,6 +45,7 @@ export function mergedChannels<T extends Topic>(
   type Next = { i: number; r: IteratorResult<Topics[T]> };
   const DONE: IteratorReturnResult<void> = { value: undefined, done: true };
   let opened: Promise<Subscription<Topics[T]>[]> | null = null;
+  let channels: Subscription<Topics[T]>[] | null = null;
   let finished = false;
   // Several channels: each one's pending next(), raced; a channel that ended leaves the race.
   const pending = new Map<number, Promise<Next>>();
@@ -55,9 +56,8 @@ export function mergedChannels<T extends Topic>(
     }
     return DONE;
   };
-  const take = async (subs: Subscription<Topics[T]>[]): Promise<IteratorResult<Topics[T]> | null> => {
-    // One channel (the common case): no race between iterators per event.
-    if (subs.length === 1) return subs[0]!.next();
+  /** Several channels: the next message of any. */
+  const race = async (subs: Subscription<Topics[T]>[]): Promise<IteratorResult<Topics[T]> | null> => {
     if (pending.size === 0 && !finished)
       subs.forEach((s, i) =>
         pending.set(
@@ -82,9 +82,12 @@ export function mergedChannels<T extends Topic>(
   const iterator: AsyncGenerator<Topics[T], void, void> = {
     async next() {
       if (finished) return DONE;
-      const subs = await (opened ??= Promise.all(ids.map((id) => pubsub.subscribe(topic, id))));
+      // Awaited once: later events do not wait a tick for the settled subscriptions.
+      const subs =
+        channels ?? (channels = await (opened ??= Promise.all(ids.map((id) => pubsub.subscribe(topic, id)))));
       try {
-        const r = finished ? null : await take(subs);
+        // One channel (the common case): its own next(), no race between iterators.
+        const r = finished ? null : subs.length === 1 ? await subs[0]!.next() : await race(subs);
         if (!r || r.done || finished) return await end();
         // A settled permission answer is used without a promise.
         const ok = stillAllowed(r.value);
