@@ -24,17 +24,7 @@ export interface JobQueueOptions {
    * heartbeatSeconds; half the heartbeat keeps the takeover within ~1.5 × heartbeatSeconds.
    */
   superviseSeconds?: number;
-  /**
-   * Workers are woken by PostgreSQL's LISTEN/NOTIFY when a job is enqueued, and idle ones poll only
-   * every IDLE_POLL_SECONDS (a backstop) instead of each of a worker's slots polling twice a second.
-   * Holds one connection for listening. Default: on unless the pool has a single connection
-   * (embedded PGlite), where polling every half second stays.
-   */
-  listenNotify?: boolean;
 }
-
-/** How often an idle slot looks for jobs when NOTIFY wakes it (listenNotify), as a backstop. */
-const IDLE_POLL_SECONDS = 5;
 
 export class JobQueue {
   private constructor(
@@ -42,40 +32,24 @@ export class JobQueue {
     private readonly log: Logger,
   ) {}
 
-  private static readonly pollSeconds = {
-    pollingIntervalSeconds: 0.5,
-    notifyPollingIntervalSeconds: IDLE_POLL_SECONDS,
-  };
-
   static async start(options: JobQueueOptions): Promise<JobQueue> {
     const supervise = options.superviseSeconds ?? Math.max(1, Math.floor((options.heartbeatSeconds ?? 10) / 2));
-    const notify = options.listenNotify ?? options.poolSize > 1;
     const boss = new PgBoss({
       connectionString: options.url,
       max: options.poolSize,
       schema: 'pgboss',
       superviseIntervalSeconds: supervise,
       monitorIntervalSeconds: supervise,
-      useListenNotify: notify,
     });
-    // Without a listener (it could not be established) pg-boss polls every half second as before.
-    boss.on('warning', (warning) => options.log.warn({ warning }, 'job queue warning'));
     boss.on('error', (err) => options.log.error({ err }, 'job queue error'));
     await boss.start();
     // A job whose worker dies is retried (resuming from its checkpoint); the retry limit bounds
     // a job that kills every worker that runs it.
     await boss
-      .createQueue(JOBS_QUEUE, {
-        heartbeatSeconds: options.heartbeatSeconds ?? 10,
-        retryLimit: 5,
-        retryDelay: 1,
-        notify,
-      })
+      .createQueue(JOBS_QUEUE, { heartbeatSeconds: options.heartbeatSeconds ?? 10, retryLimit: 5, retryDelay: 1 })
       .catch((err: Error) => {
         if (!/already exists/i.test(err.message)) throw err;
       });
-    // A queue made before (or by a process with the other setting): enqueues NOTIFY when workers listen.
-    if (notify) await boss.updateQueue(JOBS_QUEUE, { notify: true });
     return new JobQueue(boss, options.log);
   }
 
@@ -104,7 +78,7 @@ export class JobQueue {
   async work(concurrency: number, handler: (jobId: string, signal: AbortSignal) => Promise<void>): Promise<void> {
     await this.boss.work<{ jobId: string }>(
       JOBS_QUEUE,
-      { batchSize: 1, localConcurrency: concurrency, ...JobQueue.pollSeconds },
+      { batchSize: 1, localConcurrency: concurrency, pollingIntervalSeconds: 0.5 },
       async ([job]) => {
         if (job) await handler(job.data.jobId, job.signal ?? new AbortController().signal);
       },
