@@ -158,6 +158,7 @@ async function main() {
     // The warm-up's jobs ran one at a time: the platform's overhead of a job with nothing else running.
     const alone = (await request(worker, { type: 'meters' })).meters.slice(1);
     await request(worker, { type: 'reset' });
+    await request(api, { type: 'reset' });
 
     if (opts['cpu-prof']) {
       await request(worker, { type: 'profile-start' });
@@ -174,8 +175,11 @@ async function main() {
     const { publishes } = await request(worker, { type: 'publishes' });
     const { meters } = await request(worker, { type: 'meters' });
     if (process.env.BENCH_COUNT_SQL) {
-      const { sql } = await request(worker, { type: 'sql' });
-      for (const [k, n] of sql.slice(0, 40)) console.error(`${(n / jobs).toFixed(1).padStart(6)} per job  ${k}`);
+      for (const child of [worker, api]) {
+        const { sql } = await request(child, { type: 'sql' });
+        console.error(`SQL statements of the ${child === api ? 'API' : 'worker'}:`);
+        for (const [k, n] of sql.slice(0, 40)) console.error(`${(n / jobs).toFixed(1).padStart(6)} per job  ${k}`);
+      }
     }
     if (process.env.BENCH_COUNT_PROXMOX) {
       const { calls } = await request(worker, { type: 'proxmox-calls' });
@@ -582,6 +586,7 @@ async function common() {
 
 /** The API as main.ts builds it, with the Redis pub/sub, NODE_ENV=production. */
 async function serveApi() {
+  const sql = await countSql();
   const { orm, log, secrets, pubsub, jobs } = await common();
   const [app_, config_] = await Promise.all(['app.js', 'config.js'].map((p) => import(dist(p))));
   const config = config_.loadConfig({ NODE_ENV: 'production' });
@@ -596,12 +601,41 @@ async function serveApi() {
   const address = await app.listen(0, '127.0.0.1');
   process.on('message', async (m) => {
     if (m.type === 'cpu') process.send(cpuNow());
+    if (m.type === 'reset') {
+      sql.clear();
+      process.send({ ok: true });
+    }
+    if (m.type === 'sql') process.send({ sql: [...sql].sort((a, b) => b[1] - a[1]) });
     if (m.type === 'profile-start' || m.type === 'profile-stop') process.send(await profile(m.type, 'api'));
   });
   process.send({
     url: `http://127.0.0.1:${address.port}`,
     token: await app.services.sessionKeys.sign(process.env.BENCH_OWNER_ID),
   });
+}
+
+/**
+ * BENCH_COUNT_SQL: the statements the process sends, counted by their first 90 characters once
+ * literals (quoted strings, numbers) are replaced by '?' (diagnosis, not measured).
+ */
+async function countSql() {
+  const sql = new Map();
+  if (!process.env.BENCH_COUNT_SQL) return sql;
+  const pg = (await import('pg')).default;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (q, ...rest) {
+    const text = typeof q === 'string' ? q : q?.text;
+    if (text) {
+      const k = text
+        .replace(/\s+/g, ' ')
+        .replace(/'(?:[^']|'')*'/g, '?')
+        .replace(/\b\d+\b/g, '?')
+        .slice(0, 90);
+      sql.set(k, (sql.get(k) ?? 0) + 1);
+    }
+    return query.call(this, q, ...rest);
+  };
+  return sql;
 }
 
 /**
@@ -612,25 +646,7 @@ async function serveWorker() {
   // Before the platform's modules load, so the timers they set are the metered ones.
   const meter = waitMeter({ countPaths: Boolean(process.env.BENCH_COUNT_PROXMOX) });
   const proxmoxCalls = new Map();
-  const sql = new Map();
-  if (process.env.BENCH_COUNT_SQL) {
-    // Which statements a job costs: counted by their first 90 characters once literals (quoted
-    // strings, numbers) are replaced by '?' (diagnosis, not measured).
-    const pg = (await import('pg')).default;
-    const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (q, ...rest) {
-      const text = typeof q === 'string' ? q : q?.text;
-      if (text) {
-        const k = text
-          .replace(/\s+/g, ' ')
-          .replace(/'(?:[^']|'')*'/g, '?')
-          .replace(/\b\d+\b/g, '?')
-          .slice(0, 90);
-        sql.set(k, (sql.get(k) ?? 0) + 1);
-      }
-      return query.call(this, q, ...rest);
-    };
-  }
+  const sql = await countSql();
   const { orm, log, secrets, pubsub, jobs } = await common();
   const { startWorker } = await import(dist('worker/start-worker.js'));
   let publishes = [];
