@@ -1,7 +1,7 @@
 'use client';
 
-import { Table } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Table } from '@/components/table';
 
 /**
  * A list shown as a table: labelled (screen readers and tests find it by name), one header row,

@@ -1,14 +1,14 @@
 'use client';
 
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
-import { Badge, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { AlertFieldsFragment, AlertSeverity, AlertState } from '@/gql/graphql';
 import { ListTable } from '@/components/list-table';
 import { toLocalInput } from '@/features/metrics/metrics.range';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { COMPARATOR_LABEL } from './alert-rule.validation';
-import { SEVERITY_COLOR } from './alert-rules.panel';
+import { SEVERITY_COLOR } from './alert-severity';
 import {
   AcknowledgeAlertMutation,
   AlertEventsSubscription,
@@ -18,6 +18,7 @@ import {
 import { ListNotices } from './alerts.ui';
 import { MultiSelect } from '@/components/lazy-select';
 import { Modal } from '@/components/lazy-modal';
+import { Table } from '@/components/table';
 
 const PAGE = 25;
 const MAX_SILENCE_MS = 30 * 86_400_000;

@@ -4,7 +4,7 @@ import { useQuery, useSubscription } from '@apollo/client/react';
 import { Anchor, Badge, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import Link from 'next/link';
 import { AlertEventsSubscription, AlertsQuery } from './alerts.documents';
-import { SEVERITY_COLOR } from './alert-rules.panel';
+import { SEVERITY_COLOR } from './alert-severity';
 
 function FiringOf({ organizationId, label }: { organizationId: string | null; label: string }) {
   const { data, refetch } = useQuery(AlertsQuery, {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useLazyQuery, useQuery } from '@apollo/client/react';
-import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { formatDateTime } from '@/features/machines/machine.format';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
@@ -9,6 +9,7 @@ import { AuditLogQuery, AuditScopesQuery, VerifyAuditLogQuery } from './audit.do
 import { auditFilterOf, EMPTY_AUDIT_FILTER, type AuditFilterForm } from './audit.filter';
 import { Select } from '@/components/lazy-select';
 import { Modal } from '@/components/lazy-modal';
+import { Table } from '@/components/table';
 
 const PAGE_SIZES = ['10', '25', '50', '100'];
 const RESULT_COLOR: Record<string, string> = { success: 'green', failure: 'orange', denied: 'red' };

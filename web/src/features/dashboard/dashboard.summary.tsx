@@ -1,13 +1,14 @@
 'use client';
 
 import { type QueryRef, useQueryRefHandlers, useReadQuery } from '@apollo/client/react';
-import { Anchor, Badge, Card, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import Link from 'next/link';
 import { useTransition } from 'react';
 import type { DashboardQuery } from '@/gql/graphql';
 import { formatDateTime, JOB_STATUS_COLOR, titleCase } from '@/features/machines/machine.format';
 import { QuotaUsage } from '@/features/organization/quota.usage';
 import { JobLiveBar } from './job.live-bar';
+import { Table } from '@/components/table';
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'ROLLING_BACK', 'CANCELLING']);
 

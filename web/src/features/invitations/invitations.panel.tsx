@@ -10,7 +10,6 @@ import {
   Group,
   NumberInput,
   Paper,
-  Table,
   Text,
   TextInput,
   Title,
@@ -22,6 +21,7 @@ import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { invitationLink, invitationState } from './invitation.state';
 import { CreateInvitationMutation, InvitationsQuery, RevokeInvitationMutation } from './invitations.documents';
 import { Select } from '@/components/lazy-select';
+import { Table } from '@/components/table';
 
 const STATE_COLOR = { pending: 'blue', accepted: 'green', revoked: 'red', expired: 'gray' } as const;
 

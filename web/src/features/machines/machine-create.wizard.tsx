@@ -12,7 +12,6 @@ import {
   SimpleGrid,
   Stack,
   Stepper,
-  Table,
   Text,
   TextInput,
   Title,
@@ -25,6 +24,7 @@ import type { AllocatableProject } from './machine.permissions.server';
 import { formatMemory, KIND_LABEL } from './machine.format';
 import { NetworksQuery, ProvisionMachineMutation } from './machines.documents';
 import { Select } from '@/components/lazy-select';
+import { Table } from '@/components/table';
 
 type Template = ProvisionOptions['templates'][number];
 

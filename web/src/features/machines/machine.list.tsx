@@ -1,18 +1,7 @@
 'use client';
 
 import { type QueryRef, useApolloClient, useQueryRefHandlers, useReadQuery } from '@apollo/client/react';
-import {
-  Anchor,
-  Button,
-  Group,
-  Paper,
-  SegmentedControl,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  UnstyledButton,
-} from '@mantine/core';
+import { Anchor, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import Link from 'next/link';
 import { useEffect, useMemo, useState, useTransition } from 'react';
@@ -31,6 +20,7 @@ import { type MachineEvent, MachineEventsListener } from './machine.events';
 import { MachineStatusBadge } from './machine.status-badge';
 import { DEFAULT_MACHINES_VARIABLES, MACHINE_PAGE_SIZE, MachinesQuery } from './machines.documents';
 import { MultiSelect } from '@/components/lazy-select';
+import { Table } from '@/components/table';
 
 // How often the shown rows' statuses are refreshed: quickly while one is changing by itself.
 const POLL_BUSY_MS = 3_000;

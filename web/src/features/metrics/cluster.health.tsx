@@ -1,13 +1,14 @@
 'use client';
 
 import { useQuery } from '@apollo/client/react';
-import { Alert, Badge, Card, Group, Progress, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Card, Group, Progress, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { ClusterStatusFieldsFragment } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { ClustersHealthQuery, ClusterStatusQuery } from './metrics.documents';
 import { formatBinary } from './metrics.range';
 import { Select } from '@/components/lazy-select';
+import { Table } from '@/components/table';
 
 const REFRESH_MS = 15_000;
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { Role } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
@@ -13,6 +13,7 @@ import {
 } from './organization.documents';
 import { Select } from '@/components/lazy-select';
 import { Modal } from '@/components/lazy-modal';
+import { Table } from '@/components/table';
 
 const ROLES: { value: Role; label: string }[] = [
   { value: 'VIEWER', label: 'Viewer (read)' },

@@ -1,10 +1,11 @@
 'use client';
 
 import { type QueryRef, useReadQuery } from '@apollo/client/react';
-import { Anchor, Paper, Table, Text } from '@mantine/core';
+import { Anchor, Paper, Text } from '@mantine/core';
 import Link from 'next/link';
 import type { OrganizationsQuery } from '@/gql/graphql';
 import { formatDate } from './organization.format';
+import { Table } from '@/components/table';
 
 /** The organizations page: one row per organization. */
 export function OrganizationTable({ queryRef }: { queryRef: QueryRef<OrganizationsQuery> }) {

@@ -11,7 +11,6 @@ import {
   Group,
   Paper,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -26,6 +25,7 @@ import { expiryFromInput, tokenState } from './api-token.status';
 import { ApiTokensQuery, CreateApiTokenMutation, RevokeApiTokenMutation } from './profile.documents';
 import { MultiSelect } from '@/components/lazy-select';
 import { Modal } from '@/components/lazy-modal';
+import { Table } from '@/components/table';
 
 const STATE_COLOR = { active: 'green', expired: 'gray', revoked: 'red' } as const;
 

@@ -1,13 +1,14 @@
 'use client';
 
 import { useQuery } from '@apollo/client/react';
-import { Alert, Anchor, Group, Paper, SegmentedControl, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Group, Paper, SegmentedControl, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { UsageFiguresFieldsFragment } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { PERIODS, type PeriodKey, csvHref, periodOf } from './report.period';
 import { ReportOrganizationsQuery, UsageReportQuery } from './reports.documents';
 import { Select } from '@/components/lazy-select';
+import { Table } from '@/components/table';
 
 const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Button, Checkbox, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { JobProgress } from '@/features/machines/job.progress';
 import { formatDateTime } from '@/features/machines/machine.format';
@@ -13,6 +13,7 @@ import {
   MachineSnapshotsQuery,
   RollbackSnapshotMutation,
 } from './snapshots.documents';
+import { Table } from '@/components/table';
 
 interface Props {
   machineId: string;
