@@ -275,9 +275,10 @@ export class JobEventWriter {
         throw err;
       }
       this.next = first + batch.length;
-      // In order on one connection. Stored already: a failed publish is reported, never written
-      // again (a subscriber that missed one reads it from history when it subscribes).
-      await Promise.all(
+      // Sent in order (one connection, or in-process at once), not waited for: the job goes on
+      // while Redis delivers. Stored already: a failed publish is reported by the next flush, never
+      // written again (a subscriber that missed one reads it from history when it subscribes).
+      void Promise.all(
         batch.map(({ input, at }, i) =>
           this.pubsub.publish('jobProgress', this.jobId, {
             jobId: this.jobId,
