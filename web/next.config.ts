@@ -12,6 +12,13 @@ const nextConfig: NextConfig = {
   // bench/web.mjs builds into its own folder (with its own API_URL), leaving the build `npm start` serves.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  turbopack: {
+    rules: {
+      // graphql(`...`) in the colocated documents files becomes an import of the generated document,
+      // so a page carries the operations it uses, not src/gql/gql.ts's map of all of them.
+      '*.documents.ts': { loaders: ['./gql-documents.loader.cjs'], as: '*.ts' },
+    },
+  },
   // Cheap hardening for every response. (A Content-Security-Policy needs per-request nonces for Next's
   // inline scripts; it comes with the console pages, which also need ws: sources.)
   async headers() {

@@ -1,13 +1,25 @@
 'use client';
 
-import { Tabs } from '@mantine/core';
+import { Skeleton, Tabs } from '@mantine/core';
+import dynamic from 'next/dynamic';
 import type { ComponentType } from 'react';
-import { CephPanel } from '@/features/metrics/cluster.health';
-import { StoragePanel, TemplatesPanel } from './catalog.panels';
-import { ClustersPanel } from './clusters.panel';
-import { GpusPanel } from './gpus.panel';
 import { HealthPanel, type Health } from './health.panel';
-import { OrganizationsPanel, UsersPanel } from './tenants.panels';
+
+// Every section but the first (health, shown on arrival) loads when its tab is opened: their tables,
+// forms, pickers and dialogs would otherwise all be in the page's first load.
+type PanelProps = { health: Health };
+const loading = () => <Skeleton height={240} />;
+const ClustersPanel = dynamic<PanelProps>(() => import('./clusters.panel').then((m) => m.ClustersPanel), { loading });
+const StoragePanel = dynamic<PanelProps>(() => import('./catalog.panels').then((m) => m.StoragePanel), { loading });
+const TemplatesPanel = dynamic<PanelProps>(() => import('./catalog.panels').then((m) => m.TemplatesPanel), { loading });
+const UsersPanel = dynamic<PanelProps>(() => import('./tenants.panels').then((m) => m.UsersPanel), { loading });
+const OrganizationsPanel = dynamic<PanelProps>(() => import('./tenants.panels').then((m) => m.OrganizationsPanel), {
+  loading,
+});
+const GpusPanel = dynamic<PanelProps>(() => import('./gpus.panel').then((m) => m.GpusPanel), { loading });
+const CephPanel = dynamic<PanelProps>(() => import('@/features/metrics/cluster.health').then((m) => m.CephPanel), {
+  loading,
+});
 
 interface Section {
   value: string;

@@ -1,22 +1,8 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Code,
-  CopyButton,
-  Group,
-  Paper,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-  Tooltip,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { ALL_PRIVILEGES } from '@/features/access/access';
 import { formatDateTime } from '@/features/machines/machine.format';
@@ -26,6 +12,9 @@ import { ApiTokensQuery, CreateApiTokenMutation, RevokeApiTokenMutation } from '
 import { MultiSelect } from '@/components/lazy-select';
 import { Modal } from '@/components/lazy-modal';
 import { Table } from '@/components/table';
+
+// Loaded when a token is created (its copy button's tooltip brings @floating-ui).
+const NewTokenDialog = dynamic(() => import('./new-token.dialog').then((m) => m.NewTokenDialog));
 
 const STATE_COLOR = { active: 'green', expired: 'gray', revoked: 'red' } as const;
 
@@ -202,41 +191,7 @@ export function ApiTokensPanel() {
         )}
       </Paper>
 
-      <Modal
-        opened={secret !== null}
-        onClose={() => setSecret(null)}
-        title={`Token "${secret?.name}" created`}
-        size="lg"
-      >
-        <Stack>
-          <Alert color="yellow" title="Copy it now">
-            This is the only time the token is shown; the platform keeps only its hash. If you lose it, revoke it and
-            create another.
-          </Alert>
-          <Group wrap="nowrap" gap="xs">
-            <Code block style={{ flex: 1, wordBreak: 'break-all' }} aria-label="The new token" data-testid="new-token">
-              {secret?.token}
-            </Code>
-            <CopyButton value={secret?.token ?? ''}>
-              {({ copied, copy }) => (
-                <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
-                  <ActionIcon
-                    variant="default"
-                    size="lg"
-                    onClick={copy}
-                    aria-label={copied ? 'Token copied' : 'Copy the token'}
-                  >
-                    {copied ? '✓' : '⧉'}
-                  </ActionIcon>
-                </Tooltip>
-              )}
-            </CopyButton>
-          </Group>
-          <Group justify="flex-end">
-            <Button onClick={() => setSecret(null)}>I have copied it</Button>
-          </Group>
-        </Stack>
-      </Modal>
+      {secret && <NewTokenDialog secret={secret} onClose={() => setSecret(null)} />}
 
       <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title={`Revoke "${revoking?.name}"?`}>
         <Stack>
