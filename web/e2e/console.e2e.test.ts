@@ -94,6 +94,13 @@ const diffRows = (a: ArrayLike<number>, b: ArrayLike<number>, width: number) => 
   return sorted.length ? `${sorted[0]}..${sorted.at(-1)} (${sorted.length})` : 'none';
 };
 
+/** Pixels the viewer never painted (alpha 0): the canvas starts transparent, every update is opaque. */
+const undrawn = (data: ArrayLike<number>) => {
+  let n = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] === 0) n++;
+  return n;
+};
+
 const differing = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
@@ -133,15 +140,25 @@ describe('consoles', () => {
     const { page } = session;
     await page.goto(`/machines/${vm.id}/console`);
     await waitConnected(session);
+    let first = '';
     await expect
       .poll(
         async () => {
           const c = await canvasPixels(page);
-          return c.width === 640 ? differing(c.data, expectedScreen(vmName, vm.vmid)) : -1;
+          const expected = expectedScreen(vmName, vm.vmid);
+          first = `canvas ${c.width}x${c.height}, ${undrawn(c.data)} pixels never drawn, differing rows ${diffRows(c.data, expected, 640)}`;
+          return c.width === 640 ? differing(c.data, expected) : -1;
         },
         { timeout: 15_000 },
       )
-      .toBe(0);
+      .toBe(0)
+      .catch(async (err: Error) => {
+        // Once (1 run in 4, loaded machine) the canvas stayed fully transparent for 15 s after 'connected':
+        // no framebuffer update arrived. Say so, with the page as it was, instead of only a byte count.
+        await session.screenshot('console-vnc-failed');
+        const state = await page.locator('[data-console-state]').getAttribute('data-console-state');
+        throw new Error(`${err.message}; ${first}; console ${state}\n${formatProblems(session.problems)}`);
+      });
     await session.screenshot('console-vnc');
 
     await page.locator('[data-testid="vnc-screen"] canvas').click();
