@@ -1,8 +1,9 @@
 'use client';
 
-import { Alert, Button, Group, Modal, Skeleton, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { DialogActions } from '@/components/dialog-actions';
+import { Modal } from '@/components/lazy-modal';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 
 /** A dialog that creates or edits one `what` (rule, channel): its fields, why saving failed, Cancel and save. */
