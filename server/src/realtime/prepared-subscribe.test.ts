@@ -1,6 +1,7 @@
 // preparedSubscribe on a small graphql-js schema: what a subscriber receives, and when the root
 // resolver (where the root middlewares' checks run) is asked again for a field marked EVENT_IS_RESULT.
 import {
+  GraphQLFloat,
   GraphQLInt,
   GraphQLNonNull,
   GraphQLObjectType,
@@ -15,6 +16,7 @@ import { EVENT_IS_RESULT, preparedSubscribe, RECHECK_MS } from './prepared-subsc
 interface Tick {
   n: number;
   label: string;
+  load?: number | null;
 }
 
 /** A stream the test feeds by hand. */
@@ -48,7 +50,11 @@ function schemaWith(opts: { marked: boolean; answer: (t: Tick, ctx: { allowed: b
   const calls = { resolve: 0 };
   const TickType = new GraphQLObjectType({
     name: 'Tick',
-    fields: { n: { type: new GraphQLNonNull(GraphQLInt) }, label: { type: new GraphQLNonNull(GraphQLString) } },
+    fields: {
+      n: { type: new GraphQLNonNull(GraphQLInt) },
+      label: { type: new GraphQLNonNull(GraphQLString) },
+      load: { type: GraphQLFloat },
+    },
   });
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }),
@@ -73,7 +79,7 @@ function schemaWith(opts: { marked: boolean; answer: (t: Tick, ctx: { allowed: b
 async function subscribeTo(schema: GraphQLSchema, ctx: { allowed: boolean }) {
   const stream = await preparedSubscribe({
     schema,
-    document: parse('subscription { tick { n label } }'),
+    document: parse('subscription { tick { n label load } }'),
     contextValue: ctx,
   });
   if (!(Symbol.asyncIterator in stream)) throw new Error(JSON.stringify(stream));
@@ -96,10 +102,16 @@ describe('preparedSubscribe', () => {
     const ctx = { allowed: true };
     const stream = await subscribeTo(schema, ctx);
     for (let n = 1; n <= 3; n++) {
-      source.push({ n, label: `t${n}` });
-      expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `t${n}` } } });
+      source.push({ n, label: `t${n}`, load: n / 4 });
+      expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `t${n}`, load: n / 4 } } });
     }
-    expect(calls.resolve).toBe(1);
+    // A value Float cannot represent is graphql-js's error, as without the projection.
+    source.push({ n: 9, label: 't9', load: Infinity });
+    const invalid = (await stream.next()).value as ExecutionResult;
+    expect(invalid.data).toEqual({ tick: { n: 9, label: 't9', load: null } });
+    expect(invalid.errors?.[0]?.message).toMatch(/Float cannot represent/);
+    // (the resolver ran once more for it, and graphql-js ran it again for the exact error)
+    expect(calls.resolve).toBe(3);
 
     // Past RECHECK_MS the resolver is asked again, and its refusal reaches the subscriber.
     ctx.allowed = false;
@@ -111,7 +123,7 @@ describe('preparedSubscribe', () => {
     // A refusal is not remembered: the next event asks again.
     source.push({ n: 5, label: 't5' });
     expect(((await stream.next()).value as ExecutionResult).errors).toHaveLength(1);
-    expect(calls.resolve).toBe(3);
+    expect(calls.resolve).toBe(5);
     await stream.return();
   });
 
@@ -120,7 +132,7 @@ describe('preparedSubscribe', () => {
     const stream = await subscribeTo(schema, { allowed: true });
     for (let n = 1; n <= 3; n++) {
       source.push({ n, label: `t${n}` });
-      expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `t${n}` } } });
+      expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `t${n}`, load: null } } });
     }
     expect(calls.resolve).toBe(3);
     await stream.return();
@@ -134,7 +146,7 @@ describe('preparedSubscribe', () => {
     const stream = await subscribeTo(schema, { allowed: true });
     for (let n = 1; n <= 3; n++) {
       source.push({ n, label: `t${n}` });
-      expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `T${n}` } } });
+      expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `T${n}`, load: null } } });
     }
     expect(calls.resolve).toBe(3);
     await stream.return();

@@ -27,6 +27,8 @@ import {
   getNullableType,
   getOperationAST,
   getVariableValues,
+  GraphQLFloat,
+  GraphQLString,
   isLeafType,
   isNonNullType,
   isObjectType,
@@ -168,11 +170,15 @@ function project(p: Prepared, value: object): Record<string, unknown> | undefine
       continue;
     }
     let serialised: unknown;
-    try {
-      serialised = leaf.type.serialize(raw);
-    } catch {
-      return undefined;
-    }
+    // What Float and String serialise these to is the value itself: no call per field and event.
+    if (leaf.type === GraphQLFloat && typeof raw === 'number' && Number.isFinite(raw)) serialised = raw;
+    else if (leaf.type === GraphQLString && typeof raw === 'string') serialised = raw;
+    else
+      try {
+        serialised = leaf.type.serialize(raw);
+      } catch {
+        return undefined;
+      }
     if (serialised === undefined) return undefined;
     out[leaf.responseName] = serialised;
   }

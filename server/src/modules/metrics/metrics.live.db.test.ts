@@ -5,6 +5,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_RECHECK_MS } from '../../auth/live-permission.js';
 import { Membership, Role } from '../membership/membership.entity.js';
 import { startTestApi, type TestApi } from '../../test/api.js';
 import type { Topics } from '../../realtime/pubsub.js';
@@ -111,10 +112,11 @@ describe('live metric subscriptions over graphql-ws', () => {
     });
     expect(directed.data.at(-1)).toEqual({ projectMetricsLive: { machines: 3, netIn: 100 } });
 
-    // The viewer leaves the organisation: once the shared permission answer (1 s) expires, the
-    // viewer's stream ends on the next event, without it; the owner's subscriptions go on.
+    // The viewer leaves the organisation (in the database, not through the API): once the shared
+    // permission answers expire (this stream's, 1 s, over the API's, LIVE_RECHECK_MS), the viewer's
+    // stream ends on the next event, without it; the owner's subscriptions go on.
     await em.nativeDelete(Membership, { user: viewer.user.id });
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, LIVE_RECHECK_MS + 1100));
     const before = { plain: plain.data.length, aliased: aliased.data.length };
     const next = sample();
     await api.pubsub.publish('projectMetrics', project.id, next);
