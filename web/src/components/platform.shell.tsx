@@ -1,6 +1,6 @@
 'use client';
 
-import { Anchor, AppShell, Burger, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Anchor, AppShellSection, Box, Burger, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
@@ -44,6 +44,14 @@ function isActive(pathname: string, href: string): boolean {
   return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
 }
 
+/**
+ * Mantine's AppShell stylesheet on plain elements: its classes here, the variables its AppShell component
+ * would compute in global.css (`.platform-shell`). The AppShell component itself (its media-query style
+ * writer, resize handles, asides and footers, and react-remove-scroll for its header) is ~11 KB gzip of
+ * every signed-in page's first load for a layout that never changes.
+ */
+const classes = AppShellSection.classes as Record<'root' | 'navbar' | 'header' | 'main' | 'section', string>;
+
 /** The signed-in frame: header, navigation (a drawer below tablet width), the page. */
 export function PlatformShell({ viewer, children }: { viewer: Viewer; children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -54,15 +62,12 @@ export function PlatformShell({ viewer, children }: { viewer: Viewer; children: 
   const navbarHidden = Boolean(isPhone) && !opened;
 
   return (
-    <AppShell
-      header={{ height: 56 }}
-      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
-      padding="md"
-    >
+    <div className={`${classes.root} platform-shell`}>
       <Anchor href="#main-content" className="platform-skip-link">
         Skip to content
       </Anchor>
-      <AppShell.Header>
+      {/* right-scroll-bar-position: react-remove-scroll keeps the header still when a dialog locks scrolling. */}
+      <header className={`${classes.header} right-scroll-bar-position`} data-with-border>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger
@@ -82,11 +87,20 @@ export function PlatformShell({ viewer, children }: { viewer: Viewer; children: 
           </Group>
           <ColorSchemeToggle />
         </Group>
-      </AppShell.Header>
+      </header>
 
-      <AppShell.Navbar id="platform-navigation" p="sm" aria-label="Main navigation" inert={navbarHidden}>
+      <Box
+        component="nav"
+        id="platform-navigation"
+        className={classes.navbar}
+        data-with-border
+        data-opened={opened || undefined}
+        p="sm"
+        aria-label="Main navigation"
+        inert={navbarHidden}
+      >
         {/* A plain scrolling box: Mantine's ScrollArea would bring @floating-ui into every page's first load. */}
-        <AppShell.Section grow style={{ overflowY: 'auto' }}>
+        <div className={classes.section} data-grow style={{ overflowY: 'auto' }}>
           {NAV_ITEMS.filter((item) => !item.adminOnly || viewer.isPlatformAdmin).map(
             ({ href, label, icon: ItemIcon }) => {
               const active = isActive(pathname, href);
@@ -104,8 +118,8 @@ export function PlatformShell({ viewer, children }: { viewer: Viewer; children: 
               );
             },
           )}
-        </AppShell.Section>
-        <AppShell.Section pt="sm" style={{ borderTop: '1px solid var(--app-shell-border-color)' }}>
+        </div>
+        <Box className={classes.section} pt="sm" style={{ borderTop: '1px solid var(--app-shell-border-color)' }}>
           <Stack gap="xs">
             <div>
               <Text size="sm" fw={500} truncate="end">
@@ -117,12 +131,12 @@ export function PlatformShell({ viewer, children }: { viewer: Viewer; children: 
             </div>
             <SignOutButton />
           </Stack>
-        </AppShell.Section>
-      </AppShell.Navbar>
+        </Box>
+      </Box>
 
-      <AppShell.Main id="main-content" tabIndex={-1}>
+      <main className={classes.main} id="main-content" tabIndex={-1}>
         {children}
-      </AppShell.Main>
-    </AppShell>
+      </main>
+    </div>
   );
 }
