@@ -52,7 +52,8 @@ export function mergedChannels<T extends Topic>(
   const end = async (): Promise<IteratorReturnResult<void>> => {
     if (!finished) {
       finished = true;
-      if (opened) await Promise.all((await opened).map((s) => s.return()));
+      // Channels that failed to open have nothing to close.
+      if (opened) await Promise.all((await opened.catch(() => [])).map((s) => s.return()));
     }
     return DONE;
   };
