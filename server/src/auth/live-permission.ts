@@ -7,13 +7,11 @@
 // by every subscription of the API process and kept until one of:
 // - LIVE_RECHECK_MS passed (a change made through another API instance, or in the database by hand,
 //   ends the subscription within that time, as auth/viewer-cache.ts bounds it for requests);
-// - a mutation that may change access went through this API over HTTP (livePermissionPlugin:
-//   removeMember, updateMemberRole, setUserDisabled... every mutation but the access-neutral ones of
-//   access-neutral.ts, so none that changes access can be missed): the next event asks the database
-//   again. A check that was under way when the mutation ended is not kept.
+// - a mutation went through this API over HTTP (livePermissionPlugin: removeMember, updateMemberRole,
+//   setUserDisabled... any mutation, so none that changes access can be missed): the next event
+//   asks the database again. A check that was under way when the mutation ended is not kept.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../graphql/context.js';
-import { mayChangeAccess } from './access-neutral.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { User } from '../modules/user/user.entity.js';
 import { rolePrivileges, type Privilege } from './privileges.js';
@@ -86,12 +84,12 @@ export function livePermission(ctx: Context, privilege: Privilege, scope: Scope)
   };
 }
 
-/** Empties the shared answers when a mutation that may change access has gone through (after it, whatever its outcome). */
+/** Empties the shared answers when a mutation has gone through (after it, whatever its outcome). */
 export function livePermissionPlugin(): ApolloServerPlugin<Context> {
   return {
     requestDidStart: async () => ({
       willSendResponse: async (rc) => {
-        if (mayChangeAccess(rc.operation)) liveChecks(rc.contextValue.services).changed();
+        if (rc.operation?.operation === 'mutation') liveChecks(rc.contextValue.services).changed();
       },
     }),
   };

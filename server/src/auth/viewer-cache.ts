@@ -4,11 +4,10 @@
 // the cost of the cheapest query).
 //
 // What a cached entry can miss, and for how long:
-// - Any mutation through this process that may change access (access-neutral.ts: all but power
-//   actions, provisioning, jobs, snapshots, consoles and alerts) empties the cache, before it runs
-//   and again after (a generation counter keeps a lookup that raced with the mutation from being
-//   stored), so a change made here (revoked token, new membership, role change, sign-out, enrolled
-//   second factor) holds from the next request on.
+// - Any mutation through this process empties the cache, before it runs and again after (a
+//   generation counter keeps a lookup that raced with the mutation from being stored), so a change
+//   made here (revoked token, new membership, role change, sign-out, enrolled second factor) holds
+//   from the next request on.
 // - Changes made elsewhere (another API instance, the database by hand, a refresh-token family
 //   revoked by reuse detection) reach this process within TTL_MS at most. API tokens' `lastUsedAt`
 //   is written on a miss, so at most once per TTL_MS per token.
@@ -18,7 +17,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../graphql/context.js';
 import { ApiToken } from '../modules/api-token/api-token.entity.js';
 import { User } from '../modules/user/user.entity.js';
-import { mayChangeAccess } from './access-neutral.js';
 import type { Credentials } from './authenticate.js';
 import { API_TOKEN_PREFIX, hashApiToken } from './session.js';
 import { LazyUser, type UserFacts, type Viewer } from './viewer.js';
@@ -126,7 +124,7 @@ export class ViewerCache {
   }
 
   /**
-   * Empties the cache around every mutation that may change access (see the top of this file), and lets a query's resolvers
+   * Empties the cache around every mutation (see the top of this file), and lets a query's resolvers
    * share the entry's read-only user entity. Runs before any resolver: a plugin that reads the user
    * earlier gets a merged instance, as WebSocket operations (no Apollo plugins there) always do.
    */
@@ -135,14 +133,14 @@ export class ViewerCache {
       requestDidStart: async () => ({
         didResolveOperation: async (rc) => {
           const kind = rc.operation?.operation;
-          if (mayChangeAccess(rc.operation)) this.clear();
+          if (kind === 'mutation') this.clear();
           else if (kind === 'query' && rc.contextValue.viewer) {
             const operation = this.operations.get(rc.contextValue.viewer);
             if (operation) operation.readOnly = true;
           }
         },
         willSendResponse: async (rc) => {
-          if (mayChangeAccess(rc.operation)) this.clear();
+          if (rc.operation?.operation === 'mutation') this.clear();
         },
       }),
     };
