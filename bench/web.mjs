@@ -10,7 +10,7 @@
 //
 // The run is self-contained: a throwaway PostgreSQL database, the API (createApp from server/dist) on
 // a free port, 1,000 machines created through the API (createMachine), a build of the web app into
-// web/.next/bench with API_URL pointing at that API, and `next start` on another free port.
+// web/.data/bench with API_URL pointing at that API, and `next start` on another free port.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,9 +26,10 @@ import { benchDatabase } from './lib/bench-database.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const web = path.join(root, 'web');
 const dist = (p) => new URL(`../server/dist/${p}`, import.meta.url).href;
-// Inside .next: ignored by git, lint and format like the rest of the build; `next build` of the
-// default build empties .next and takes this with it (run without --skip-build then).
-const DIST_DIR = '.next/bench';
+// Under web/.data (ignored by git, lint and format), not inside .next: a `next build` of the default
+// build (the e2e suite's, another helper's) empties .next, and took a bench build under it along
+// mid-run.
+const DIST_DIR = '.data/bench';
 const TARGET_FIRST_LOAD_KB = 250;
 const TARGET_LCP_MS = 1000;
 
@@ -41,6 +42,9 @@ const { values: opts } = parseArgs({
     // on bundle size); prints the table and writes nothing.
     only: { type: 'string' },
     out: { type: 'string', default: path.join(root, 'bench/results/web.json') },
+    // `--screenshots <dir>`: also save the dashboard and the machines list at desktop and phone width
+    // (a look at the pages measured; the e2e suite's screenshots are the reference).
+    screenshots: { type: 'string' },
   },
 });
 const MACHINES = Number(opts.machines);
@@ -226,6 +230,30 @@ async function lcpOnce(browser, url, cookie, ready) {
   }
 }
 
+/** The measured pages at 1280×800 and 390×844, light theme, after their content is there. */
+async function screenshots(browser, cookie, pages, dir) {
+  await mkdir(dir, { recursive: true });
+  for (const [name, p] of Object.entries(pages)) {
+    if (!p.cookie) continue;
+    for (const [width, height] of [
+      [1280, 800],
+      [390, 844],
+    ]) {
+      const context = await browser.newContext({ viewport: { width, height }, colorScheme: 'light' });
+      try {
+        await context.addCookies([cookie]);
+        const page = await context.newPage();
+        await page.goto(p.url, { waitUntil: 'load' });
+        await page.locator(p.ready).first().waitFor({ timeout: 30_000 });
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: path.join(dir, `${name}-${width}.png`) });
+      } finally {
+        await context.close();
+      }
+    }
+  }
+}
+
 /** `--only first-load`: the build (API_URL is only compiled into rewrites) and the size table. */
 function firstLoadOnly() {
   if (!opts['skip-build']) buildWeb({ NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' });
@@ -329,6 +357,8 @@ async function main() {
       for (let i = 0; i < RUNS; i++) samples.push(await lcpOnce(browser, p.url, p.cookie, p.ready));
       lcp[name] = { medianMs: round(median(samples)), samplesMs: samples.map((s) => round(s)) };
     }
+
+    if (opts.screenshots) await screenshots(browser, cookie, pages, opts.screenshots);
 
     const worstRoute = routes[0];
     const report = {
