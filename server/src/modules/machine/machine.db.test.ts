@@ -171,6 +171,26 @@ describe.skipIf(postgresUnavailable())('machines over HTTP', () => {
     });
   });
 
+  it('applies an organization limit when its project sets none, and reads no use where nothing limits', async () => {
+    const em = api.db.orm.em.fork();
+    const limited = await api.org(owner.user, Role.OWNER);
+    await em.nativeUpdate('Organization', { id: limited.org.id }, { quota: { machines: 1 } } as never);
+    const create = (projectId: string, name: string) =>
+      api.gql(CREATE, { input: { projectId, name, templateId: template.id } }, owner.token);
+    expect((await create(limited.project.id, 'o1')).errors).toBeUndefined();
+    expect((await create(limited.project.id, 'o2')).errors?.[0]?.extensions).toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      limit: 'organization.machines',
+      max: 1,
+      used: 1,
+    });
+
+    const free = await api.org(owner.user, Role.OWNER);
+    api.db.resetQueries();
+    expect((await create(free.project.id, 'f1')).errors).toBeUndefined();
+    expect(api.db.queries.filter((q) => /sum\(/.test(q))).toEqual([]);
+  });
+
   it('pages without duplicates or gaps while rows are inserted', async () => {
     await insertMachines(45, 'page');
     const filter = { nameContains: 'page-' };

@@ -41,28 +41,37 @@ export async function usage(em: EntityManager, where: Record<string, unknown>): 
   };
 }
 
-function check(scope: string, quota: Quota, used: Usage, request: ResourceRequest): void {
-  const limits: [keyof ResourceRequest, number | null | undefined][] = [
+/** The limits a quota sets, by resource; an unset one (null) does not limit. */
+function limitsOf(quota: Quota): [keyof ResourceRequest, number][] {
+  const all: [keyof ResourceRequest, number | null | undefined][] = [
     ['machines', quota.machines],
     ['cores', quota.cores],
     ['memoryMiB', quota.memoryMiB],
     ['diskGiB', quota.diskGiB],
     ['gpus', quota.gpus],
   ];
-  for (const [key, max] of limits) {
-    if (max !== null && max !== undefined && used[key] + request[key] > max) {
-      throw Errors.quotaExceeded(`${scope}.${key}`, max, used[key], request[key]);
-    }
+  return all.filter((limit): limit is [keyof ResourceRequest, number] => limit[1] !== null && limit[1] !== undefined);
+}
+
+function check(scope: string, quota: Quota, used: Usage, request: ResourceRequest): void {
+  for (const [key, max] of limitsOf(quota)) {
+    if (used[key] + request[key] > max) throw Errors.quotaExceeded(`${scope}.${key}`, max, used[key], request[key]);
   }
 }
 
 /** Throws QUOTA_EXCEEDED naming the limit and the current use, if the request would pass a limit. */
 export async function assertWithinQuota(em: EntityManager, project: Project, request: ResourceRequest): Promise<void> {
   const org = project.organization;
+  // A scope without any limit cannot refuse: its sum is not read (it would run under the project's
+  // row lock, on every request of a burst, for nothing).
   const [projectUse, orgUse] = await Promise.all([
-    usage(em, { project: project.id }),
-    usage(em, { project: { organization: org.id } }),
+    hasLimit(project.quota) ? usage(em, { project: project.id }) : null,
+    hasLimit(org.quota) ? usage(em, { project: { organization: org.id } }) : null,
   ]);
-  check('project', project.quota, projectUse, request);
-  check('organization', org.quota, orgUse, request);
+  if (projectUse) check('project', project.quota, projectUse, request);
+  if (orgUse) check('organization', org.quota, orgUse, request);
+}
+
+function hasLimit(quota: Quota): boolean {
+  return limitsOf(quota).length > 0;
 }
