@@ -1,6 +1,6 @@
 'use client';
 
-import { ActionIcon, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { MoonIcon, SunIcon } from './icons';
 
 /**
@@ -12,9 +12,11 @@ export function ColorSchemeToggle() {
   const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
 
   return (
-    <ActionIcon
-      variant="default"
-      size="lg"
+    // A plain button in the look of Mantine's default ActionIcon (global.css): ActionIcon's module would be
+    // in every page's first load for this one button.
+    <button
+      type="button"
+      className="platform-icon-button mantine-focus-auto"
       aria-label="Toggle colour scheme"
       title="Toggle colour scheme"
       onClick={() => setColorScheme(computed === 'dark' ? 'light' : 'dark')}
@@ -22,6 +24,6 @@ export function ColorSchemeToggle() {
       {/* Mantine's global classes, the same ones behind the lightHidden/darkHidden props. */}
       <SunIcon className="mantine-light-hidden" />
       <MoonIcon className="mantine-dark-hidden" />
-    </ActionIcon>
+    </button>
   );
 }
