@@ -1,7 +1,8 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Badge, Checkbox, NumberInput, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Checkbox, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Table } from '@/components/table';
 import type { MachineKind } from '@/gql/graphql';
 import { formatMemory } from '@/features/machines/machine.format';
 import {

@@ -11,12 +11,12 @@ import {
   SimpleGrid,
   Stack,
   Switch,
-  Table,
   Text,
   Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
+import { Table } from '@/components/table';
 import { useState } from 'react';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import {

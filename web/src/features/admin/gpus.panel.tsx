@@ -1,7 +1,8 @@
 'use client';
 
 import { useQuery } from '@apollo/client/react';
-import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Table } from '@/components/table';
 import { ListTable } from '@/components/list-table';
 import { GpuClustersQuery, GpuInventoryQuery } from './gpus.documents';
 import { QueryFailure } from './admin.ui';

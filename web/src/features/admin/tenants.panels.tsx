@@ -10,10 +10,10 @@ import {
   PasswordInput,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
 } from '@mantine/core';
+import { Table } from '@/components/table';
 import Link from 'next/link';
 import { formatDateTime } from '@/features/machines/machine.format';
 import {

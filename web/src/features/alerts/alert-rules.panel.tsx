@@ -1,19 +1,8 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import {
-  Badge,
-  Button,
-  Group,
-  NumberInput,
-  Select,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Badge, Button, Group, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Table } from '@/components/table';
 import { useState } from 'react';
 import type { AlertComparator, AlertMetric, AlertRuleFieldsFragment, AlertScope, AlertSeverity } from '@/gql/graphql';
 import { Confirm } from '@/components/confirm.modal';

@@ -11,11 +11,11 @@ import {
   Select,
   Stack,
   Switch,
-  Table,
   Text,
   Textarea,
   TextInput,
 } from '@mantine/core';
+import { Table } from '@/components/table';
 import { useState } from 'react';
 import type { AlertSeverity, NotificationChannelFieldsFragment } from '@/gql/graphql';
 import { Confirm } from '@/components/confirm.modal';
