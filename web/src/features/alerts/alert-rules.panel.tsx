@@ -22,10 +22,10 @@ import {
   DeleteAlertRuleMutation,
   UpdateAlertRuleMutation,
 } from './alerts.documents';
+import { SEVERITY_COLOR } from './alert-severity';
 import type { AlertOwner } from './alerts.screen';
 import { EditorModal, ListNotices, RowActions, useConfirmedDelete } from './alerts.ui';
 
-export const SEVERITY_COLOR: Record<AlertSeverity, string> = { INFO: 'blue', WARNING: 'yellow', CRITICAL: 'red' };
 const SEVERITIES: AlertSeverity[] = ['INFO', 'WARNING', 'CRITICAL'];
 const COMPARATORS = Object.keys(COMPARATOR_LABEL) as AlertComparator[];
 

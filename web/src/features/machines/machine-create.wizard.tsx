@@ -6,7 +6,6 @@ import {
   Button,
   Group,
   List,
-  NumberInput,
   Paper,
   Radio,
   SimpleGrid,
@@ -16,10 +15,10 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import dynamic from 'next/dynamic';
+import { type ChangeEvent, useEffect, useMemo, useState } from 'react';
 import type { MachineKind, ProvisionOptionsQuery as ProvisionOptions } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
-import { JobProgress } from './job.progress';
 import type { AllocatableProject } from './machine.permissions.server';
 import { formatMemory, KIND_LABEL } from './machine.format';
 import { NetworksQuery, ProvisionMachineMutation } from './machines.documents';
@@ -27,6 +26,15 @@ import { Select } from '@/components/lazy-select';
 import { Table } from '@/components/table';
 
 type Template = ProvisionOptions['templates'][number];
+
+// The job's progress (subscription, bar, steps, log) appears only once the machine is being created.
+const JobProgress = dynamic(() => import('./job.progress').then((m) => m.JobProgress));
+
+/** A whole-number field's value: a number once it reads as one, '' when empty (as the checks expect). */
+function numberOf(event: ChangeEvent<HTMLInputElement>): number | string {
+  const text = event.currentTarget.value;
+  return text === '' ? '' : Number(text);
+}
 
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -239,32 +247,35 @@ export function MachineCreateWizard({ queryRef, projects }: Props) {
             <Text size="sm" c="dimmed">
               Starts from the template&apos;s defaults. The project&apos;s quota is checked when you create it.
             </Text>
-            <NumberInput
+            <TextInput
               label="Cores"
               min={1}
               max={128}
               value={cores}
-              onChange={setCores}
+              onChange={(event) => setCores(numberOf(event))}
               error={errors['cores']}
-              allowDecimal={false}
+              type="number"
+              inputMode="numeric"
             />
-            <NumberInput
+            <TextInput
               label="Memory (MiB)"
               min={64}
-              step={512}
+              step={64}
               value={memoryMiB}
-              onChange={setMemoryMiB}
+              onChange={(event) => setMemoryMiB(numberOf(event))}
               error={errors['memoryMiB']}
-              allowDecimal={false}
+              type="number"
+              inputMode="numeric"
             />
-            <NumberInput
+            <TextInput
               label="Disk (GiB)"
               min={template?.defaultDiskGiB ?? 1}
               value={diskGiB}
-              onChange={setDiskGiB}
+              onChange={(event) => setDiskGiB(numberOf(event))}
               error={errors['diskGiB']}
               description={template ? `At least ${template.defaultDiskGiB} GiB, the template's disk.` : undefined}
-              allowDecimal={false}
+              type="number"
+              inputMode="numeric"
             />
           </Stack>
         </Stepper.Step>

@@ -1,17 +1,14 @@
 'use client';
 
 import { type QueryRef, useQueryRefHandlers, useReadQuery } from '@apollo/client/react';
-import { Accordion, Badge, Group, Paper, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Group, Paper, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
 import dynamic from 'next/dynamic';
 import { useRouter } from 'next/navigation';
 import { useEffect, useTransition } from 'react';
 import type { JobStatus, MachineJobsQuery as MachineJobs, MachineQuery as MachineResult } from '@/gql/graphql';
-import { JobLog } from './job.log';
-import { failureOf, logLinesOf, stepDetail, stepLabel, stepsOf } from './job.events';
-import { JobProgress, StepBadge } from './job.progress';
 import { MachineActions } from './machine.actions';
 import { MachineEventsListener } from './machine.events';
-import { formatDateTime, formatMemory, JOB_STATUS_COLOR, KIND_LABEL, titleCase, TRANSITIONAL } from './machine.format';
+import { formatDateTime, formatMemory, KIND_LABEL, TRANSITIONAL } from './machine.format';
 import { MachineStatusBadge } from './machine.status-badge';
 
 // The metrics, snapshots and settings tabs (their forms, tables and modals) load when opened.
@@ -25,6 +22,12 @@ const MachineSnapshots = dynamic(
 );
 const MachineSettings = dynamic(() => import('@/features/snapshots/machine.settings').then((m) => m.MachineSettings), {
   loading: tabLoading,
+});
+// The job history (an accordion of every job's steps and logs) when its tab opens; the running job's
+// progress (bar, steps, log) only when there is one.
+const JobHistory = dynamic(() => import('./machine.job-history').then((m) => m.JobHistory), { loading: tabLoading });
+const JobProgress = dynamic(() => import('./job.progress').then((m) => m.JobProgress), {
+  loading: () => <Skeleton height={120} />,
 });
 
 const ACTIVE_JOB: ReadonlySet<JobStatus> = new Set(['QUEUED', 'RUNNING', 'ROLLING_BACK', 'CANCELLING']);
@@ -174,96 +177,6 @@ export function MachineDetail({ machineRef, jobsRef, can }: Props) {
         </Tabs.Panel>
       </Tabs>
     </Stack>
-  );
-}
-
-type HistoryJob = MachineJobs['jobs']['edges'][number]['node'];
-
-/** Every job the machine had, each with its steps and the log lines of each step. */
-function JobHistory({ jobs, activeJob }: { jobs: HistoryJob[]; activeJob: HistoryJob | undefined }) {
-  return (
-    <Paper withBorder p="lg" component="section" aria-labelledby="machine-jobs">
-      <Title order={2} size="h4" id="machine-jobs" mb="md">
-        Job history
-      </Title>
-      {jobs.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          No jobs yet.
-        </Text>
-      ) : (
-        <Accordion variant="separated" multiple defaultValue={jobs[0] && !activeJob ? [jobs[0].id] : []}>
-          {jobs.map((job) => {
-            const steps = stepsOf(job.events);
-            const failure = job.error ?? failureOf(job.events);
-            return (
-              <Accordion.Item key={job.id} value={job.id}>
-                <Accordion.Control>
-                  <Group gap="sm" wrap="nowrap">
-                    <Badge color={JOB_STATUS_COLOR[job.status]} variant="light">
-                      {titleCase(job.status)}
-                    </Badge>
-                    <Text fw={500}>{job.kind}</Text>
-                    <Text size="sm" c="dimmed">
-                      {formatDateTime(job.createdAt)} · {job.percent}%
-                    </Text>
-                  </Group>
-                </Accordion.Control>
-                <Accordion.Panel>
-                  <Stack gap="sm">
-                    {failure && job.status === 'FAILED' && (
-                      <Text size="sm" c="red">
-                        {failure}
-                      </Text>
-                    )}
-                    {steps.length > 0 ? (
-                      <Stack gap={4} aria-label={`Steps of the ${job.kind} job`}>
-                        {steps.map((step) => {
-                          const lines = logLinesOf(job.events).filter((line) => line.step === step.name);
-                          return (
-                            <Stack key={step.name} gap={4}>
-                              <Group gap="xs" wrap="nowrap">
-                                <StepBadge state={step.state} />
-                                <Text size="sm" fw={500}>
-                                  {stepLabel(step.name)}
-                                </Text>
-                                <Text size="sm" c="dimmed" truncate="end">
-                                  {stepDetail(step)}
-                                </Text>
-                              </Group>
-                              {lines.length > 0 && (
-                                <JobLog
-                                  lines={lines}
-                                  label={`Log of the ${stepLabel(step.name)} step of the ${job.kind} job`}
-                                />
-                              )}
-                            </Stack>
-                          );
-                        })}
-                      </Stack>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        No step has started.
-                      </Text>
-                    )}
-                    {/* Lines of no started step (the job's own, e.g. queueing) below the steps. */}
-                    {(() => {
-                      const named = new Set(steps.map((step) => step.name));
-                      const rest = logLinesOf(job.events).filter((line) => !named.has(line.step));
-                      return rest.length > 0 ? (
-                        <JobLog lines={rest} label={`Other log lines of the ${job.kind} job`} />
-                      ) : null;
-                    })()}
-                    <Text size="xs" c="dimmed">
-                      Started {formatDateTime(job.startedAt)} · finished {formatDateTime(job.finishedAt)}
-                    </Text>
-                  </Stack>
-                </Accordion.Panel>
-              </Accordion.Item>
-            );
-          })}
-        </Accordion>
-      )}
-    </Paper>
   );
 }
 
