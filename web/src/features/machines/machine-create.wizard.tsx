@@ -1,40 +1,27 @@
 'use client';
 
 import { type QueryRef, useMutation, useQuery, useReadQuery } from '@apollo/client/react';
-import {
-  Alert,
-  Button,
-  Group,
-  List,
-  Paper,
-  Radio,
-  SimpleGrid,
-  Stack,
-  Stepper,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Group, Paper, Radio, SimpleGrid, Skeleton, Stack, Stepper, Text, Title } from '@mantine/core';
 import dynamic from 'next/dynamic';
-import { type ChangeEvent, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { MachineKind, ProvisionOptionsQuery as ProvisionOptions } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import type { AllocatableProject } from './machine.permissions.server';
 import { formatMemory, KIND_LABEL } from './machine.format';
 import { NetworksQuery, ProvisionMachineMutation } from './machines.documents';
-import { Select } from '@/components/lazy-select';
-import { Table } from '@/components/table';
 
 type Template = ProvisionOptions['templates'][number];
 
 // The job's progress (subscription, bar, steps, log) appears only once the machine is being created.
 const JobProgress = dynamic(() => import('./job.progress').then((m) => m.JobProgress));
-
-/** A whole-number field's value: a number once it reads as one, '' when empty (as the checks expect). */
-function numberOf(event: ChangeEvent<HTMLInputElement>): number | string {
-  const text = event.currentTarget.value;
-  return text === '' ? '' : Number(text);
-}
+// The steps after the template (their fields, pickers and review table): the wizard opens on the kind
+// step, and loads them once it is on screen (see the effect below) rather than with the page.
+const loadSteps = () => import('./machine-create.steps');
+const stepLoading = () => <Skeleton height={160} mt="md" maw={420} />;
+const SizeStep = dynamic(() => loadSteps().then((m) => m.SizeStep), { loading: stepLoading });
+const PlacementStep = dynamic(() => loadSteps().then((m) => m.PlacementStep), { loading: stepLoading });
+const AccessStep = dynamic(() => loadSteps().then((m) => m.AccessStep), { loading: stepLoading });
+const ReviewStep = dynamic(() => loadSteps().then((m) => m.ReviewStep), { loading: stepLoading });
 
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -77,6 +64,10 @@ export function MachineCreateWizard({ queryRef, projects }: Props) {
 
   const templates = useMemo(() => data.templates.filter((t) => t.kind === kind), [data.templates, kind]);
   const template: Template | undefined = templates.find((t) => t.id === templateId);
+
+  useEffect(() => {
+    void loadSteps();
+  }, []);
 
   const networks = useQuery(NetworksQuery, { variables: { projectId: projectId ?? '' }, skip: !projectId });
   const networkOptions = networks.data?.networkConfigurations ?? [];
@@ -243,123 +234,53 @@ export function MachineCreateWizard({ queryRef, projects }: Props) {
           label="Size"
           description={template ? `${cores} ${Number(cores) === 1 ? 'core' : 'cores'}, ${memoryMiB} MiB` : undefined}
         >
-          <Stack gap="sm" mt="md" maw={360}>
-            <Text size="sm" c="dimmed">
-              Starts from the template&apos;s defaults. The project&apos;s quota is checked when you create it.
-            </Text>
-            <TextInput
-              label="Cores"
-              min={1}
-              max={128}
-              value={cores}
-              onChange={(event) => setCores(numberOf(event))}
-              error={errors['cores']}
-              type="number"
-              inputMode="numeric"
-            />
-            <TextInput
-              label="Memory (MiB)"
-              min={64}
-              step={64}
-              value={memoryMiB}
-              onChange={(event) => setMemoryMiB(numberOf(event))}
-              error={errors['memoryMiB']}
-              type="number"
-              inputMode="numeric"
-            />
-            <TextInput
-              label="Disk (GiB)"
-              min={template?.defaultDiskGiB ?? 1}
-              value={diskGiB}
-              onChange={(event) => setDiskGiB(numberOf(event))}
-              error={errors['diskGiB']}
-              description={template ? `At least ${template.defaultDiskGiB} GiB, the template's disk.` : undefined}
-              type="number"
-              inputMode="numeric"
-            />
-          </Stack>
+          <SizeStep
+            template={template}
+            cores={cores}
+            memoryMiB={memoryMiB}
+            diskGiB={diskGiB}
+            onCores={setCores}
+            onMemoryMiB={setMemoryMiB}
+            onDiskGiB={setDiskGiB}
+            errors={errors}
+          />
         </Stepper.Step>
 
         <Stepper.Step label="Name & network" description={name || undefined}>
-          <Stack gap="sm" mt="md" maw={420}>
-            <TextInput
-              label="Name"
-              description="The hostname; unique in its project."
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value.toLowerCase())}
-              error={errors['name']}
-              autoComplete="off"
-              spellCheck={false}
-            />
-            <Select
-              label="Project"
-              data={projects.map((p) => ({ value: p.id, label: `${p.organizationName} / ${p.name}` }))}
-              value={projectId}
-              onChange={setProjectId}
-              error={errors['projectId']}
-              allowDeselect={false}
-            />
-            <Select
-              label="Network"
-              description={networks.loading ? 'Loading the project’s networks…' : 'DHCP unless the network has a CIDR.'}
-              data={[
-                ...networkOptions.map((n) => ({
-                  value: n.id,
-                  label: `${n.name} (${n.bridge}${n.vlanTag ? `, VLAN ${n.vlanTag}` : ''}${n.cidr ? `, ${n.cidr}` : ', DHCP'})`,
-                })),
-                { value: '', label: 'No network configuration (bridge vmbr0, DHCP)' },
-              ]}
-              value={networkId ?? ''}
-              onChange={(value) => setNetworkId(value || null)}
-              error={errors['networkId'] ?? (networks.error ? describeApiError(networks.error).message : undefined)}
-              allowDeselect={false}
-            />
-          </Stack>
+          <PlacementStep
+            name={name}
+            onName={setName}
+            projects={projects}
+            projectId={projectId}
+            onProjectId={setProjectId}
+            networks={networkOptions}
+            networksLoading={networks.loading}
+            networksError={networks.error ? describeApiError(networks.error).message : undefined}
+            networkId={networkId}
+            onNetworkId={setNetworkId}
+            errors={errors}
+          />
         </Stepper.Step>
 
         <Stepper.Step label="Access">
-          <Paper withBorder p="md" mt="md" maw={640}>
-            <Title order={3} size="h5" mb="xs">
-              Credentials are generated for you
-            </Title>
-            <List size="sm" spacing={6}>
-              <List.Item>
-                The platform generates a password and an SSH key pair for this machine and keeps them in its secret
-                store, never in the database.
-              </List.Item>
-              <List.Item>
-                {kind === 'VM'
-                  ? 'Cloud-init creates the user “paas” with that password and the public key.'
-                  : 'The container’s root account gets that password and the public key.'}
-              </List.Item>
-              <List.Item>
-                Adding your own SSH key is not offered yet: the API takes no key when creating a machine. Use the
-                console, or ask an operator for the generated credentials.
-              </List.Item>
-            </List>
-          </Paper>
+          <AccessStep kind={kind} />
         </Stepper.Step>
 
         <Stepper.Step label="Review">
-          <Paper withBorder mt="md" maw={640}>
-            <Table verticalSpacing="xs" aria-label="Review">
-              <Table.Tbody>
-                <ReviewRow label="Kind" value={KIND_LABEL[kind]} />
-                <ReviewRow label="Template" value={template ? `${template.name} (${template.os})` : '—'} />
-                <ReviewRow
-                  label="Size"
-                  value={`${cores} ${Number(cores) === 1 ? 'core' : 'cores'} · ${memoryMiB} MiB memory · ${diskGiB} GiB disk`}
-                />
-                <ReviewRow label="Name" value={name} />
-                <ReviewRow label="Project" value={project ? `${project.organizationName} / ${project.name}` : '—'} />
-                <ReviewRow
-                  label="Network"
-                  value={network ? `${network.name} (${network.bridge})` : 'None (vmbr0, DHCP)'}
-                />
-                <ReviewRow label="Access" value="Generated password and SSH key" />
-              </Table.Tbody>
-            </Table>
-          </Paper>
+          <ReviewStep
+            rows={[
+              ['Kind', KIND_LABEL[kind]],
+              ['Template', template ? `${template.name} (${template.os})` : '—'],
+              [
+                'Size',
+                `${cores} ${Number(cores) === 1 ? 'core' : 'cores'} · ${memoryMiB} MiB memory · ${diskGiB} GiB disk`,
+              ],
+              ['Name', name],
+              ['Project', project ? `${project.organizationName} / ${project.name}` : '—'],
+              ['Network', network ? `${network.name} (${network.bridge})` : 'None (vmbr0, DHCP)'],
+              ['Access', 'Generated password and SSH key'],
+            ]}
+          />
         </Stepper.Step>
 
         <Stepper.Completed>
@@ -405,16 +326,5 @@ function ChoiceCard({ value, title, text }: { value: string; title: string; text
         </div>
       </Group>
     </Radio.Card>
-  );
-}
-
-function ReviewRow({ label, value }: { label: string; value: string }) {
-  return (
-    <Table.Tr>
-      <Table.Th scope="row" w={140}>
-        {label}
-      </Table.Th>
-      <Table.Td>{value}</Table.Td>
-    </Table.Tr>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
 import { useMutation } from '@apollo/client/react';
-import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import type { MachineStatus } from '@/gql/graphql';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
@@ -11,7 +12,6 @@ import {
   StartMachineMutation,
   StopMachineMutation,
 } from './machines.documents';
-import { Modal } from '@/components/lazy-modal';
 
 // The states each operation accepts (server/src/modules/lifecycle/lifecycle.service.ts, ALLOWED_FROM);
 // the API refuses the others with CONFLICT anyway, the buttons only avoid offering them.
@@ -26,6 +26,9 @@ const DELETE_FROM: ReadonlySet<MachineStatus> = new Set([
   'FAILED',
   'MISSING',
 ]);
+
+// The delete dialog (its form and name field) loads when it is first opened.
+const MachineDeleteDialog = dynamic(() => import('./machine.delete.dialog').then((m) => m.MachineDeleteDialog));
 
 interface Props {
   machine: { id: string; name: string; status: MachineStatus };
@@ -43,7 +46,6 @@ export function MachineActions({ machine, busy, onJob }: Props) {
   const [destroy, destroyState] = useMutation(DestroyMachineMutation);
   const [failure, setFailure] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [typed, setTyped] = useState('');
   const sending = startState.loading || stopState.loading || rebootState.loading || destroyState.loading;
 
   async function run(action: () => Promise<unknown>) {
@@ -92,10 +94,7 @@ export function MachineActions({ machine, busy, onJob }: Props) {
           color="red"
           variant="light"
           disabled={disabled || !DELETE_FROM.has(machine.status)}
-          onClick={() => {
-            setTyped('');
-            setConfirming(true);
-          }}
+          onClick={() => setConfirming(true)}
         >
           Delete…
         </Button>
@@ -106,43 +105,17 @@ export function MachineActions({ machine, busy, onJob }: Props) {
         </Text>
       )}
 
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={`Delete ${machine.name}?`} centered>
-        <form
-          onSubmit={async (event) => {
-            event.preventDefault();
-            if (typed !== machine.name) return;
-            if (await run(() => destroy({ variables: { input } }))) setConfirming(false);
+      {confirming && (
+        <MachineDeleteDialog
+          name={machine.name}
+          failure={failure}
+          deleting={destroyState.loading}
+          onDelete={() => {
+            void run(() => destroy({ variables: { input } })).then((done) => done && setConfirming(false));
           }}
-        >
-          <Stack gap="sm">
-            <Text size="sm">
-              This stops the machine, destroys its guest and disks on Proxmox, and removes its generated credentials. It
-              cannot be undone.
-            </Text>
-            <TextInput
-              label={`Type ${machine.name} to confirm`}
-              value={typed}
-              onChange={(event) => setTyped(event.currentTarget.value)}
-              autoComplete="off"
-              spellCheck={false}
-              data-autofocus
-            />
-            {failure && (
-              <Alert color="red" variant="light" role="alert">
-                {failure}
-              </Alert>
-            )}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setConfirming(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" color="red" disabled={typed !== machine.name} loading={destroyState.loading}>
-                Delete {machine.name}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+          onClose={() => setConfirming(false)}
+        />
+      )}
     </Stack>
   );
 }
