@@ -3,12 +3,18 @@
 import { useQuery } from '@apollo/client/react';
 import { Alert, Skeleton, Stack, Tabs } from '@mantine/core';
 import dynamic from 'next/dynamic';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ClustersHealthQuery } from '@/features/metrics/metrics.documents';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { AlertOwnersQuery } from './alerts.documents';
-import { AlertsList } from './alerts.list';
 import { Select } from '@/components/lazy-select';
+
+// The alerts list (its table, filters and silence dialog) renders only once the owners query has
+// answered in the browser: it is fetched meanwhile (the effect in AlertsScreen), not with the page.
+const loadList = () => import('./alerts.list');
+const AlertsList = dynamic(() => loadList().then((m) => m.AlertsList), {
+  loading: () => <Skeleton height={120} />,
+});
 
 // The rules and channels tabs (their forms, selects and modals) load when opened, not with the page.
 const tabLoading = () => <Skeleton height={240} />;
@@ -35,6 +41,9 @@ export function AlertsScreen({ isPlatformAdmin }: { isPlatformAdmin: boolean }) 
   const { data, error } = useQuery(AlertOwnersQuery);
   const clusters = useQuery(ClustersHealthQuery, { skip: !isPlatformAdmin });
   const [picked, setPicked] = useState<string | null>(null);
+  useEffect(() => {
+    void loadList();
+  }, []);
   if (error) return <Alert color="red">{describeApiError(error).message}</Alert>;
   if (!data) return <Skeleton height={240} aria-label="Loading the alerts" />;
 

@@ -2,13 +2,16 @@
 
 import { type QueryRef, useQueryRefHandlers, useReadQuery } from '@apollo/client/react';
 import { Anchor, Badge, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useTransition } from 'react';
 import type { DashboardQuery } from '@/gql/graphql';
 import { formatDateTime, JOB_STATUS_COLOR, titleCase } from '@/features/machines/machine.format';
 import { QuotaUsage } from '@/features/organization/quota.usage';
-import { JobLiveBar } from './job.live-bar';
 import { Table } from '@/components/table';
+
+// A running job's live bar (its subscription and step labels) only when a recent job is running.
+const JobLiveBar = dynamic(() => import('./job.live-bar').then((m) => m.JobLiveBar));
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'ROLLING_BACK', 'CANCELLING']);
 

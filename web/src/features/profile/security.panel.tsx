@@ -1,24 +1,9 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import {
-  Alert,
-  Badge,
-  Button,
-  Code,
-  CopyButton,
-  Group,
-  Image,
-  Paper,
-  PasswordInput,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
-import { DownloadRecoveryCodes } from '@/features/mfa/recovery-codes.download';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import {
   BeginTotpEnrolmentMutation,
@@ -31,32 +16,10 @@ import {
 
 const CODE = /^\d{6}$/;
 
-/** Recovery codes, shown this once, with a copy button. */
-function RecoveryCodesShown({ codes, onDone }: { codes: string[]; onDone: () => void }) {
-  return (
-    <Alert color="yellow" title="Your recovery codes: save them now" role="status">
-      <Text size="sm" mb="xs">
-        Each signs in once in place of a code from your app. They are not shown again.
-      </Text>
-      <Code block data-testid="recovery-codes">
-        {codes.join('\n')}
-      </Code>
-      <Group mt="sm">
-        <CopyButton value={codes.join('\n')}>
-          {({ copied, copy }) => (
-            <Button size="xs" variant="default" onClick={copy}>
-              {copied ? 'Copied' : 'Copy the codes'}
-            </Button>
-          )}
-        </CopyButton>
-        <DownloadRecoveryCodes codes={codes} />
-        <Button size="xs" onClick={onDone}>
-          I have saved them
-        </Button>
-      </Group>
-    </Alert>
-  );
-}
+// What shows only after an action (the QR code and secret while enrolling, the recovery codes once):
+// loaded then, not with the page.
+const RecoveryCodesShown = dynamic(() => import('./security.later').then((m) => m.RecoveryCodesShown));
+const TotpEnrolmentForm = dynamic(() => import('./security.later').then((m) => m.TotpEnrolmentForm));
 
 /** Second factor (TOTP): enrol with a QR code, confirm, recovery codes, turn off. */
 export function MfaPanel() {
@@ -143,9 +106,13 @@ export function MfaPanel() {
       )}
 
       {enrolment && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
+        <TotpEnrolmentForm
+          enrolment={enrolment}
+          code={code}
+          onCode={setCode}
+          codeError={codeError}
+          confirming={confirmState.loading}
+          onSubmit={() => {
             if (!needCode()) return;
             void run(async () => {
               const { data: confirmed } = await confirm({ variables: { code: code.trim() } });
@@ -153,33 +120,8 @@ export function MfaPanel() {
               setEnrolment(null);
             });
           }}
-          aria-label="Confirm the authenticator app"
-        >
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <Image src={enrolment.qrCodeDataUrl} alt="QR code to scan with your authenticator app" w={180} h={180} />
-            <Stack gap="xs">
-              <Text size="sm">Scan the code, or type this secret into the app:</Text>
-              <Code data-testid="totp-secret">{enrolment.secret}</Code>
-              <TextInput
-                label="Code from the app"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                value={code}
-                onChange={(e) => setCode(e.currentTarget.value)}
-                error={codeError}
-                w={200}
-              />
-              <Group>
-                <Button type="submit" loading={confirmState.loading}>
-                  Turn on
-                </Button>
-                <Button variant="default" onClick={() => setEnrolment(null)}>
-                  Cancel
-                </Button>
-              </Group>
-            </Stack>
-          </SimpleGrid>
-        </form>
+          onCancel={() => setEnrolment(null)}
+        />
       )}
 
       {status?.totpEnabled && (
