@@ -1,10 +1,11 @@
 'use client';
 
 import { type QueryRef, useMutation, useQuery, useReadQuery } from '@apollo/client/react';
-import { Alert, Button, Group, Paper, Radio, SimpleGrid, Skeleton, Stack, Stepper, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, SimpleGrid, Skeleton, Stack, Stepper, Text, Title } from '@mantine/core';
 import dynamic from 'next/dynamic';
-import { useEffect, useMemo, useState } from 'react';
+import { type CSSProperties, type KeyboardEvent, type ReactNode, useEffect, useId, useMemo, useState } from 'react';
 import type { MachineKind, ProvisionOptionsQuery as ProvisionOptions } from '@/gql/graphql';
+import { Notice } from '@/components/notice';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import type { AllocatableProject } from './machine.permissions.server';
 import { formatMemory, KIND_LABEL } from './machine.format';
@@ -176,41 +177,34 @@ export function MachineCreateWizard({ queryRef, projects }: Props) {
   return (
     <Stack gap="lg">
       {failure && (
-        <Alert color="red" variant="light" title="The machine was not created" role="alert">
+        <Notice color="red" title="The machine was not created">
           {failure}
-        </Alert>
+        </Notice>
       )}
       <Stepper active={active} onStepClick={result ? undefined : goTo} allowNextStepsSelect={false} size="sm">
         <Stepper.Step label="Kind" description={KIND_LABEL[kind]}>
-          <Radio.Group
-            label="What do you want to create?"
-            value={kind}
-            onChange={(value) => chooseKind(value as MachineKind)}
-            mt="md"
-          >
+          <ChoiceGroup label="What do you want to create?">
             <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" maw={720}>
               <ChoiceCard
-                value="VM"
+                name="machine-kind"
+                checked={kind === 'VM'}
+                onChoose={() => chooseKind('VM')}
                 title="Virtual machine"
                 text="A full QEMU VM with its own kernel, cloned from a template VM."
               />
               <ChoiceCard
-                value="LXC"
+                name="machine-kind"
+                checked={kind === 'LXC'}
+                onChoose={() => chooseKind('LXC')}
                 title="Container"
                 text="A lightweight LXC container sharing the node's kernel; starts in seconds."
               />
             </SimpleGrid>
-          </Radio.Group>
+          </ChoiceGroup>
         </Stepper.Step>
 
         <Stepper.Step label="Template" description={template?.name ?? 'Choose one'}>
-          <Radio.Group
-            label={`Templates for a ${KIND_LABEL[kind].toLowerCase()}`}
-            value={templateId}
-            onChange={chooseTemplate}
-            error={errors['templateId']}
-            mt="md"
-          >
+          <ChoiceGroup label={`Templates for a ${KIND_LABEL[kind].toLowerCase()}`} error={errors['templateId']}>
             {templates.length === 0 ? (
               <Text size="sm" c="dimmed" mt="xs">
                 There is no {KIND_LABEL[kind].toLowerCase()} template yet. A platform administrator adds templates.
@@ -220,14 +214,16 @@ export function MachineCreateWizard({ queryRef, projects }: Props) {
                 {templates.map((t) => (
                   <ChoiceCard
                     key={t.id}
-                    value={t.id}
+                    name="machine-template"
+                    checked={templateId === t.id}
+                    onChoose={() => chooseTemplate(t.id)}
                     title={t.name}
                     text={`${t.os} · ${t.defaultCores} ${t.defaultCores === 1 ? 'core' : 'cores'}, ${formatMemory(t.defaultMemoryMiB)}, ${t.defaultDiskGiB} GiB${t.cloudInit ? '' : ' · no cloud-init'}`}
                   />
                 ))}
               </SimpleGrid>
             )}
-          </Radio.Group>
+          </ChoiceGroup>
         </Stepper.Step>
 
         <Stepper.Step
@@ -313,11 +309,93 @@ export function MachineCreateWizard({ queryRef, projects }: Props) {
   );
 }
 
-function ChoiceCard({ value, title, text }: { value: string; title: string; text: string }) {
+/**
+ * A labelled group of radio cards, as Mantine's Radio.Group draws it (its wrapper's label and error
+ * classes) without Radio.Group itself: that brings Mantine's whole input wrapper to the page's first load
+ * for a label and an error line.
+ */
+function ChoiceGroup({ label, error, children }: { label: string; error?: string | undefined; children: ReactNode }) {
+  const id = useId();
   return (
-    <Radio.Card value={value} p="md" radius="md">
+    <div className="m_46b77525 mantine-InputWrapper-root" style={{ marginTop: 'var(--mantine-spacing-md)' }}>
+      <div id={`${id}-label`} className="m_8fdc1311 mantine-InputWrapper-label">
+        {label}
+      </div>
+      <div role="radiogroup" aria-labelledby={`${id}-label`} aria-describedby={error ? `${id}-error` : undefined}>
+        {children}
+      </div>
+      {error && (
+        <p
+          id={`${id}-error`}
+          className="m_8f816625 mantine-InputWrapper-error"
+          style={{ marginTop: 'calc(var(--mantine-spacing-xs) / 2)' }}
+        >
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Moves to and picks the previous or next card of the same `name` on an arrow key, as Radio.Card does. */
+function arrowKeys(event: KeyboardEvent<HTMLButtonElement>, name: string) {
+  const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[event.key];
+  if (!step) return;
+  event.preventDefault();
+  const cards = Array.from(document.querySelectorAll<HTMLButtonElement>(`[role="radio"][name="${name}"]`));
+  const next = cards[(cards.indexOf(event.currentTarget) + step + cards.length) % cards.length];
+  next?.focus();
+  next?.click();
+}
+
+/**
+ * One choice: Mantine's Radio.Card with its Radio.Indicator as the markup they render (their classes,
+ * data attributes and variables, so Mantine's stylesheet draws them the same). The components import
+ * Radio.Group, which brings Mantine's input wrapper to the page's first load.
+ */
+function ChoiceCard({
+  name,
+  checked,
+  onChoose,
+  title,
+  text,
+}: {
+  name: string;
+  checked: boolean;
+  onChoose: () => void;
+  title: string;
+  text: string;
+}) {
+  const on = checked ? true : undefined;
+  return (
+    <button
+      type="button"
+      role="radio"
+      aria-checked={checked}
+      name={name}
+      onClick={onChoose}
+      onKeyDown={(event) => arrowKeys(event, name)}
+      className="mantine-focus-auto m_9dc8ae12 mantine-RadioCard-card m_87cf2631 mantine-UnstyledButton-root"
+      style={{ '--card-radius': 'var(--mantine-radius-md)', padding: 'var(--mantine-spacing-md)' } as CSSProperties}
+      data-with-border
+      data-checked={on}
+    >
       <Group wrap="nowrap" align="flex-start">
-        <Radio.Indicator />
+        <div
+          className="m_717d7ff6 mantine-RadioIndicator-indicator"
+          style={{ '--radio-color': 'var(--mantine-primary-color-filled)' } as CSSProperties}
+          data-checked={on}
+        >
+          <svg
+            xmlns="http://www.w3.org/2000/svg"
+            fill="none"
+            viewBox="0 0 5 5"
+            aria-hidden="true"
+            className="m_3e4da632 mantine-RadioIndicator-icon"
+          >
+            <circle cx="2.5" cy="2.5" r="2.5" fill="currentColor" />
+          </svg>
+        </div>
         <div>
           <Text fw={600}>{title}</Text>
           <Text size="sm" c="dimmed">
@@ -325,6 +403,6 @@ function ChoiceCard({ value, title, text }: { value: string; title: string; text
           </Text>
         </div>
       </Group>
-    </Radio.Card>
+    </button>
   );
 }

@@ -1,11 +1,12 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { ALL_PRIVILEGES } from '@/features/access/access';
 import { formatDateTime } from '@/features/machines/machine.format';
+import { Notice } from '@/components/notice';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import { expiryFromInput, tokenState } from './api-token.status';
 import { ApiTokensQuery, CreateApiTokenMutation, RevokeApiTokenMutation } from './profile.documents';
@@ -115,9 +116,9 @@ export function ApiTokensPanel() {
       </Paper>
 
       {failure && (
-        <Alert color="red" title="The token operation failed" role="alert">
+        <Notice color="red" title="The token operation failed">
           {failure}
-        </Alert>
+        </Notice>
       )}
 
       <Paper withBorder p="lg" component="section" aria-labelledby="token-list">
@@ -125,9 +126,9 @@ export function ApiTokensPanel() {
           Your API tokens
         </Title>
         {error ? (
-          <Alert color="red" title="Could not load your tokens">
+          <Notice color="red" title="Could not load your tokens">
             {describeApiError(error).message} Reload the page to try again.
-          </Alert>
+          </Notice>
         ) : !data && loading ? (
           <Text size="sm" c="dimmed">
             Loading your tokens…

@@ -1,9 +1,10 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Badge, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
+import { Notice } from '@/components/notice';
 import { describeApiError } from '@/lib/apollo/graphql-errors';
 import {
   BeginTotpEnrolmentMutation,
@@ -70,19 +71,23 @@ export function MfaPanel() {
         )}
       </Group>
       {error && (
-        <Alert color="red" title="Could not read your second-factor status">
+        <Notice color="red" title="Could not read your second-factor status">
           {describeApiError(error).message} Reload the page to try again.
-        </Alert>
+        </Notice>
       )}
       {status?.enrolmentRequired && !status.totpEnabled && (
-        <Alert color="yellow" mb="sm" title="Required by your organization">
+        <Notice
+          color="yellow"
+          title="Required by your organization"
+          style={{ marginBottom: 'var(--mantine-spacing-sm)' }}
+        >
           Set up an authenticator app below to keep using the platform.
-        </Alert>
+        </Notice>
       )}
       {failure && (
-        <Alert color="red" mb="sm" title="That did not work" role="alert">
+        <Notice color="red" title="That did not work" style={{ marginBottom: 'var(--mantine-spacing-sm)' }}>
           {failure}
-        </Alert>
+        </Notice>
       )}
       {codes && <RecoveryCodesShown codes={codes} onDone={() => setCodes(null)} />}
 
@@ -248,14 +253,14 @@ export function PasswordPanel() {
         />
       </Group>
       {failure && (
-        <Alert color="red" mt="sm" title="The password was not changed" role="alert">
+        <Notice color="red" title="The password was not changed" style={{ marginTop: 'var(--mantine-spacing-sm)' }}>
           {failure}
-        </Alert>
+        </Notice>
       )}
       {done && (
-        <Alert color="green" mt="sm" title="Password changed" role="status">
+        <Notice color="green" title="Password changed" role="status" style={{ marginTop: 'var(--mantine-spacing-sm)' }}>
           Other sessions were signed out; this one continues.
-        </Alert>
+        </Notice>
       )}
       <Button type="submit" mt="md" loading={loading}>
         Change password

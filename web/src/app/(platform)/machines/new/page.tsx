@@ -1,6 +1,7 @@
-import { Alert, Stack, Text, Title } from '@mantine/core';
+import { Stack, Title } from '@mantine/core';
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
+import { Notice } from '@/components/notice';
 import { QueryErrorBoundary } from '@/components/query-error.boundary';
 import { requireViewer } from '@/features/auth/viewer.server';
 import { MachineCreateWizard } from '@/features/machines/machine-create.wizard';
@@ -20,12 +21,10 @@ export default async function NewMachinePage() {
         Create a machine
       </Title>
       {projects.length === 0 ? (
-        <Alert color="yellow" variant="light" title="You cannot create machines" role="alert">
-          <Text size="sm">
-            Creating a machine needs the operator, admin or owner role in a project. Ask an administrator of the project
-            for one.
-          </Text>
-        </Alert>
+        <Notice color="yellow" title="You cannot create machines">
+          Creating a machine needs the operator, admin or owner role in a project. Ask an administrator of the project
+          for one.
+        </Notice>
       ) : (
         <QueryErrorBoundary title="Could not load the templates">
           <PreloadQuery query={ProvisionOptionsQuery}>
