@@ -10,6 +10,15 @@ export async function validateArgument(
   _argType: unknown,
   resolverData: { args: Record<string, unknown> },
 ): Promise<void> {
+  const unpaired = illFormedText(argValue, []);
+  if (unpaired) {
+    const name = Object.entries(resolverData.args).find(([, v]) => v === argValue)?.[0];
+    const prefix = typeof argValue === 'object' ? argumentPath(argValue as object, resolverData.args) : [];
+    throw Errors.invalid(
+      [...(name !== undefined && typeof argValue !== 'object' ? [name] : prefix), ...unpaired].join('.'),
+      'must be valid Unicode text (it holds an unpaired surrogate)',
+    );
+  }
   if (argValue === null || typeof argValue !== 'object') return;
   const values = Array.isArray(argValue) ? argValue : [argValue];
   for (const value of values) {
@@ -18,6 +27,24 @@ export async function validateArgument(
     const first = firstError(errors, argumentPath(value, resolverData.args));
     if (first) throw Errors.invalid(first.path, first.message);
   }
+}
+
+/**
+ * Where in `value` a string is not well-formed UTF-16 (JSON's `"\ud800"` escape gives one): such a
+ * string cannot be stored or encoded as UTF-8 further down (the database refuses it), so it is the
+ * caller's mistake, not an internal error.
+ */
+// In Unicode mode, a surrogate pair reads as one code point: only an unpaired half matches.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
+function illFormedText(value: unknown, path: string[]): string[] | null {
+  if (typeof value === 'string') return UNPAIRED_SURROGATE.test(value) ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = illFormedText(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
 }
 
 /**

@@ -111,6 +111,29 @@ describe.skipIf(postgresUnavailable())('users and sessions over HTTP', () => {
     expect(cleared).toMatch(/; HttpOnly/i);
   });
 
+  it('refuses text with an unpaired surrogate as bad input naming the field, not an internal error', async () => {
+    const admin = await api.user({ admin: true });
+    // JSON's "\ud800" escape: a string JavaScript holds but UTF-8 (and the database) cannot.
+    const lone = '\ud800';
+    const input = { email: `x${lone}@example.com`, displayName: 'Lone', password: 'long enough password 1' };
+    const refused = await api.fail(CREATE, { input }, admin.token);
+    expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.email' });
+    expect(refused.message).toMatch(/valid Unicode/);
+    const nested = await api.fail(
+      CREATE,
+      { input: { ...input, email: 'ok@example.com', password: `p${lone}assword long` } },
+      admin.token,
+    );
+    expect(nested.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.password' });
+    // A whole pair (an emoji) is fine.
+    const { createUser } = await api.ok(
+      CREATE,
+      { input: { ...input, email: 'pair@example.com', displayName: 'Pair \ud83d\ude00' } },
+      admin.token,
+    );
+    expect(createUser.displayName).toBe('Pair \u{1F600}');
+  });
+
   it('creates users only for platform admins; the new user can sign in', async () => {
     const admin = await api.user({ admin: true });
     const plain = await api.user();
