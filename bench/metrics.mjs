@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchDatabase } from './lib/bench-database.mjs';
+import { seedClusterTemplate } from './lib/bench-seed.mjs';
 import { startBenchApi } from './lib/bench-api.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -156,23 +157,7 @@ async function seed(url, count) {
     const org = em.create('Organization', { name: 'bench', slug: 'bench' });
     const project = em.create('Project', { organization: org, name: 'default' });
     em.create('Membership', { organization: org, user: owner, role: 'OWNER', project: null });
-    const cluster = em.create('Cluster', {
-      name: 'c1',
-      apiUrl: 'https://pve:8006',
-      tokenId: 'a@pve!t',
-      tokenSecretRef: 'x',
-    });
-    const template = em.create('Template', {
-      cluster,
-      name: 'debian-12',
-      kind: 'VM',
-      os: 'debian-12',
-      sourceVmid: 9000,
-      defaultCores: 2,
-      defaultMemoryMiB: 2048,
-      defaultDiskGiB: 10,
-    });
-    await em.flush();
+    const { cluster, template } = await seedClusterTemplate(em);
     await em.getConnection().execute(
       `insert into "machine" ("id", "created_at", "updated_at", "kind", "name", "project_id", "owner_id", "cluster_id",
          "vmid", "status", "cores", "memory_mib", "disk_gib", "template_id")

@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { startBenchApi } from './lib/bench-api.mjs';
 import { benchDatabase } from './lib/bench-database.mjs';
+import { seedClusterTemplate } from './lib/bench-seed.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const web = path.join(root, 'web');
@@ -77,23 +78,7 @@ async function seedFixture(url) {
     const org = em.create('Organization', { name: 'Bench', slug: 'bench' });
     const project = em.create('Project', { organization: org, name: 'default' });
     em.create('Membership', { organization: org, user: owner, role: 'OWNER', project: null });
-    const cluster = em.create('Cluster', {
-      name: 'c1',
-      apiUrl: 'https://pve:8006',
-      tokenId: 'a@pve!t',
-      tokenSecretRef: 'x',
-    });
-    const template = em.create('Template', {
-      cluster,
-      name: 'debian-12',
-      kind: 'VM',
-      os: 'debian-12',
-      sourceVmid: 9000,
-      defaultCores: 2,
-      defaultMemoryMiB: 2048,
-      defaultDiskGiB: 10,
-    });
-    await em.flush();
+    const { template } = await seedClusterTemplate(em);
     return { ownerId: owner.id, projectId: project.id, templateId: template.id };
   } finally {
     await orm.close();

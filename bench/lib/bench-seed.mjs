@@ -12,14 +12,8 @@ export async function withOrm(url, fn) {
   }
 }
 
-/**
- * Flushes what `em` holds, with a cluster and a VM template, then adds `count` machines of `project`
- * owned by `owner` in one statement (names vm-<n>, n zero-padded to `digits`; status, size and
- * memory varied) and analyzes. created_at is distinct per row and cut to milliseconds, as the API
- * writes it (JS Dates): cursors carry millisecond Dates, and rows with microseconds would repeat at
- * page boundaries.
- */
-export async function seedMachines(em, { project, owner, count, digits }) {
+/** Flushes what `em` holds, with a cluster and a VM template of it (the API needs both for machines). */
+export async function seedClusterTemplate(em) {
   const cluster = em.create('Cluster', {
     name: 'c1',
     apiUrl: 'https://pve:8006',
@@ -37,6 +31,18 @@ export async function seedMachines(em, { project, owner, count, digits }) {
     defaultDiskGiB: 10,
   });
   await em.flush();
+  return { cluster, template };
+}
+
+/**
+ * Flushes what `em` holds, with a cluster and a VM template, then adds `count` machines of `project`
+ * owned by `owner` in one statement (names vm-<n>, n zero-padded to `digits`; status, size and
+ * memory varied) and analyzes. created_at is distinct per row and cut to milliseconds, as the API
+ * writes it (JS Dates): cursors carry millisecond Dates, and rows with microseconds would repeat at
+ * page boundaries.
+ */
+export async function seedMachines(em, { project, owner, count, digits }) {
+  const { cluster, template } = await seedClusterTemplate(em);
   await em.getConnection().execute(
     `insert into "machine" ("id", "created_at", "updated_at", "kind", "name", "project_id", "owner_id", "cluster_id",
        "vmid", "status", "cores", "memory_mib", "disk_gib", "template_id", "tags")
