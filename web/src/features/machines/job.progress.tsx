@@ -15,6 +15,7 @@ import {
   stepDetail,
   stepLabel,
   stepsOf,
+  type StepView,
 } from './job.events';
 import { JobLog } from './job.log';
 import { JobProgressSubscription, JobQuery } from './machines.documents';
@@ -104,15 +105,7 @@ export function JobProgress({ jobId, machine, onFinished, hideMachineLink = fals
         <List size="sm" spacing={4} listStyleType="none" aria-label="Steps">
           {steps.map((step) => (
             <List.Item key={step.name}>
-              <Group gap="xs" wrap="nowrap">
-                <StepBadge state={step.state} />
-                <Text size="sm" fw={500}>
-                  {stepLabel(step.name)}
-                </Text>
-                <Text size="sm" c="dimmed" truncate="end">
-                  {stepDetail(step)}
-                </Text>
-              </Group>
+              <StepLine step={step} />
             </List.Item>
           ))}
         </List>
@@ -184,7 +177,22 @@ const STEP_BADGE: Record<string, { color: string; label: string }> = {
   rolledBack: { color: 'orange', label: 'rolled back' },
 };
 
-export function StepBadge({ state }: { state: string }) {
+/** A step's state, name and detail on one line (the live progress and the job history). */
+export function StepLine({ step }: { step: StepView }) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <StepBadge state={step.state} />
+      <Text size="sm" fw={500}>
+        {stepLabel(step.name)}
+      </Text>
+      <Text size="sm" c="dimmed" truncate="end">
+        {stepDetail(step)}
+      </Text>
+    </Group>
+  );
+}
+
+function StepBadge({ state }: { state: string }) {
   const badge = STEP_BADGE[state] ?? { color: 'gray', label: state };
   return (
     <Badge size="sm" variant="light" color={badge.color} w={92}>

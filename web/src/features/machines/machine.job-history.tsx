@@ -2,9 +2,9 @@
 
 import { Accordion, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { MachineJobsQuery as MachineJobs } from '@/gql/graphql';
-import { failureOf, logLinesOf, stepDetail, stepLabel, stepsOf } from './job.events';
+import { failureOf, logLinesOf, stepLabel, stepsOf } from './job.events';
 import { JobLog } from './job.log';
-import { StepBadge } from './job.progress';
+import { StepLine } from './job.progress';
 import { formatDateTime, JOB_STATUS_COLOR, titleCase } from './machine.format';
 
 type HistoryJob = MachineJobs['jobs']['edges'][number]['node'];
@@ -24,6 +24,7 @@ export function JobHistory({ jobs, activeJob }: { jobs: HistoryJob[]; activeJob:
         <Accordion variant="separated" multiple defaultValue={jobs[0] && !activeJob ? [jobs[0].id] : []}>
           {jobs.map((job) => {
             const steps = stepsOf(job.events);
+            const logLines = logLinesOf(job.events);
             const failure = job.error ?? failureOf(job.events);
             return (
               <Accordion.Item key={job.id} value={job.id}>
@@ -48,18 +49,10 @@ export function JobHistory({ jobs, activeJob }: { jobs: HistoryJob[]; activeJob:
                     {steps.length > 0 ? (
                       <Stack gap={4} aria-label={`Steps of the ${job.kind} job`}>
                         {steps.map((step) => {
-                          const lines = logLinesOf(job.events).filter((line) => line.step === step.name);
+                          const lines = logLines.filter((line) => line.step === step.name);
                           return (
                             <Stack key={step.name} gap={4}>
-                              <Group gap="xs" wrap="nowrap">
-                                <StepBadge state={step.state} />
-                                <Text size="sm" fw={500}>
-                                  {stepLabel(step.name)}
-                                </Text>
-                                <Text size="sm" c="dimmed" truncate="end">
-                                  {stepDetail(step)}
-                                </Text>
-                              </Group>
+                              <StepLine step={step} />
                               {lines.length > 0 && (
                                 <JobLog
                                   lines={lines}
