@@ -3,10 +3,14 @@
 // events crossing Redis. Every job is followed by its own graphql-ws client.
 //
 //   npm run bench:provision                      build, run, write bench/results/provision.json
-//   node bench/provision.mjs --jobs 200 --concurrency 16 --warmup 10 [--cpu-prof: the worker's and the API's]
+//   node bench/provision.mjs --jobs 200 --concurrency 16 --warmup 10 --time-factor 0.1 [--cpu-prof: the worker's and the API's]
 //
-// The simulator runs with timeFactor 0: every modelled duration (clone, start, agent boot, lock
-// timeout) is 0. What a job still waits for outside the platform is measured, per job, in the worker
+// Task durations: the simulator's modelled durations (clone 1-5 s, start 1-3 s, agent up 8-20 s
+// after boot; the same for every run, seed 1) times --time-factor. The default 0.1 keeps a job's
+// waits at ~2.5 s, so the worker's 16 slots mostly wait on Proxmox as they do in production.
+// --time-factor 0 makes every duration 0: the jobs then only compete for the 2 cores, and the
+// figure measures that saturation (CPU per job × slots / cores), not what the platform adds to a job.
+// What a job still waits for outside the platform is measured, per job, in the worker
 // (AsyncLocalStorage around each job): its HTTP requests to the simulator (diagnostics_channel
 // `http.client.request.start` → the request's `close`) and the timers it sleeps on (task polls,
 // address polls: setTimeout calls of 1 to 5000 ms made inside the job that fired), as a union of
@@ -48,6 +52,7 @@ async function main() {
       jobs: { type: 'string', default: '200' },
       concurrency: { type: 'string', default: '16' },
       warmup: { type: 'string', default: '10' },
+      'time-factor': { type: 'string', default: '0.1' },
       'cpu-prof': { type: 'boolean', default: false },
       out: { type: 'string', default: path.join(root, 'bench/results/provision.json') },
     },
@@ -73,7 +78,7 @@ async function main() {
   await admin(`create database "${dbName}"`);
   try {
     const fixture = await seed(dbUrl.toString());
-    const sim = await startSimulator(children);
+    const sim = await startSimulator(children, opts['time-factor']);
     const env = {
       BENCH_DB_URL: dbUrl.toString(),
       BENCH_REDIS_URL: redisUrl,
@@ -290,7 +295,7 @@ async function main() {
         measure:
           'overhead = run (picked up → handler returned) − union of the job’s HTTP requests to the simulator and fired poll timers (1–5000 ms)',
         warmupJobs: warm.length,
-        simulator: { timeFactor: 0, tls: false, seed: 1 },
+        simulator: { timeFactor: Number(opts['time-factor']), tls: false, seed: 1 },
         pubsub: 'redis',
         processes: ['api', 'worker', 'pve-sim', 'load (this)'],
       },
@@ -299,7 +304,10 @@ async function main() {
         ...TARGETS,
         met: {
           overheadP50: results.overheadMs.p50 < TARGETS.overheadP50Ms,
-          eventLatencyP99: results.eventLatencyMs.p99 < TARGETS.eventLatencyP99Ms,
+          // "From publish to a subscribed client": events published once the client's subscription
+          // was live. `eventLatencyMs` also counts events published before the API had the
+          // subscription (after the client sent it), which reach the client in its history.
+          eventLatencyP99: results.eventLatencyLiveMs.p99 < TARGETS.eventLatencyP99Ms,
         },
       },
     };
@@ -511,10 +519,10 @@ async function seed(url) {
   }
 }
 
-/** `npm run pve-sim` with timeFactor 0, plain HTTP, a free port; resolves with its URL and full token. */
-function startSimulator(children) {
+/** `npm run pve-sim` with the given timeFactor, plain HTTP, a free port; resolves with its URL and full token. */
+function startSimulator(children, timeFactor) {
   const child = spawn(process.execPath, [path.join(root, 'orchestration/dist/pve-sim/main.js')], {
-    env: { ...process.env, PVE_SIM_PORT: '0', PVE_SIM_TLS: '0', PVE_SIM_TIME_FACTOR: '0', PVE_SIM_DEMO: '0' },
+    env: { ...process.env, PVE_SIM_PORT: '0', PVE_SIM_TLS: '0', PVE_SIM_TIME_FACTOR: timeFactor, PVE_SIM_DEMO: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
