@@ -11,7 +11,6 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, type Credentials } from './auth/authenticate.js';
 import { ViewerCache } from './auth/viewer-cache.js';
@@ -37,6 +36,7 @@ import { hsts, readTlsFiles } from './security/https.js';
 import type { RateLimitStore } from './security/rate-limit.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { PubSub } from './realtime/pubsub.js';
+import { serveGraphqlWs } from './realtime/graphql-ws-server.js';
 import { preparedSubscribe } from './realtime/prepared-subscribe.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import type { Services } from './services.js';
@@ -148,7 +148,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     else if (path.startsWith(CONSOLE_PATH)) services.consoles.handleUpgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
-  const wsCleanup = useServer<{ authorization?: string }>(
+  const wsCleanup = serveGraphqlWs<{ authorization?: string }>(
     {
       schema,
       // Each event's execution prepared once per subscription (realtime/prepared-subscribe.ts).
@@ -175,6 +175,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         result.errors ? { ...result, errors: formatErrors(result.errors as GraphQLError[]) } : result,
     },
     wsServer,
+    log,
   );
 
   const apollo = new ApolloServer<Context>({

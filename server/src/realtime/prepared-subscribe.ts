@@ -215,6 +215,11 @@ async function resultOf(
   return execute({ ...args, rootValue: event });
 }
 
+/** What metrics.live.ts streams offer besides `next()`. */
+interface Takes {
+  take(onEvent: (r: IteratorResult<unknown, unknown>) => void, fail: (err: unknown) => void): void;
+}
+
 /** graphql-ws `subscribe` option: same contract as graphql-js's `subscribe`. */
 export async function preparedSubscribe(
   args: ExecutionArgs,
@@ -235,22 +240,41 @@ export async function preparedSubscribe(
   const answeredItself = (yes: boolean) => {
     answeredAt = yes && p.eventIsResult ? Date.now() : -Infinity;
   };
-  const iterator: AsyncGenerator<ExecutionResult, void, void> = {
-    async next() {
-      const r = await source.next();
-      if (r.done) return { value: undefined, done: true };
-      const event = r.value;
-      if (event !== null && typeof event === 'object' && Date.now() - answeredAt < RECHECK_MS) {
-        const projected = project(p, event);
-        if (projected) return { value: { data: { [p.responseName]: projected } }, done: false };
-      }
-      try {
-        return { value: await resultOf(p, args, event, answeredItself), done: false };
-      } catch (err) {
+  /** One event's result: at once when it is projected directly, else through the resolver. */
+  const answer = (
+    event: unknown,
+  ): IteratorResult<ExecutionResult, void> | Promise<IteratorResult<ExecutionResult, void>> => {
+    if (event !== null && typeof event === 'object' && Date.now() - answeredAt < RECHECK_MS) {
+      const projected = project(p, event);
+      if (projected) return { value: { data: { [p.responseName]: projected } }, done: false };
+    }
+    return resultOf(p, args, event, answeredItself).then(
+      (value) => ({ value, done: false }),
+      async (err: unknown) => {
         await done();
         throw err;
-      }
-    },
+      },
+    );
+  };
+  // A source that hands over events with a callback (metrics.live.ts, realtime/pubsub.ts `take`):
+  // one promise per event for the whole chain instead of one per layer.
+  const take = (source as Partial<Takes>).take?.bind(source);
+  const iterator: AsyncGenerator<ExecutionResult, void, void> = {
+    next: take
+      ? () =>
+          new Promise((resolve, reject) =>
+            take((r) => {
+              try {
+                resolve(r.done ? { value: undefined, done: true } : answer(r.value));
+              } catch (err) {
+                reject(err as Error);
+              }
+            }, reject),
+          )
+      : async () => {
+          const r = await source.next();
+          return r.done ? { value: undefined, done: true } : answer(r.value);
+        },
     return: done,
     async throw(err: unknown) {
       await done();

@@ -100,7 +100,17 @@ export interface PubSub {
 export interface Subscription<P> extends AsyncIterableIterator<P> {
   /** Stops listening and ends the iteration. */
   return(): Promise<IteratorResult<P>>;
+  /**
+   * `next()` with a callback instead of a promise: called at once when a message is queued, else
+   * by the publish that brings one (or by `return()`, with `done`). Wrappers of one subscription
+   * (metrics.live.ts, prepared-subscribe.ts) chain their work on it and make a single promise per
+   * event, where each layer's own `next()` would make one each: a metrics tick is thousands of
+   * events at once (bench/metrics fan-out). The callback must not throw: it runs inside `publish`.
+   */
+  take(onMessage: (r: IteratorResult<P, void>) => void): void;
 }
+
+const ENDED: IteratorReturnResult<void> = Object.freeze({ value: undefined, done: true });
 
 export const channel = (topic: Topic, id: string, prefix = ''): string => `${prefix}${topic}:${id}`;
 
@@ -117,14 +127,17 @@ class EnginePubSub implements PubSub {
   }
 
   async subscribe<T extends Topic>(topic: T, id: string): Promise<Subscription<Topics[T]>> {
+    type Take = (r: IteratorResult<Topics[T], void>) => void;
+    // Messages nobody has asked for yet, or callers waiting for one: never both at once.
     const queue: Topics[T][] = [];
-    let wake: (() => void) | null = null;
+    const waiting: Take[] = [];
     let done = false;
     const subId = await this.engine.subscribe(
       channel(topic, id, this.prefix),
       (payload: Topics[T]) => {
-        queue.push(payload);
-        wake?.();
+        const take = waiting.shift();
+        if (take) take({ value: payload, done: false });
+        else queue.push(payload);
       },
       {},
     );
@@ -133,17 +146,18 @@ class EnginePubSub implements PubSub {
       if (!done) {
         done = true;
         engine.unsubscribe(subId);
-        wake?.();
+        for (const take of waiting.splice(0)) take(ENDED);
       }
-      return { value: undefined, done: true };
+      return ENDED;
+    };
+    const take = (onMessage: Take) => {
+      if (queue.length > 0) onMessage({ value: queue.shift() as Topics[T], done: false });
+      else if (done) onMessage(ENDED);
+      else waiting.push(onMessage);
     };
     const iterator: Subscription<Topics[T]> = {
-      async next() {
-        while (!done && queue.length === 0) await new Promise<void>((r) => (wake = r));
-        wake = null;
-        if (queue.length > 0) return { value: queue.shift() as Topics[T], done: false };
-        return { value: undefined, done: true };
-      },
+      next: () => new Promise<IteratorResult<Topics[T]>>(take),
+      take,
       return: finish,
       async throw(err?: unknown) {
         await finish();

@@ -51,4 +51,58 @@ describe('mergedChannels', () => {
     await pubsub.publish('machineMetrics', 'a', sample('a', 0.9));
     expect(await stream.next()).toEqual({ value: undefined, done: true });
   });
+
+  it('take(): passes the allowed events of a single channel to the callback and ends with done when one is refused', async () => {
+    const pubsub = createInProcessPubSub();
+    let allowed: boolean | Promise<boolean> = true;
+    const stream = mergedChannels(pubsub, 'machineMetrics', ['a'], () => allowed);
+    // The first event goes through next(), which opens the channel.
+    const first = stream.next();
+    await new Promise((r) => setTimeout(r, 10));
+    await pubsub.publish('machineMetrics', 'a', sample('a', 0.5));
+    expect((await first).value).toMatchObject({ cpu: 0.5 });
+
+    const got: unknown[] = [];
+    const takeOne = () =>
+      new Promise((resolve, reject) =>
+        stream.take((r) => {
+          got.push(r);
+          resolve(r);
+        }, reject),
+      );
+    const second = takeOne();
+    await pubsub.publish('machineMetrics', 'a', sample('a', 0.6));
+    expect(await second).toMatchObject({ value: { cpu: 0.6 }, done: false });
+    // A permission asked asynchronously.
+    allowed = Promise.resolve(true);
+    const third = takeOne();
+    await pubsub.publish('machineMetrics', 'a', sample('a', 0.7));
+    expect(await third).toMatchObject({ value: { cpu: 0.7 }, done: false });
+    // Refused: the stream ends, and stays ended.
+    allowed = false;
+    const fourth = takeOne();
+    await pubsub.publish('machineMetrics', 'a', sample('a', 0.8));
+    expect(await fourth).toEqual({ value: undefined, done: true });
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+    expect(got).toHaveLength(3);
+  });
+
+  it('take(): a permission check that throws fails the stream instead of reaching the publisher', async () => {
+    const pubsub = createInProcessPubSub();
+    let fail = false;
+    const stream = mergedChannels(pubsub, 'machineMetrics', ['a'], () => {
+      if (fail) throw new Error('permission store down');
+      return true;
+    });
+    const first = stream.next();
+    await new Promise((r) => setTimeout(r, 10));
+    await pubsub.publish('machineMetrics', 'a', sample('a', 0.5));
+    await first;
+    fail = true;
+    const failed = new Promise((resolve, reject) => stream.take(resolve, reject));
+    // The publish itself succeeds: the error goes to the subscriber, not to the publisher.
+    await expect(pubsub.publish('machineMetrics', 'a', sample('a', 0.6))).resolves.toBeUndefined();
+    await expect(failed).rejects.toThrow('permission store down');
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+  });
 });

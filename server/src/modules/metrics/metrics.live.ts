@@ -28,6 +28,14 @@ export function sharedCheck(key: string, check: () => Promise<boolean>, ms = 100
 }
 
 /**
+ * An event stream whose events can also be taken with a callback (see `Subscription.take`):
+ * `fail` is called instead of `onEvent` when the stream ends with an error.
+ */
+export type LiveStream<P> = AsyncGenerator<P, void, void> & {
+  take(onEvent: (r: IteratorResult<P, void>) => void, fail: (err: unknown) => void): void;
+};
+
+/**
  * Every message of the given channels, as one stream. All channels are subscribed before the
  * first value is awaited; `stillAllowed` is asked before each event is passed on and ends the
  * stream when the caller lost the right to see it.
@@ -41,7 +49,7 @@ export function mergedChannels<T extends Topic>(
   topic: T,
   ids: string[],
   stillAllowed: (payload: Topics[T]) => boolean | Promise<boolean>,
-): AsyncGenerator<Topics[T], void, void> {
+): LiveStream<Topics[T]> {
   type Next = { i: number; r: IteratorResult<Topics[T]> };
   const DONE: IteratorReturnResult<void> = { value: undefined, done: true };
   let opened: Promise<Subscription<Topics[T]>[]> | null = null;
@@ -80,7 +88,30 @@ export function mergedChannels<T extends Topic>(
     }
     return null;
   };
-  const iterator: AsyncGenerator<Topics[T], void, void> = {
+  /** One channel's next event, checked, to a callback; several channels go through next(). */
+  const take = (onEvent: (r: IteratorResult<Topics[T], void>) => void, fail: (err: unknown) => void) => {
+    const sub = channels?.length === 1 ? channels[0]! : null;
+    if (!sub || finished) {
+      iterator.next().then(onEvent, fail);
+      return;
+    }
+    const ended = () => void end().then(onEvent, fail);
+    const failed = (err: unknown) => void end().finally(() => fail(err));
+    sub.take((r) => {
+      if (r.done || finished) return ended();
+      let ok: boolean | Promise<boolean>;
+      try {
+        ok = stillAllowed(r.value);
+      } catch (err) {
+        return failed(err);
+      }
+      if (ok === true) onEvent(r);
+      else if (ok === false) ended();
+      else ok.then((yes) => (yes ? onEvent(r) : ended()), failed);
+    });
+  };
+  const iterator: LiveStream<Topics[T]> = {
+    take,
     async next() {
       if (finished) return DONE;
       // Awaited once: later events do not wait a tick for the settled subscriptions.

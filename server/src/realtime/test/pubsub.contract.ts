@@ -86,5 +86,28 @@ export function definePubSubContract(name: string, make: () => Promise<PubSub>):
       expect((await take(sub, 1))[0]).toEqual(payload);
       await sub.return();
     });
+
+    it('hands messages to take() callbacks: queued ones at once, later ones as published, then done on return()', async () => {
+      const sub = await pubsub.subscribe('jobProgress', 'job-f');
+      await pubsub.publish('jobProgress', 'job-f', sample('job-f', 1));
+      // Wait until the first message has arrived (Redis delivers it asynchronously), through next().
+      const seen: number[] = [];
+      seen.push(((await sub.next()).value as Topics['jobProgress']).seq);
+      // Queued: a message published while nobody waits is given to the next take() synchronously.
+      await pubsub.publish('jobProgress', 'job-f', sample('job-f', 2));
+      await new Promise((r) => setTimeout(r, 50));
+      let sync: number | undefined;
+      sub.take((r) => (sync = r.done ? -1 : r.value.seq));
+      expect(sync).toBe(2);
+      // Waiting: the callback is called by the publish that brings the message.
+      const arrived = new Promise<number>((resolve) => sub.take((r) => resolve(r.done ? -1 : r.value.seq)));
+      await pubsub.publish('jobProgress', 'job-f', sample('job-f', 3));
+      expect(await arrived).toBe(3);
+      // A waiting callback is told the subscription ended.
+      const ended = new Promise<boolean>((resolve) => sub.take((r) => resolve(r.done === true)));
+      await sub.return();
+      expect(await ended).toBe(true);
+      expect(seen).toEqual([1]);
+    });
   });
 }
