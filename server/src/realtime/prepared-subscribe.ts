@@ -74,13 +74,15 @@ interface Prepared {
 }
 
 /**
- * Projections of the last object projected, per selection. The subscribers of one event are resumed
- * one after the other (the pub/sub wakes them in a row), so the last object's projections are
- * enough for them to share; a WeakMap entry per event cost more than it saved when, as with one
- * machine per subscriber, nobody shares.
+ * The last projection made: its object, its selection and the result. The subscribers of one event
+ * are resumed one after the other (the pub/sub wakes them in a row), so those with the same
+ * selection of the same event (a project's sum watched by several people) share it. One entry, not
+ * a map: with one machine per subscriber nobody shares, and a map's upkeep per event cost more
+ * than the projection. The result is shared, so nothing may change it: it is only serialised.
  */
 let lastObject: object | null = null;
-const lastProjections = new Map<string, Record<string, unknown>>();
+let lastKey = '';
+let lastProjection: Record<string, unknown> | undefined;
 
 const isPlainField = (node: FieldNode) =>
   !node.directives?.length && !node.arguments?.length && !node.selectionSet && node.name.value !== '__schema';
@@ -148,13 +150,7 @@ function prepare(args: ExecutionArgs): Prepared | null {
 
 /** The selection's scalars of `value`, or undefined where graphql-js would report an error. */
 function project(p: Prepared, value: object): Record<string, unknown> | undefined {
-  if (value !== lastObject) {
-    lastObject = value;
-    lastProjections.clear();
-  } else {
-    const hit = lastProjections.get(p.key);
-    if (hit) return hit;
-  }
+  if (value === lastObject && p.key === lastKey) return lastProjection;
   const out: Record<string, unknown> = {};
   for (const leaf of p.leaves) {
     if (!leaf.type) {
@@ -182,8 +178,9 @@ function project(p: Prepared, value: object): Record<string, unknown> | undefine
     if (serialised === undefined) return undefined;
     out[leaf.responseName] = serialised;
   }
-  Object.freeze(out);
-  lastProjections.set(p.key, out);
+  lastObject = value;
+  lastKey = p.key;
+  lastProjection = out;
   return out;
 }
 
