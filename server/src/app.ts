@@ -65,6 +65,9 @@ export interface AppDeps {
   fixedViewerForBenchmark?: Viewer;
 }
 
+/** The largest graphql-ws message the API reads. */
+export const WS_MAX_MESSAGE_BYTES = 1 << 20;
+
 /** How long the API keeps an idle keep-alive connection open (see createApp): longer than any page's polling. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -140,7 +143,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
   // Subscriptions: graphql-ws on the same port and path. The browser's cookie (sent with the
   // upgrade) or `connectionParams.authorization` authenticates, once per operation.
-  const wsServer = new WebSocketServer({ noServer: true });
+  // A message over 1 MiB closes the socket (1009), as a body over 1 MB is refused over HTTP (below):
+  // ws's default would take 100 MiB per message.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES });
   // One dispatcher for every upgrade: graphql-ws on /graphql, browser consoles under /console/.
   http.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

@@ -122,6 +122,14 @@ describe.skipIf(postgresUnavailable())('operation limits', () => {
     expect(body.errors[0]!.extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
   });
 
+  it('closes a WebSocket that sends a message over 1 MiB (1009), as HTTP refuses the body', async () => {
+    const ws = new WebSocket(api.url.replace('http', 'ws') + '/graphql', 'graphql-transport-ws');
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(1_100_000) } }));
+    expect(await closed).toBe(1009);
+  });
+
   it('answers malformed JSON with BAD_REQUEST', async () => {
     const res = await fetch(`${api.url}/graphql`, {
       method: 'POST',
