@@ -95,8 +95,9 @@ export function buildTls(opts: ProxmoxTlsOptions, logger: TlsLogger, url: string
     }
     return {
       agent: new PinnedAgent(pinned),
-      // got's own chain check would refuse the self-signed certificate; PinnedAgent verifies it.
-      https: { rejectUnauthorized: false },
+      // The pin replaces the chain check inside PinnedAgent, whatever a request asks for: nothing
+      // else turns verification off in this mode.
+      https: { rejectUnauthorized: true },
       mode: 'fingerprint',
     };
   }
