@@ -71,6 +71,9 @@ if (realVault) {
     return { store, cleanup: () => purge('') };
   });
 } else {
+  // Skipped, and said so: this machine has no Vault and no way to install one (no internet beyond
+  // npm and Debian). The same contract runs above against the Vault-compatible test server, by
+  // AppRole and by token; this run is for an operator's CI that has a real Vault.
   console.warn(
     'secrets: the SecretStore contract did NOT run against a real Vault, because VAULT_ADDR is not set ' +
       '(set VAULT_ADDR plus VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID to run it).',
