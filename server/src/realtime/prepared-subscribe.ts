@@ -44,6 +44,7 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
 } from 'graphql';
+import type { Takes } from './pubsub.js';
 
 /** Field extension: the subscription's resolver answers each event unchanged (see above). */
 export const EVENT_IS_RESULT = 'eventIsResult';
@@ -212,11 +213,6 @@ async function resultOf(
   return execute({ ...args, rootValue: event });
 }
 
-/** What metrics.live.ts streams offer besides `next()`. */
-interface Takes {
-  take(onEvent: (r: IteratorResult<unknown, unknown>) => void, fail: (err: unknown) => void): void;
-}
-
 /** graphql-ws `subscribe` option: same contract as graphql-js's `subscribe`. */
 export async function preparedSubscribe(
   args: ExecutionArgs,
@@ -255,7 +251,7 @@ export async function preparedSubscribe(
   };
   // A source that hands over events with a callback (metrics.live.ts, realtime/pubsub.ts `take`):
   // one promise per event for the whole chain instead of one per layer.
-  const take = (source as Partial<Takes>).take?.bind(source);
+  const take = (source as Partial<Takes<unknown>>).take?.bind(source);
   const iterator: AsyncGenerator<ExecutionResult, void, void> = {
     next: take
       ? () =>

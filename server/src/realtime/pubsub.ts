@@ -97,17 +97,21 @@ export interface PubSub {
   close(): Promise<void>;
 }
 
-export interface Subscription<P> extends AsyncIterableIterator<P> {
+/**
+ * `next()` with callbacks instead of a promise: `onEvent` is called at once when an event is queued,
+ * else by the publish that brings one (or by `return()`, with `done`); `fail` if the stream ends
+ * with an error. Wrappers of one subscription (metrics.live.ts, prepared-subscribe.ts) chain their
+ * work on it and make a single promise per event, where each layer's own `next()` would make one
+ * each: a metrics tick is thousands of events at once (bench/metrics fan-out). The callbacks must
+ * not throw: they run inside `publish`.
+ */
+export interface Takes<P> {
+  take(onEvent: (r: IteratorResult<P, void>) => void, fail?: (err: unknown) => void): void;
+}
+
+export interface Subscription<P> extends AsyncIterableIterator<P>, Takes<P> {
   /** Stops listening and ends the iteration. */
   return(): Promise<IteratorResult<P>>;
-  /**
-   * `next()` with a callback instead of a promise: called at once when a message is queued, else
-   * by the publish that brings one (or by `return()`, with `done`). Wrappers of one subscription
-   * (metrics.live.ts, prepared-subscribe.ts) chain their work on it and make a single promise per
-   * event, where each layer's own `next()` would make one each: a metrics tick is thousands of
-   * events at once (bench/metrics fan-out). The callback must not throw: it runs inside `publish`.
-   */
-  take(onMessage: (r: IteratorResult<P, void>) => void): void;
 }
 
 const ENDED: IteratorReturnResult<void> = Object.freeze({ value: undefined, done: true });

@@ -1,6 +1,6 @@
 // Live samples for subscriptions: one channel per machine (or node, or project), merged into one
 // stream for a subscriber of several, each event checked against the caller's rights again.
-import type { PubSub, Subscription, Topic, Topics } from '../../realtime/pubsub.js';
+import type { PubSub, Subscription, Takes, Topic, Topics } from '../../realtime/pubsub.js';
 
 const recent = new Map<string, { at: number; ok: Promise<boolean>; value?: boolean }>();
 
@@ -27,13 +27,8 @@ export function sharedCheck(key: string, check: () => Promise<boolean>, ms = 100
   };
 }
 
-/**
- * An event stream whose events can also be taken with a callback (see `Subscription.take`):
- * `fail` is called instead of `onEvent` when the stream ends with an error.
- */
-export type LiveStream<P> = AsyncGenerator<P, void, void> & {
-  take(onEvent: (r: IteratorResult<P, void>) => void, fail: (err: unknown) => void): void;
-};
+/** An event stream whose events can also be taken with callbacks (`Takes` in realtime/pubsub.ts). */
+export type LiveStream<P> = AsyncGenerator<P, void, void> & Takes<P>;
 
 /**
  * Every message of the given channels, as one stream. All channels are subscribed before the
@@ -88,26 +83,33 @@ export function mergedChannels<T extends Topic>(
     }
     return null;
   };
+  type OnEvent = (r: IteratorResult<Topics[T], void>) => void;
+  type Fail = (err: unknown) => void;
+  // The stream's end told to a taker; made only when it ends, not per event.
+  const endTo = (onEvent: OnEvent, fail: Fail) => void end().then(onEvent, fail);
+  const failTo = (fail: Fail, err: unknown) => void end().finally(() => fail(err));
   /** One channel's next event, checked, to a callback; several channels go through next(). */
-  const take = (onEvent: (r: IteratorResult<Topics[T], void>) => void, fail: (err: unknown) => void) => {
+  const take = (onEvent: OnEvent, fail: Fail = () => undefined) => {
     const sub = channels?.length === 1 ? channels[0]! : null;
     if (!sub || finished) {
       iterator.next().then(onEvent, fail);
       return;
     }
-    const ended = () => void end().then(onEvent, fail);
-    const failed = (err: unknown) => void end().finally(() => fail(err));
     sub.take((r) => {
-      if (r.done || finished) return ended();
+      if (r.done || finished) return endTo(onEvent, fail);
       let ok: boolean | Promise<boolean>;
       try {
         ok = stillAllowed(r.value);
       } catch (err) {
-        return failed(err);
+        return failTo(fail, err);
       }
       if (ok === true) onEvent(r);
-      else if (ok === false) ended();
-      else ok.then((yes) => (yes ? onEvent(r) : ended()), failed);
+      else if (ok === false) endTo(onEvent, fail);
+      else
+        ok.then(
+          (yes) => (yes ? onEvent(r) : endTo(onEvent, fail)),
+          (err: unknown) => failTo(fail, err),
+        );
     });
   };
   const iterator: LiveStream<Topics[T]> = {
