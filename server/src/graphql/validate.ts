@@ -29,14 +29,14 @@ export async function validateArgument(
   }
 }
 
+// In Unicode mode, a surrogate pair reads as one code point: only an unpaired half matches.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
 /**
  * Where in `value` a string is not well-formed UTF-16 (JSON's `"\ud800"` escape gives one): such a
  * string cannot be stored or encoded as UTF-8 further down (the database refuses it), so it is the
  * caller's mistake, not an internal error.
  */
-// In Unicode mode, a surrogate pair reads as one code point: only an unpaired half matches.
-const UNPAIRED_SURROGATE = /\p{Cs}/u;
-
 function illFormedText(value: unknown, path: string[]): string[] | null {
   if (typeof value === 'string') return UNPAIRED_SURROGATE.test(value) ? path : null;
   if (value === null || typeof value !== 'object') return null;
