@@ -176,6 +176,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         return makeContext({ em, viewer, services, log });
       },
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
+      // Only results with errors change here: results sent directly (realtime/direct-next.ts), which
+      // have none, do not pass through it.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: formatErrors(result.errors as GraphQLError[]) } : result,
     },

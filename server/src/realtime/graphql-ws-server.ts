@@ -13,6 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
+import { offerDirectNext, type DirectNext } from './direct-next.js';
 
 /** What graphql-ws callbacks find in `ctx.extra`: the same as graphql-ws/use/ws's `Extra`. */
 export interface Extra {
@@ -30,7 +31,16 @@ export function serveGraphqlWs<P extends Record<string, unknown>>(
   wss: WebSocketServer,
   log: Logger,
 ): { dispose(): Promise<void> } {
-  const server = makeServer(options);
+  const { context } = options;
+  const server = makeServer({
+    ...options,
+    // Called by graphql-ws for every subscribe message without a contextValue, with the execution
+    // arguments it then runs: the place that knows both the socket and the operation's id.
+    context: async (ctx, id, payload, args) => {
+      offerDirectNext(args, directNext(ctx.extra.socket, id));
+      return typeof context === 'function' ? await context(ctx, id, payload, args) : context;
+    },
+  });
   wss.options.handleProtocols = handleProtocols;
   wss.once('error', (err) => {
     log.error({ err }, 'WebSocket server error: closing every connection');
@@ -81,6 +91,29 @@ export function serveGraphqlWs<P extends Record<string, unknown>>(
       for (const client of wss.clients) client.close(1001, 'Going away');
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
+
+/** `next` messages of subscription `id` written to `socket` as graphql-ws would (direct-next.ts). */
+function directNext(socket: WebSocket, id: string): DirectNext {
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return {
+    send(payloadJson, drained) {
+      // A closing socket drops the message, as `send` above does. Its subscription ends once the close
+      // event has run graphql-ws's cleanup; until then the sender takes one event per turn of the
+      // event loop, never a run of them that would keep the close from happening.
+      if (socket.readyState !== socket.OPEN) {
+        setImmediate(drained);
+        return false;
+      }
+      const message = head + payloadJson + '}';
+      if (socket.bufferedAmount < HIGH_WATER) {
+        socket.send(message);
+        return true;
+      }
+      socket.send(message, () => drained());
+      return false;
     },
   };
 }

@@ -11,7 +11,9 @@ import {
   type ExecutionResult,
 } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { offerDirectNext, type DirectNext } from './direct-next.js';
 import { EVENT_IS_RESULT, preparedSubscribe, RECHECK_MS } from './prepared-subscribe.js';
+import { createInProcessPubSub } from './pubsub.js';
 
 interface Tick {
   n: number;
@@ -149,6 +151,107 @@ describe('preparedSubscribe', () => {
       expect((await stream.next()).value).toEqual({ data: { tick: { n, label: `T${n}`, load: null } } });
     }
     expect(calls.resolve).toBe(3);
+    await stream.return();
+  });
+});
+
+describe('preparedSubscribe with a direct sink (direct-next.ts)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A marked `tick` field on the in-process pub/sub, whose subscriptions take events by callback. */
+  async function onPubSub(sink: DirectNext) {
+    const pubsub = createInProcessPubSub();
+    const calls = { resolve: 0 };
+    const TickType = new GraphQLObjectType({
+      name: 'Tick',
+      fields: { n: { type: new GraphQLNonNull(GraphQLInt) }, label: { type: GraphQLString } },
+    });
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }),
+      subscription: new GraphQLObjectType({
+        name: 'Subscription',
+        fields: {
+          tick: {
+            type: TickType,
+            extensions: { [EVENT_IS_RESULT]: true },
+            subscribe: () => pubsub.subscribe('jobProgress', 'ticks'),
+            resolve: (t: unknown) => {
+              calls.resolve++;
+              return t;
+            },
+          },
+        },
+      }),
+    });
+    const args = { schema, document: parse('subscription { tick { n label } }'), contextValue: {} };
+    offerDirectNext(args, sink);
+    const stream = (await preparedSubscribe(args)) as AsyncGenerator<ExecutionResult, void, void>;
+    const publish = (n: number) => pubsub.publish('jobProgress', 'ticks', { n, label: `t${n}` } as never);
+    return { stream, publish, calls };
+  }
+
+  /** A next() call and whether it has settled. */
+  function pending<T>(p: Promise<T>) {
+    const state = { settled: false, value: undefined as T | undefined };
+    void p.then((v) => Object.assign(state, { settled: true, value: v }));
+    return state;
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+
+  it('writes events projected as is to the sink, as graphql-ws would serialise them, in order with the others', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const sent: string[] = [];
+    const { stream, publish, calls } = await onPubSub({ send: (json) => (sent.push(json), true) });
+    // The first event goes through the resolver, so through next() and graphql-ws's loop.
+    const first = stream.next();
+    await publish(1);
+    expect((await first).value).toEqual({ data: { tick: { n: 1, label: 't1' } } });
+    // Later ones, until RECHECK_MS, to the sink, while next() stays pending.
+    const second = pending(stream.next());
+    await publish(2);
+    await publish(3);
+    await settle();
+    expect(sent).toEqual([2, 3].map((n) => JSON.stringify({ data: { tick: { n, label: `t${n}` } } })));
+    expect(second.settled).toBe(false);
+    // Past RECHECK_MS the resolver runs again: that result resolves next(), after those sent.
+    vi.setSystemTime(Date.now() + RECHECK_MS);
+    await publish(4);
+    await settle();
+    expect(second.value?.value).toEqual({ data: { tick: { n: 4, label: 't4' } } });
+    expect(sent).toHaveLength(2);
+    expect(calls.resolve).toBe(2);
+    // return() ends a next() that waits for events sent directly.
+    const last = pending(stream.next());
+    await publish(5);
+    await stream.return();
+    await settle();
+    expect(last.value).toEqual({ value: undefined, done: true });
+    expect(sent).toHaveLength(3);
+  });
+
+  it('takes no event while the sink is over its high-water mark, and loses none', async () => {
+    const sent: number[] = [];
+    let drained: (() => void) | null = null;
+    const { stream, publish } = await onPubSub({
+      send(json, onDrained) {
+        sent.push((JSON.parse(json) as { data: { tick: { n: number } } }).data.tick.n);
+        if (sent.length !== 2) return true;
+        drained = onDrained;
+        return false;
+      },
+    });
+    const first = stream.next();
+    await publish(1);
+    await first;
+    void stream.next();
+    for (let n = 2; n <= 6; n++) await publish(n);
+    await settle();
+    // The second send said "full": the rest wait in the subscription's queue.
+    expect(sent).toEqual([2, 3]);
+    drained!();
+    expect(sent).toEqual([2, 3, 4, 5, 6]);
     await stream.return();
   });
 });

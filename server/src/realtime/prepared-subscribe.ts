@@ -18,7 +18,9 @@
 // it runs: for such a field, once the resolver has answered an event with that same event, later
 // events are projected without running the resolver again until RECHECK_MS have passed (then the next
 // event runs it again). Revocation is the stream's business: each event still passes the stream's
-// own live permission check (metrics.live.ts) before it gets here.
+// own live permission check (metrics.live.ts) before it gets here. Those projected events are also
+// written straight to the subscriber's socket when the graphql-ws binding offers it (direct-next.ts),
+// instead of through graphql-ws's loop.
 import {
   createSourceEventStream,
   defaultFieldResolver,
@@ -44,6 +46,7 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
 } from 'graphql';
+import { directNextFor } from './direct-next.js';
 import type { Takes } from './pubsub.js';
 
 /** Field extension: the subscription's resolver answers each event unchanged (see above). */
@@ -84,6 +87,17 @@ interface Prepared {
 let lastObject: object | null = null;
 let lastKey = '';
 let lastProjection: Record<string, unknown> | undefined;
+let lastJsonOf: object | null = null;
+let lastJson = '';
+
+/** The JSON of a projection, made once for the subscribers who share it. */
+function jsonOf(projection: Record<string, unknown>): string {
+  if (projection !== lastJsonOf) {
+    lastJson = JSON.stringify(projection);
+    lastJsonOf = projection;
+  }
+  return lastJson;
+}
 
 const isPlainField = (node: FieldNode) =>
   !node.directives?.length && !node.arguments?.length && !node.selectionSet && node.name.value !== '__schema';
@@ -233,14 +247,15 @@ export async function preparedSubscribe(
   const answeredItself = (yes: boolean) => {
     answeredAt = yes && p.eventIsResult ? Date.now() : -Infinity;
   };
+  /** The event's projection when the resolver need not run for it (EVENT_IS_RESULT), else undefined. */
+  const projectedAsIs = (event: unknown) =>
+    event !== null && typeof event === 'object' && Date.now() - answeredAt < RECHECK_MS ? project(p, event) : undefined;
   /** One event's result: at once when it is projected directly, else through the resolver. */
   const answer = (
     event: unknown,
   ): IteratorResult<ExecutionResult, void> | Promise<IteratorResult<ExecutionResult, void>> => {
-    if (event !== null && typeof event === 'object' && Date.now() - answeredAt < RECHECK_MS) {
-      const projected = project(p, event);
-      if (projected) return { value: { data: { [p.responseName]: projected } }, done: false };
-    }
+    const projected = projectedAsIs(event);
+    if (projected) return { value: { data: { [p.responseName]: projected } }, done: false };
     return resultOf(p, args, event, answeredItself).then(
       (value) => ({ value, done: false }),
       async (err: unknown) => {
@@ -252,18 +267,46 @@ export async function preparedSubscribe(
   // A source that hands over events with a callback (metrics.live.ts, realtime/pubsub.ts `take`):
   // one promise per event for the whole chain instead of one per layer.
   const take = (source as Partial<Takes<unknown>>).take?.bind(source);
+  // Results projected directly go straight to the socket when the binding offers it (direct-next.ts).
+  const sink = take && p.eventIsResult ? directNextFor(args) : undefined;
+  const dataHead = `{"data":{${JSON.stringify(p.responseName)}:`;
+  /** The event's result as JSON when it is projected as is; else undefined. */
+  const directJson = (event: unknown): string | undefined => {
+    const projected = projectedAsIs(event);
+    return projected && dataHead + jsonOf(projected) + '}}';
+  };
   const iterator: AsyncGenerator<ExecutionResult, void, void> = {
     next: take
       ? () =>
-          new Promise((resolve, reject) =>
-            take((r) => {
+          new Promise((resolve, reject) => {
+            // Events sent directly are taken in a loop here (taken synchronously when queued, or
+            // later from a publish), without resolving this next(); any other result resolves it.
+            let pumping = false;
+            let again = false;
+            const onEvent = (r: IteratorResult<unknown, void>) => {
+              if (r.done) return resolve({ value: undefined, done: true });
               try {
-                resolve(r.done ? { value: undefined, done: true } : answer(r.value));
+                const json = sink && directJson(r.value);
+                if (json === undefined) return resolve(answer(r.value));
+                if (sink!.send(json, pump)) pump();
               } catch (err) {
                 reject(err as Error);
               }
-            }, reject),
-          )
+            };
+            const pump = () => {
+              if (pumping) {
+                again = true;
+                return;
+              }
+              pumping = true;
+              do {
+                again = false;
+                take(onEvent, reject);
+              } while (again);
+              pumping = false;
+            };
+            pump();
+          })
       : async () => {
           const r = await source.next();
           return r.done ? { value: undefined, done: true } : answer(r.value);
