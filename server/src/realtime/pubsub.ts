@@ -1,8 +1,7 @@
-// The platform's pub/sub: one typed topic map, two engines behind one interface. Embedded mode uses
-// an in-process engine; production uses Redis (graphql-redis-subscriptions on ioredis), so events
+// The platform's pub/sub: one typed topic map, two transports behind one interface. Embedded mode
+// uses an in-process map of listeners; production uses Redis (graphql-redis-subscriptions on ioredis), so events
 // published by a worker reach subscribers on any API instance. Channels are exact names, one per
 // job, project or machine: no pattern subscriptions.
-import { PubSub as InProcessEngine, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 
@@ -118,16 +117,21 @@ const ENDED: IteratorReturnResult<void> = Object.freeze({ value: undefined, done
 
 export const channel = (topic: Topic, id: string, prefix = ''): string => `${prefix}${topic}:${id}`;
 
-/** Wraps a graphql-subscriptions engine (in-process or Redis) into the typed interface above. */
-class EnginePubSub implements PubSub {
-  constructor(
-    private readonly engine: PubSubEngine,
-    private readonly prefix: string,
-    private readonly onClose: () => Promise<void>,
-  ) {}
+/** How payloads travel between publishers and the listeners of a channel. */
+interface Transport {
+  publish(topic: Topic, id: string, payload: unknown): Promise<void>;
+  /** Calls `onMessage` with each payload published on the channel once the promise resolves; the
+   * function it resolves to stops that. */
+  listen(topic: Topic, id: string, onMessage: (payload: unknown) => void): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+/** The typed interface above over a transport: one queue per subscription, taken by callbacks. */
+class ChannelPubSub implements PubSub {
+  constructor(private readonly transport: Transport) {}
 
   publish<T extends Topic>(topic: T, id: string, payload: Topics[T]): Promise<void> {
-    return this.engine.publish(channel(topic, id, this.prefix), payload);
+    return this.transport.publish(topic, id, payload);
   }
 
   async subscribe<T extends Topic>(topic: T, id: string): Promise<Subscription<Topics[T]>> {
@@ -136,20 +140,15 @@ class EnginePubSub implements PubSub {
     const queue: Topics[T][] = [];
     const waiting: Take[] = [];
     let done = false;
-    const subId = await this.engine.subscribe(
-      channel(topic, id, this.prefix),
-      (payload: Topics[T]) => {
-        const take = waiting.shift();
-        if (take) take({ value: payload, done: false });
-        else queue.push(payload);
-      },
-      {},
-    );
-    const engine = this.engine;
+    const unlisten = await this.transport.listen(topic, id, (payload) => {
+      const take = waiting.shift();
+      if (take) take({ value: payload as Topics[T], done: false });
+      else queue.push(payload as Topics[T]);
+    });
     const finish = async (): Promise<IteratorResult<Topics[T]>> => {
       if (!done) {
         done = true;
-        engine.unsubscribe(subId);
+        unlisten();
         for (const take of waiting.splice(0)) take(ENDED);
       }
       return ENDED;
@@ -175,12 +174,42 @@ class EnginePubSub implements PubSub {
   }
 
   close(): Promise<void> {
-    return this.onClose();
+    return this.transport.close();
   }
 }
 
+const RESOLVED = Promise.resolve();
+
+/**
+ * Embedded mode: listeners in a map by topic, then id. A publish is a lookup and a call per
+ * listener, in the publisher's turn; a metrics tick publishes to thousands of channels at once,
+ * and graphql-subscriptions' engine (an EventEmitter keyed by the joined channel name) cost a
+ * string join and a dictionary lookup of it per publish.
+ */
 export function createInProcessPubSub(): PubSub {
-  return new EnginePubSub(new InProcessEngine(), '', async () => undefined);
+  const channels = new Map<Topic, Map<string, Set<(payload: unknown) => void>>>();
+  return new ChannelPubSub({
+    publish(topic, id, payload) {
+      const listeners = channels.get(topic)?.get(id);
+      if (listeners?.size === 1) for (const l of listeners) l(payload);
+      // Several: those present at the publish, whatever they do meanwhile.
+      else if (listeners) for (const l of [...listeners]) l(payload);
+      return RESOLVED;
+    },
+    async listen(topic, id, onMessage) {
+      let byId = channels.get(topic);
+      if (!byId) channels.set(topic, (byId = new Map()));
+      let listeners = byId.get(id);
+      if (!listeners) byId.set(id, (listeners = new Set()));
+      // A new function per subscription (ChannelPubSub.subscribe), so the set keeps each of them.
+      listeners.add(onMessage);
+      return () => {
+        listeners.delete(onMessage);
+        if (listeners.size === 0 && byId.get(id) === listeners) byId.delete(id);
+      };
+    },
+    close: async () => undefined,
+  });
 }
 
 /** Redis pub/sub. `prefix` namespaces channels (several platforms, or test files, on one Redis). */
@@ -191,8 +220,15 @@ export async function createRedisPubSub(url: string, prefix = 'pvepaas:'): Promi
   const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await Promise.all([publisher.connect(), subscriber.connect()]);
   const engine = new RedisPubSub({ publisher, subscriber });
-  return new EnginePubSub(engine, prefix, async () => {
-    await engine.close();
+  return new ChannelPubSub({
+    publish: (topic, id, payload) => engine.publish(channel(topic, id, prefix), payload),
+    async listen(topic, id, onMessage) {
+      const subId = await engine.subscribe(channel(topic, id, prefix), onMessage, {});
+      return () => engine.unsubscribe(subId);
+    },
+    close: async () => {
+      await engine.close();
+    },
   });
 }
 

@@ -2,7 +2,15 @@
 // stream for a subscriber of several, each event checked against the caller's rights again.
 import type { PubSub, Subscription, Takes, Topic, Topics } from '../../realtime/pubsub.js';
 
-const recent = new Map<string, { at: number; ok: Promise<boolean>; value?: boolean }>();
+/** One shared answer: when it was asked, the promise, and its value once settled. */
+interface Answer {
+  at: number;
+  ok: Promise<boolean>;
+  value?: boolean;
+}
+
+/** The latest answer per key; each check also holds its own, so an event needs no lookup here. */
+const recent = new Map<string, { answer: Answer | null }>();
 
 /**
  * A permission check asked on every event, its answer shared for `ms` by every subscription with
@@ -10,20 +18,26 @@ const recent = new Map<string, { at: number; ok: Promise<boolean>; value?: boole
  * once, and one database read answers for all of that caller's subscriptions in the tick.
  */
 export function sharedCheck(key: string, check: () => Promise<boolean>, ms = 1000): () => boolean | Promise<boolean> {
+  let slot = recent.get(key);
+  if (!slot) recent.set(key, (slot = { answer: null }));
+  const shared = slot;
   return () => {
     const now = Date.now();
-    const hit = recent.get(key);
+    const hit = shared.answer;
     // A settled answer is given synchronously: no promise per event on the hot path.
     if (hit && now - hit.at < ms) return hit.value ?? hit.ok;
-    if (recent.size > 10_000) for (const [k, v] of recent) if (now - v.at >= ms) recent.delete(k);
-    const entry: { at: number; ok: Promise<boolean>; value?: boolean } = {
+    if (recent.size > 10_000)
+      for (const [k, v] of recent) if (v !== shared && (!v.answer || now - v.answer.at >= ms)) recent.delete(k);
+    const answer: Answer = {
       at: now,
       ok: check()
         .catch(() => false)
-        .then((v) => (entry.value = v)),
+        .then((v) => (answer.value = v)),
     };
-    recent.set(key, entry);
-    return entry.ok;
+    shared.answer = answer;
+    // A key dropped from the map meanwhile comes back, so later checks share it again.
+    if (recent.get(key) !== shared) recent.set(key, shared);
+    return answer.ok;
   };
 }
 
