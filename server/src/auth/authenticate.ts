@@ -20,11 +20,13 @@ export async function authenticate(em: EntityManager, keys: SessionKeys, creds: 
   if (!raw) return null;
   let user: User | null = null;
   let scopes: Set<string> | null = null;
+  let apiTokenId: string | null = null;
   if (raw.startsWith(API_TOKEN_PREFIX)) {
     const token = await em.findOne(ApiToken, { tokenHash: hashApiToken(raw), revokedAt: null }, { populate: ['user'] });
     if (!token || (token.expiresAt && token.expiresAt <= new Date())) return null;
     user = token.user;
     scopes = new Set(token.scopes);
+    apiTokenId = token.id;
     // Recorded without waiting: a failed write of lastUsedAt must not fail the request.
     void em
       .fork()
@@ -47,5 +49,5 @@ export async function authenticate(em: EntityManager, keys: SessionKeys, creds: 
     role: m.role,
     requireMfa: m.organization.requireMfa,
   }));
-  return new Viewer(user, grants, scopes);
+  return new Viewer(user, grants, scopes, apiTokenId);
 }

@@ -1,7 +1,8 @@
 // A subscription's permission is asked of the database again after any mutation through the API and
 // at most LIVE_RECHECK_MS after its last answer (auth/live-permission.ts): a disabled account's
-// subscription ends at its next event, and so does a member removed behind the API's back (in the
-// database), once that time has passed. Meanwhile a permitted subscriber gets every event.
+// subscription ends at its next event, as does one made with an API token that was revoked, and so
+// does a member removed behind the API's back (in the database), once that time has passed.
+// Meanwhile a permitted subscriber gets every event.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,8 +28,11 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
     await api?.close();
   });
 
-  /** A viewer of the organisation following its project's machine events; `statuses` collects them. */
-  async function follower() {
+  /**
+   * A viewer of the organisation following its project's machine events; `statuses` collects them.
+   * `withApiToken`: the subscription uses a read-only API token of the member, not their session.
+   */
+  async function follower({ withApiToken = false } = {}) {
     const member = await api.user();
     const em = api.db.orm.em.fork();
     const membership = em.create(Membership, {
@@ -38,11 +42,20 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
       project: null,
     });
     await em.flush();
+    let apiToken: { id: string; token: string } | null = null;
+    if (withApiToken) {
+      const created = await api.ok<{ createApiToken: { apiToken: { id: string }; token: string } }>(
+        `mutation { createApiToken(input: { name: "follower" }) { apiToken { id } token } }`,
+        {},
+        member.token,
+      );
+      apiToken = { id: created.createApiToken.apiToken.id, token: created.createApiToken.token };
+    }
     const client = createClient({
       url: api.url.replace('http', 'ws') + '/graphql',
       webSocketImpl: WebSocket,
       retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${member.token}` },
+      connectionParams: { authorization: `Bearer ${apiToken?.token ?? member.token}` },
     });
     const statuses: string[] = [];
     let first!: () => void;
@@ -66,7 +79,7 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
     // Live once an event arrives: keep publishing until one does.
     const tick = setInterval(() => void publish('RUNNING'), 50);
     await firstArrived.finally(() => clearInterval(tick));
-    return { member, membership, client, statuses, ended };
+    return { member, membership, apiToken, client, statuses, ended };
   }
 
   const publish = (status: string) =>
@@ -98,6 +111,18 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
         { id: f.member.user.id },
         admin.token,
       );
+      await publish('STOPPED');
+      await f.ended;
+      expect(f.statuses).not.toContain('STOPPED');
+    } finally {
+      await f.client.dispose();
+    }
+  });
+
+  it('ends a subscription made with an API token at its next event once the token is revoked', async () => {
+    const f = await follower({ withApiToken: true });
+    try {
+      await api.ok(`mutation($id: ID!) { revokeApiToken(id: $id) { id } }`, { id: f.apiToken!.id }, f.member.token);
       await publish('STOPPED');
       await f.ended;
       expect(f.statuses).not.toContain('STOPPED');

@@ -12,6 +12,7 @@
 //   asks the database again. A check that was under way when the mutation ended is not kept.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../graphql/context.js';
+import { ApiToken } from '../modules/api-token/api-token.entity.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { User } from '../modules/user/user.entity.js';
 import { rolePrivileges, type Privilege } from './privileges.js';
@@ -56,7 +57,8 @@ function liveChecks(services: object): LiveChecks {
 /**
  * A check for every event of a subscription: the caller still holds `privilege` in `scope`, by the
  * roles and account state in the database (at most LIVE_RECHECK_MS old, and read again after any
- * mutation through this API), and still by the credential's own scopes.
+ * mutation through this API), still by the credential's own scopes, and, for an API token, the
+ * token still works.
  */
 export function livePermission(ctx: Context, privilege: Privilege, scope: Scope): () => Promise<boolean> {
   const viewer = ctx.viewer;
@@ -64,9 +66,15 @@ export function livePermission(ctx: Context, privilege: Privilege, scope: Scope)
   return async () => {
     // The credential's limits (an API token's scopes) cannot have grown since the start.
     if (!viewer || !viewer.can(privilege, scope)) return false;
-    const key = `${viewer.id}|${privilege}|${scope.organizationId}|${scope.projectId ?? ''}`;
+    const token = viewer.apiTokenId;
+    const key = `${viewer.id}|${token ?? ''}|${privilege}|${scope.organizationId}|${scope.projectId ?? ''}`;
     return checks.answer(key, async () => {
       const em = ctx.em.fork();
+      // A subscription opened with an API token ends with the token: revoked, expired or deleted.
+      if (token) {
+        const row = await em.findOne(ApiToken, { id: token, revokedAt: null }, { fields: ['expiresAt'] });
+        if (!row || (row.expiresAt && row.expiresAt <= new Date())) return false;
+      }
       const user = await em.findOne(User, { id: viewer.id }, { fields: ['disabledAt', 'isPlatformAdmin'] });
       if (!user || user.disabledAt) return false;
       if (user.isPlatformAdmin) return true;

@@ -47,6 +47,8 @@ export class Viewer {
     private readonly grants: Grant[],
     /** API token scopes; null for a browser session (all of the user's privileges). */
     private readonly tokenScopes: ReadonlySet<string> | null = null,
+    /** The API token this caller came with: live checks ask whether it still works (auth/live-permission.ts). */
+    readonly apiTokenId: string | null = null,
   ) {
     if (user instanceof LazyUser) {
       this.loaded = null;
@@ -133,6 +135,7 @@ export class Viewer {
       user,
       this.grants.map((g) => ({ ...g })),
       this.tokenScopes,
+      this.apiTokenId,
     );
   }
 
