@@ -1,7 +1,8 @@
 // A subscription's permission is asked of the database again after any mutation through the API and
 // at most LIVE_RECHECK_MS after its last answer (auth/live-permission.ts): a disabled account's
-// subscription ends at its next event, as does one made with an API token that was revoked, and so
-// does a member removed behind the API's back (in the database), once that time has passed.
+// subscription ends at its next event, as do one made with an API token that was revoked and one of
+// a session that signed out, and so does a member removed behind the API's back (in the database),
+// once that time has passed.
 // Meanwhile a permitted subscriber gets every event.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -30,20 +31,40 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
 
   /**
    * A viewer of the organisation following its project's machine events; `statuses` collects them.
-   * `withApiToken`: the subscription uses a read-only API token of the member, not their session.
+   * The subscription uses a token minted by the test, or `with` a read-only API token of the member,
+   * or the access token of a sign-in with their password.
    */
-  async function follower({ withApiToken = false } = {}) {
-    const member = await api.user();
-    const em = api.db.orm.em.fork();
-    const membership = em.create(Membership, {
-      organization: org.org.id,
-      user: member.user.id,
-      role: Role.VIEWER,
-      project: null,
-    });
-    await em.flush();
+  async function follower({
+    with: credential,
+    again,
+  }: {
+    with?: 'apiToken' | 'signIn';
+    again?: { member: Awaited<ReturnType<TestApi['user']>>; membership: Membership };
+  } = {}) {
+    const password = 'correct horse battery staple';
+    // `again`: the same member and membership as that follower, with a credential of its own.
+    const member = again?.member ?? (await api.user({ password }));
+    let membership = again?.membership;
+    if (!membership) {
+      const em = api.db.orm.em.fork();
+      membership = em.create(Membership, {
+        organization: org.org.id,
+        user: member.user.id,
+        role: Role.VIEWER,
+        project: null,
+      });
+      await em.flush();
+    }
     let apiToken: { id: string; token: string } | null = null;
-    if (withApiToken) {
+    let accessToken: string | null = null;
+    if (credential === 'signIn') {
+      const signedIn = await api.ok<{ signIn: { accessToken: string } }>(
+        `mutation($input: SignInInput!) { signIn(input: $input) { accessToken } }`,
+        { input: { email: member.user.email, password } },
+      );
+      accessToken = signedIn.signIn.accessToken;
+    }
+    if (credential === 'apiToken') {
       const created = await api.ok<{ createApiToken: { apiToken: { id: string }; token: string } }>(
         `mutation { createApiToken(input: { name: "follower" }) { apiToken { id } token } }`,
         {},
@@ -55,7 +76,7 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
       url: api.url.replace('http', 'ws') + '/graphql',
       webSocketImpl: WebSocket,
       retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${apiToken?.token ?? member.token}` },
+      connectionParams: { authorization: `Bearer ${apiToken?.token ?? accessToken ?? member.token}` },
     });
     const statuses: string[] = [];
     let first!: () => void;
@@ -79,7 +100,7 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
     // Live once an event arrives: keep publishing until one does.
     const tick = setInterval(() => void publish('RUNNING'), 50);
     await firstArrived.finally(() => clearInterval(tick));
-    return { member, membership, apiToken, client, statuses, ended };
+    return { member, membership, apiToken, accessToken, client, statuses, ended };
   }
 
   const publish = (status: string) =>
@@ -120,12 +141,32 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
   });
 
   it('ends a subscription made with an API token at its next event once the token is revoked', async () => {
-    const f = await follower({ withApiToken: true });
+    const f = await follower({ with: 'apiToken' });
     try {
       await api.ok(`mutation($id: ID!) { revokeApiToken(id: $id) { id } }`, { id: f.apiToken!.id }, f.member.token);
       await publish('STOPPED');
       await f.ended;
       expect(f.statuses).not.toContain('STOPPED');
+    } finally {
+      await f.client.dispose();
+    }
+  });
+
+  it('ends a subscription made with a sign-in at its next event once that session signs out', async () => {
+    const f = await follower({ with: 'signIn' });
+    try {
+      // The same member's other session signing out ends that session's subscription, not this one.
+      const other = await follower({ with: 'signIn', again: f });
+      await api.ok(`mutation { signOut }`, {}, other.accessToken);
+      const before = f.statuses.length;
+      await publish('STOPPED');
+      await other.ended;
+      expect(other.statuses).not.toContain('STOPPED');
+      await expect.poll(() => f.statuses.slice(before)).toEqual(['STOPPED']);
+      await api.ok(`mutation { signOut }`, {}, f.accessToken);
+      await publish('SUSPENDED');
+      await f.ended;
+      expect(f.statuses).not.toContain('SUSPENDED');
     } finally {
       await f.client.dispose();
     }

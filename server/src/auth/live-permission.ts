@@ -16,7 +16,7 @@ import { ApiToken } from '../modules/api-token/api-token.entity.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { User } from '../modules/user/user.entity.js';
 import { rolePrivileges, type Privilege } from './privileges.js';
-import type { Scope } from './viewer.js';
+import type { Credential, Scope } from './viewer.js';
 
 /** How long a database answer serves the events of every subscription it applies to. */
 export const LIVE_RECHECK_MS = 2_000;
@@ -57,8 +57,8 @@ function liveChecks(services: object): LiveChecks {
 /**
  * A check for every event of a subscription: the caller still holds `privilege` in `scope`, by the
  * roles and account state in the database (at most LIVE_RECHECK_MS old, and read again after any
- * mutation through this API), still by the credential's own scopes, and, for an API token, the
- * token still works.
+ * mutation through this API), still by the credential's own scopes, and with the credential still in
+ * force (stillWorks).
  */
 export function livePermission(ctx: Context, privilege: Privilege, scope: Scope): () => Promise<boolean> {
   const viewer = ctx.viewer;
@@ -66,15 +66,11 @@ export function livePermission(ctx: Context, privilege: Privilege, scope: Scope)
   return async () => {
     // The credential's limits (an API token's scopes) cannot have grown since the start.
     if (!viewer || !viewer.can(privilege, scope)) return false;
-    const token = viewer.apiTokenId;
-    const key = `${viewer.id}|${token ?? ''}|${privilege}|${scope.organizationId}|${scope.projectId ?? ''}`;
+    const credential = viewer.credential;
+    const key = `${viewer.id}|${credentialKey(credential)}|${privilege}|${scope.organizationId}|${scope.projectId ?? ''}`;
     return checks.answer(key, async () => {
       const em = ctx.em.fork();
-      // A subscription opened with an API token ends with the token: revoked, expired or deleted.
-      if (token) {
-        const row = await em.findOne(ApiToken, { id: token, revokedAt: null }, { fields: ['expiresAt'] });
-        if (!row || (row.expiresAt && row.expiresAt <= new Date())) return false;
-      }
+      if (credential && !(await stillWorks(ctx, credential))) return false;
       const user = await em.findOne(User, { id: viewer.id }, { fields: ['disabledAt', 'isPlatformAdmin'] });
       if (!user || user.disabledAt) return false;
       if (user.isPlatformAdmin) return true;
@@ -90,6 +86,21 @@ export function livePermission(ctx: Context, privilege: Privilege, scope: Scope)
       );
     });
   };
+}
+
+const credentialKey = (c: Credential | null) =>
+  !c ? '' : 'apiTokenId' in c ? `token:${c.apiTokenId}` : `session:${c.sessionFamilyId}`;
+
+/**
+ * A subscription ends with what it was opened with: an API token revoked, expired or deleted, or a
+ * session signed out (its family revoked, which also happens when a refresh token is reused).
+ */
+async function stillWorks(ctx: Context, credential: Credential): Promise<boolean> {
+  if ('sessionFamilyId' in credential) return ctx.services.sessionKeys.familyActive(credential.sessionFamilyId);
+  const token = await ctx.em
+    .fork()
+    .findOne(ApiToken, { id: credential.apiTokenId, revokedAt: null }, { fields: ['expiresAt'] });
+  return token !== null && (!token.expiresAt || token.expiresAt > new Date());
 }
 
 /** Empties the shared answers when a mutation has gone through (after it, whatever its outcome). */

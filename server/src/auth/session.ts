@@ -63,12 +63,17 @@ export class SessionKeys {
     }
   }
 
-  /** The user id, or null when the token is malformed, forged, expired or its session was revoked. */
-  async verify(token: string): Promise<string | null> {
+  /** The user and session family, or null when the token is malformed, forged, expired or its session was revoked. */
+  async session(token: string): Promise<{ userId: string; familyId: string | null } | null> {
     const claims = await this.claims(token);
     if (!claims) return null;
     if (claims.familyId !== null && !(await this.familyActive(claims.familyId))) return null;
-    return claims.userId;
+    return claims;
+  }
+
+  /** The user id, or null when the token is malformed, forged, expired or its session was revoked. */
+  async verify(token: string): Promise<string | null> {
+    return (await this.session(token))?.userId ?? null;
   }
 }
 

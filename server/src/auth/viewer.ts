@@ -12,6 +12,12 @@ export interface Grant {
   requireMfa?: boolean;
 }
 
+/**
+ * A revocable credential: an API token, or a sign-in's session family (the `sid` of its access
+ * tokens). Tokens the platform mints itself (tests, benchmarks, consoles) have none.
+ */
+export type Credential = { apiTokenId: string } | { sessionFamilyId: string };
+
 /** Where a privilege is checked: an organization, optionally narrowed to one of its projects. */
 export interface Scope {
   organizationId: string;
@@ -47,8 +53,8 @@ export class Viewer {
     private readonly grants: Grant[],
     /** API token scopes; null for a browser session (all of the user's privileges). */
     private readonly tokenScopes: ReadonlySet<string> | null = null,
-    /** The API token this caller came with: live checks ask whether it still works (auth/live-permission.ts). */
-    readonly apiTokenId: string | null = null,
+    /** What the caller signed in with, where it can be revoked: live checks ask whether it still works. */
+    readonly credential: Credential | null = null,
   ) {
     if (user instanceof LazyUser) {
       this.loaded = null;
@@ -135,7 +141,7 @@ export class Viewer {
       user,
       this.grants.map((g) => ({ ...g })),
       this.tokenScopes,
-      this.apiTokenId,
+      this.credential,
     );
   }
 
