@@ -130,6 +130,19 @@ describe('TLS verification', () => {
     await new Promise((r) => server.close(r));
   });
 
+  it('a pinned fingerprint warns, every time a client is built, that it replaces the chain check', async () => {
+    const warnings: { o: object; m: string }[] = [];
+    const logger = { warn: (o: object, m: string) => warnings.push({ o, m }), debug: () => undefined };
+    for (let i = 0; i < 2; i++) {
+      const http = new ProxmoxHttp({ url: srv.url, auth, tls: { fingerprint: a.fingerprint }, logger });
+      expect(await http.get('/version')).toMatchObject({ version: '9.1.2' });
+      http.close();
+    }
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]!.m).toMatch(/chain verification .* is replaced by a pinned certificate fingerprint/);
+    expect(warnings[0]!.o).toMatchObject({ url: srv.url });
+  });
+
   it('insecureSkipVerify works and warns every time a client is built', async () => {
     const warnings: string[] = [];
     const logger = { warn: (_o: object, m: string) => warnings.push(m), debug: () => undefined };

@@ -1,7 +1,8 @@
 // How the client trusts a Proxmox server. Proxmox nodes usually present a certificate signed by the
 // cluster's own CA (pve-root-ca.pem), so there are three modes:
 //  - caPem: normal chain verification against that CA (plus hostname check);
-//  - fingerprint: pin the SHA-256 fingerprint of the node's certificate (what the GUI shows);
+//  - fingerprint: pin the SHA-256 fingerprint of the node's certificate (what the GUI shows), in
+//    place of the chain check, when asked for explicitly, with a warning;
 //  - insecureSkipVerify: no verification at all, only when asked for explicitly, with a warning.
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -11,7 +12,10 @@ import { ProxmoxError } from './errors.js';
 export interface ProxmoxTlsOptions {
   /** PEM of the CA that signed the node certificates (`/etc/pve/pve-root-ca.pem`). */
   caPem?: string;
-  /** SHA-256 fingerprint of the server certificate, `AA:BB:...` (colons and case are ignored). */
+  /**
+   * SHA-256 fingerprint of the server certificate, `AA:BB:...` (colons and case are ignored). It
+   * replaces the chain check; every client built with it logs a warning saying so.
+   */
   fingerprint?: string;
   /** Turns verification off. Never a default; every client built with it logs a warning. */
   insecureSkipVerify?: boolean;
@@ -93,6 +97,12 @@ export function buildTls(opts: ProxmoxTlsOptions, logger: TlsLogger, url: string
     } catch (e) {
       throw ProxmoxError.tls((e as Error).message);
     }
+    // Explicit (the cluster names the fingerprint) and warned: the certificate's chain and hostname
+    // are not checked, only that it is exactly the pinned one. caPem checks both.
+    logger.warn(
+      { url, fingerprint: pinned },
+      'TLS chain verification of the Proxmox server is replaced by a pinned certificate fingerprint: only that exact certificate is accepted, its CA and hostname are not checked. Configure caPem for chain and hostname verification.',
+    );
     return {
       agent: new PinnedAgent(pinned),
       // The pin replaces the chain check inside PinnedAgent, whatever a request asks for: nothing
