@@ -64,10 +64,10 @@ export function serveGraphqlWs<P extends Record<string, unknown>>(
     const closed = server.opened(
       {
         protocol: socket.protocol,
+        // A promise only when the socket is behind: graphql-ws's loop then waits for it.
         send: (data) => {
-          if (socket.readyState !== socket.OPEN) return;
-          if (socket.bufferedAmount < HIGH_WATER) return socket.send(data);
-          return new Promise<void>((resolve, reject) => socket.send(data, (err) => (err ? reject(err) : resolve())));
+          let drained!: () => void;
+          return write(socket, data, () => drained()) ? undefined : new Promise<void>((r) => (drained = r));
         },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
@@ -95,25 +95,28 @@ export function serveGraphqlWs<P extends Record<string, unknown>>(
   };
 }
 
+/**
+ * Writes `data` to the socket. True if it keeps up; false if it has more than HIGH_WATER bytes
+ * queued, and then `drained` is called once this message is written. A closing socket drops the
+ * message and answers false, with `drained` on the next turn: its subscriptions end once the close
+ * event has run graphql-ws's cleanup, and until then each takes one event per turn of the event
+ * loop, never a run of them that would keep the close from happening.
+ */
+function write(socket: WebSocket, data: string, drained: () => void): boolean {
+  if (socket.readyState !== socket.OPEN) {
+    setImmediate(drained);
+    return false;
+  }
+  if (socket.bufferedAmount < HIGH_WATER) {
+    socket.send(data);
+    return true;
+  }
+  socket.send(data, () => drained());
+  return false;
+}
+
 /** `next` messages of subscription `id` written to `socket` as graphql-ws would (direct-next.ts). */
 function directNext(socket: WebSocket, id: string): DirectNext {
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  return {
-    send(payloadJson, drained) {
-      // A closing socket drops the message, as `send` above does. Its subscription ends once the close
-      // event has run graphql-ws's cleanup; until then the sender takes one event per turn of the
-      // event loop, never a run of them that would keep the close from happening.
-      if (socket.readyState !== socket.OPEN) {
-        setImmediate(drained);
-        return false;
-      }
-      const message = head + payloadJson + '}';
-      if (socket.bufferedAmount < HIGH_WATER) {
-        socket.send(message);
-        return true;
-      }
-      socket.send(message, () => drained());
-      return false;
-    },
-  };
+  return { send: (payloadJson, drained) => write(socket, head + payloadJson + '}', drained) };
 }
