@@ -11,11 +11,13 @@
 //   setUserDisabled... any mutation, so none that changes access can be missed): the next event
 //   asks the database again. A check that was under way when the mutation ended is not kept.
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../graphql/context.js';
 import { ApiToken } from '../modules/api-token/api-token.entity.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { User } from '../modules/user/user.entity.js';
 import { rolePrivileges, type Privilege } from './privileges.js';
+import type { SessionKeys } from './session.js';
 import type { Credential, Scope } from './viewer.js';
 
 /** How long a database answer serves the events of every subscription it applies to. */
@@ -70,7 +72,7 @@ export function livePermission(ctx: Context, privilege: Privilege, scope: Scope)
     const key = `${viewer.id}|${credentialKey(credential)}|${privilege}|${scope.organizationId}|${scope.projectId ?? ''}`;
     return checks.answer(key, async () => {
       const em = ctx.em.fork();
-      if (credential && !(await stillWorks(ctx, credential))) return false;
+      if (credential && !(await stillWorks(em, ctx.services.sessionKeys, credential))) return false;
       const user = await em.findOne(User, { id: viewer.id }, { fields: ['disabledAt', 'isPlatformAdmin'] });
       if (!user || user.disabledAt) return false;
       if (user.isPlatformAdmin) return true;
@@ -95,11 +97,9 @@ const credentialKey = (c: Credential | null) =>
  * A subscription ends with what it was opened with: an API token revoked, expired or deleted, or a
  * session signed out (its family revoked, which also happens when a refresh token is reused).
  */
-async function stillWorks(ctx: Context, credential: Credential): Promise<boolean> {
-  if ('sessionFamilyId' in credential) return ctx.services.sessionKeys.familyActive(credential.sessionFamilyId);
-  const token = await ctx.em
-    .fork()
-    .findOne(ApiToken, { id: credential.apiTokenId, revokedAt: null }, { fields: ['expiresAt'] });
+async function stillWorks(em: EntityManager, keys: SessionKeys, credential: Credential): Promise<boolean> {
+  if ('sessionFamilyId' in credential) return keys.familyActive(credential.sessionFamilyId);
+  const token = await em.findOne(ApiToken, { id: credential.apiTokenId, revokedAt: null }, { fields: ['expiresAt'] });
   return token !== null && (!token.expiresAt || token.expiresAt > new Date());
 }
 
