@@ -209,12 +209,7 @@ export class MetricsResolver {
         }
         byMachine.set(id, check);
       }
-      // One machine (a machine's page): its check without a lookup per event.
-      const [only] = ids;
-      const onlyCheck = ids.length === 1 ? byMachine.get(only!)! : null;
-      return mergedChannels(ctx.services.pubsub, 'machineMetrics', ids, (p) =>
-        onlyCheck ? p.machineId === only && onlyCheck() : (byMachine.get(p.machineId)?.() ?? false),
-      );
+      return mergedChannels(ctx.services.pubsub, 'machineMetrics', ids, (p) => byMachine.get(p.machineId)?.() ?? false);
     },
   })
   // Answers each event as published: its root middlewares' checks need not run per event (prepared-subscribe.ts).
