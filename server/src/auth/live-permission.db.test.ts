@@ -124,17 +124,28 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
     }
   });
 
+  /** After `act`, the next event (`status`) does not reach `f`, and its subscription ends. */
+  async function endsAtNextEvent(
+    f: Awaited<ReturnType<typeof follower>>,
+    act: () => Promise<unknown>,
+    status = 'STOPPED',
+  ) {
+    await act();
+    await publish(status);
+    await f.ended;
+    expect(f.statuses).not.toContain(status);
+  }
+
   it("ends a disabled account's subscription at its next event", async () => {
     const f = await follower();
     try {
-      await api.ok(
-        `mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }`,
-        { id: f.member.user.id },
-        admin.token,
+      await endsAtNextEvent(f, () =>
+        api.ok(
+          `mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }`,
+          { id: f.member.user.id },
+          admin.token,
+        ),
       );
-      await publish('STOPPED');
-      await f.ended;
-      expect(f.statuses).not.toContain('STOPPED');
     } finally {
       await f.client.dispose();
     }
@@ -143,10 +154,9 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
   it('ends a subscription made with an API token at its next event once the token is revoked', async () => {
     const f = await follower({ with: 'apiToken' });
     try {
-      await api.ok(`mutation($id: ID!) { revokeApiToken(id: $id) { id } }`, { id: f.apiToken!.id }, f.member.token);
-      await publish('STOPPED');
-      await f.ended;
-      expect(f.statuses).not.toContain('STOPPED');
+      await endsAtNextEvent(f, () =>
+        api.ok(`mutation($id: ID!) { revokeApiToken(id: $id) { id } }`, { id: f.apiToken!.id }, f.member.token),
+      );
     } finally {
       await f.client.dispose();
     }
@@ -154,21 +164,15 @@ describe.skipIf(postgresUnavailable())('permission of a live subscription', () =
 
   it('ends a subscription made with a sign-in at its next event once that session signs out', async () => {
     const f = await follower({ with: 'signIn' });
+    const other = await follower({ with: 'signIn', again: f });
     try {
       // The same member's other session signing out ends that session's subscription, not this one.
-      const other = await follower({ with: 'signIn', again: f });
-      await api.ok(`mutation { signOut }`, {}, other.accessToken);
       const before = f.statuses.length;
-      await publish('STOPPED');
-      await other.ended;
-      expect(other.statuses).not.toContain('STOPPED');
+      await endsAtNextEvent(other, () => api.ok(`mutation { signOut }`, {}, other.accessToken));
       await expect.poll(() => f.statuses.slice(before)).toEqual(['STOPPED']);
-      await api.ok(`mutation { signOut }`, {}, f.accessToken);
-      await publish('SUSPENDED');
-      await f.ended;
-      expect(f.statuses).not.toContain('SUSPENDED');
+      await endsAtNextEvent(f, () => api.ok(`mutation { signOut }`, {}, f.accessToken), 'SUSPENDED');
     } finally {
-      await f.client.dispose();
+      await Promise.all([f.client.dispose(), other.client.dispose()]);
     }
   });
 

@@ -46,8 +46,15 @@ function feed() {
   };
 }
 
-/** A schema whose `tick` resolver counts its calls; `answer` decides what it gives for an event. */
-function schemaWith(opts: { marked: boolean; answer: (t: Tick, ctx: { allowed: boolean }) => unknown }) {
+/**
+ * A schema whose `tick` resolver counts its calls; `answer` decides what it gives for an event. Its
+ * events come from a hand-fed stream, or from `subscribe` when given.
+ */
+function schemaWith(opts: {
+  marked: boolean;
+  answer: (t: Tick, ctx: { allowed: boolean }) => unknown;
+  subscribe?: () => unknown;
+}) {
   const source = feed();
   const calls = { resolve: 0 };
   const TickType = new GraphQLObjectType({
@@ -66,7 +73,7 @@ function schemaWith(opts: { marked: boolean; answer: (t: Tick, ctx: { allowed: b
         tick: {
           type: TickType,
           extensions: opts.marked ? { [EVENT_IS_RESULT]: true } : {},
-          subscribe: () => source.iterator,
+          subscribe: opts.subscribe ?? (() => source.iterator),
           resolve: (t: Tick, _args, ctx: { allowed: boolean }) => {
             calls.resolve++;
             return opts.answer(t, ctx);
@@ -163,29 +170,12 @@ describe('preparedSubscribe with a direct sink (direct-next.ts)', () => {
   /** A marked `tick` field on the in-process pub/sub, whose subscriptions take events by callback. */
   async function onPubSub(sink: DirectNext) {
     const pubsub = createInProcessPubSub();
-    const calls = { resolve: 0 };
-    const TickType = new GraphQLObjectType({
-      name: 'Tick',
-      fields: { n: { type: new GraphQLNonNull(GraphQLInt) }, label: { type: GraphQLString } },
+    const { schema, calls } = schemaWith({
+      marked: true,
+      answer: itself,
+      subscribe: () => pubsub.subscribe('jobProgress', 'ticks'),
     });
-    const schema = new GraphQLSchema({
-      query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }),
-      subscription: new GraphQLObjectType({
-        name: 'Subscription',
-        fields: {
-          tick: {
-            type: TickType,
-            extensions: { [EVENT_IS_RESULT]: true },
-            subscribe: () => pubsub.subscribe('jobProgress', 'ticks'),
-            resolve: (t: unknown) => {
-              calls.resolve++;
-              return t;
-            },
-          },
-        },
-      }),
-    });
-    const args = { schema, document: parse('subscription { tick { n label } }'), contextValue: {} };
+    const args = { schema, document: parse('subscription { tick { n label } }'), contextValue: { allowed: true } };
     offerDirectNext(args, sink);
     const stream = (await preparedSubscribe(args)) as AsyncGenerator<ExecutionResult, void, void>;
     const publish = (n: number) => pubsub.publish('jobProgress', 'ticks', { n, label: `t${n}` } as never);
